@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# The local stack without Docker: Apache Kafka (KRaft, from Maven Central jars), AxonOps Schema
+# Registry (built with Go at a pinned version) and Redis (Debian's redis-server).
+#
+#   infra/stack.sh install | up | down | status
+#
+# Everything is cached under one state directory, so a second `up` reuses what the first fetched.
+# `down` stops only the processes this script started (by the pids it recorded).
+#
+# Environment (all optional):
+#   VBC_STATE_DIR            cache, data, logs and pids (default ~/.cache/vbc)
+#   VBC_KAFKA_PORT           broker port (9092)      VBC_KAFKA_CONTROLLER_PORT  KRaft controller (9093)
+#   VBC_REGISTRY_PORT        schema registry (8081)  VBC_REDIS_PORT             Redis (6379)
+#   VBC_KAFKA_HEAP           broker heap (512m)      VBC_STACK_WAIT_SECONDS     wait per part (90)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE="${VBC_STATE_DIR:-$HOME/.cache/vbc}"
+KAFKA_VERSION="4.1.2"
+REGISTRY_MODULE="github.com/axonops/axonops-schema-registry"
+REGISTRY_VERSION="v0.2.1"
+KAFKA_PORT="${VBC_KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${VBC_KAFKA_CONTROLLER_PORT:-9093}"
+REGISTRY_PORT="${VBC_REGISTRY_PORT:-8081}"
+REDIS_PORT="${VBC_REDIS_PORT:-6379}"
+KAFKA_HEAP="${VBC_KAFKA_HEAP:-512m}"
+WAIT_SECONDS="${VBC_STACK_WAIT_SECONDS:-90}"
+
+KAFKA_HOME="$STATE/kafka-$KAFKA_VERSION"
+REGISTRY_BIN="$STATE/bin/schema-registry-$REGISTRY_VERSION"
+RUN="$STATE/run"
+LOGS="$STATE/logs"
+DATA="$STATE/data"
+
+say() { echo "vbc stack: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# --- install (idempotent, cached) ---------------------------------------------------------------
+
+install_kafka() {
+  [ -f "$KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar" ] && return 0
+  command -v java >/dev/null || die "Java 17+ is needed for Kafka and was not found on PATH"
+  command -v mvn >/dev/null || die "Maven is needed to fetch the Kafka jars and was not found on PATH"
+  say "fetching Kafka $KAFKA_VERSION jars from Maven Central (once)"
+  rm -rf "$KAFKA_HOME.tmp"
+  mvn -q -B -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
+    -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME.tmp/libs" \
+    || die "could not fetch the Kafka jars with Maven (see the output above)"
+  rm -rf "$KAFKA_HOME" && mv "$KAFKA_HOME.tmp" "$KAFKA_HOME"
+}
+
+install_registry() {
+  [ -x "$REGISTRY_BIN" ] && return 0
+  command -v go >/dev/null || die "Go is needed to build the schema registry and was not found on PATH"
+  say "building AxonOps Schema Registry $REGISTRY_VERSION with Go (once)"
+  # `go install pkg@version` also asks the module proxy for the module's version list (to report
+  # deprecations), which the proxy refuses for this module; a throwaway module pinning the exact
+  # version builds the same binary without that lookup.
+  local build
+  build="$(mktemp -d)"
+  (
+    cd "$build"
+    go mod init vbc.local/registry-build >/dev/null 2>&1
+    go get "$REGISTRY_MODULE/cmd/schema-registry@$REGISTRY_VERSION" >/dev/null
+    mkdir -p "$STATE/bin"
+    go build -o "$REGISTRY_BIN.tmp" "$REGISTRY_MODULE/cmd/schema-registry"
+  ) || { rm -rf "$build"; die "could not build the schema registry with Go (see the output above)"; }
+  rm -rf "$build"
+  mv "$REGISTRY_BIN.tmp" "$REGISTRY_BIN"
+}
+
+install_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
+  command -v apt-get >/dev/null || die "redis-server is missing and apt-get is not available to install it"
+  say "installing redis-server from Debian's packages (once)"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null \
+    || die "apt-get install redis-server failed"
+  # The package may start a system-wide server on 6379; the stack runs its own, so stop that one.
+  if command -v service >/dev/null; then $sudo service redis-server stop >/dev/null 2>&1 || true; fi
+}
+
+install_all() {
+  mkdir -p "$STATE" "$RUN" "$LOGS" "$DATA"
+  install_kafka
+  install_registry
+  install_redis
+}
+
+# --- process helpers --------------------------------------------------------------------------
+
+pid_of() { cat "$RUN/$1.pid" 2>/dev/null || true; }
+alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+answers() {
+  case "$1" in
+    kafka) port_open "$KAFKA_PORT" ;;
+    registry) curl -fsS -m 2 "http://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1 ;;
+    redis) [ "$(timeout 3 redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
+  esac
+}
+
+port_of() {
+  case "$1" in kafka) echo "$KAFKA_PORT" ;; registry) echo "$REGISTRY_PORT" ;; redis) echo "$REDIS_PORT" ;; esac
+}
+
+render() { # template -> rendered file
+  sed -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" \
+      -e "s#@REGISTRY_PORT@#$REGISTRY_PORT#g" -e "s#@REDIS_PORT@#$REDIS_PORT#g" \
+      -e "s#@DATA_DIR@#$DATA#g" "$1" >"$2"
+}
+
+launch() { # name, command...: start detached in its own session, record the pid
+  local name="$1"; shift
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN/$name.pid"
+}
+
+start_kafka() {
+  render "$HERE/kafka/server.properties" "$RUN/server.properties"
+  local cp="$KAFKA_HOME/libs/*"
+  if [ ! -f "$DATA/kafka/meta.properties" ]; then
+    mkdir -p "$DATA/kafka"
+    local cluster_id
+    cluster_id="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+    java -cp "$cp" -Dlog4j2.configurationFile="$HERE/kafka/log4j2.yaml" kafka.tools.StorageTool format \
+      -t "$cluster_id" -c "$RUN/server.properties" --standalone >>"$LOGS/kafka.log" 2>&1 \
+      || die "kafka: formatting the KRaft storage failed, see $LOGS/kafka.log"
+  fi
+  launch kafka java "-Xms128m" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -Dlog4j2.configurationFile="$HERE/kafka/log4j2.yaml" -cp "$cp" kafka.Kafka "$RUN/server.properties"
+}
+
+start_registry() {
+  render "$HERE/registry/config.yaml" "$RUN/registry.yaml"
+  launch registry "$REGISTRY_BIN" -config "$RUN/registry.yaml"
+}
+
+start_redis() {
+  mkdir -p "$DATA/redis"
+  render "$HERE/redis/redis.conf" "$RUN/redis.conf"
+  launch redis redis-server "$RUN/redis.conf"
+}
+
+up_part() {
+  local name="$1"
+  if answers "$name"; then
+    alive "$name" || say "$name: something not started by this script already answers on port $(port_of "$name"); using it"
+    return 0
+  fi
+  "start_$name"
+  local waited=0
+  until answers "$name"; do
+    if ! alive "$name"; then
+      die "$name failed to start; its log is $LOGS/$name.log"
+    fi
+    if [ "$waited" -ge "$WAIT_SECONDS" ]; then
+      die "$name did not answer on port $(port_of "$name") within ${WAIT_SECONDS}s; its log is $LOGS/$name.log"
+    fi
+    sleep 1; waited=$((waited + 1))
+  done
+  say "$name up on 127.0.0.1:$(port_of "$name") (log: $LOGS/$name.log)"
+}
+
+down_part() {
+  local name="$1" pid
+  pid="$(pid_of "$name")"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    say "$name stopped"
+  fi
+  rm -f "$RUN/$name.pid"
+}
+
+status_all() {
+  local failed=0 name
+  for name in kafka registry redis; do
+    if answers "$name"; then
+      echo "$name: up on 127.0.0.1:$(port_of "$name")"
+    else
+      echo "$name: DOWN (nothing answers on 127.0.0.1:$(port_of "$name"); log: $LOGS/$name.log)"
+      failed=1
+    fi
+  done
+  return "$failed"
+}
+
+case "${1:-}" in
+  install) install_all ;;
+  up)
+    install_all
+    for part in kafka registry redis; do up_part "$part"; done
+    ;;
+  down)
+    # Redis first so it writes its AOF while nothing is consuming; Kafka last.
+    for part in redis registry kafka; do down_part "$part"; done
+    ;;
+  status) status_all ;;
+  *) echo "usage: infra/stack.sh install|up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,60 @@
+import type { Admin } from 'kafkajs';
+import { groupIdFor } from '../../shared/service/consumer-service.ts';
+import type { Context } from '../../shared/service/context.ts';
+import { SERVICES } from '../registry.ts';
+
+export interface Lag {
+  service: string;
+  members: number;
+  lag: number;
+}
+
+/** Per service: members in its group and records published but not yet committed. */
+export async function serviceLag(ctx: Context, admin: Admin = ctx.admin): Promise<Lag[]> {
+  const out: Lag[] = [];
+  const groups = Object.values(SERVICES).map((s) => groupIdFor(ctx.config.topicPrefix, s.name));
+  const described = await admin.describeGroups(groups);
+  for (const spec of Object.values(SERVICES)) {
+    const groupId = groupIdFor(ctx.config.topicPrefix, spec.name);
+    const members = described.groups.find((g) => g.groupId === groupId)?.members.length ?? 0;
+    let lag = 0;
+    const topics = spec.topics.map((t) => ctx.topics.input(t));
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const p of ends) {
+        const at = Number(mine.find((m) => m.partition === p.partition)?.offset ?? '-1');
+        const start = Number(p.low);
+        lag += Math.max(0, Number(p.high) - Math.max(at, start));
+      }
+    }
+    out.push({ service: spec.name, members, lag });
+  }
+  return out;
+}
+
+/** Outbox entries not yet published, over every owner. */
+export async function pendingOutbox(ctx: Context): Promise<number> {
+  const owners = [...Object.keys(SERVICES), 'cli'];
+  const pipeline = ctx.redis.pipeline();
+  for (const o of owners) pipeline.llen(ctx.store.keys.outbox(o));
+  return ((await pipeline.exec()) ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0);
+}
+
+/** Waits until every service has committed everything published and every outbox is empty. */
+export async function waitForCatchUp(ctx: Context, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lags = await serviceLag(ctx);
+    const idle = lags.filter((l) => l.members === 0 && l.lag > 0);
+    if (idle.length > 0 && Date.now() > deadline - timeoutMs + 15000) {
+      throw new Error(`no running ${idle.map((l) => l.service).join(', ')} service consumes the published records; start them with 'vbc run all'`);
+    }
+    if (lags.every((l) => l.lag === 0) && (await pendingOutbox(ctx)) === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`services did not catch up within ${Math.round(timeoutMs / 1000)}s (lag: ${lags.map((l) => `${l.service}=${l.lag}`).join(', ')})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

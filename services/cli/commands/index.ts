@@ -1,0 +1,22 @@
+import type { Command } from './command.ts';
+import { exportCommand } from './export.ts';
+import { provisionCommand } from './provision.ts';
+import { reconcileCommand } from './reconcile.ts';
+import { replayCommand } from './replay.ts';
+import { resetCommand } from './reset.ts';
+import { runCommand } from './run.ts';
+import { stackCommand } from './stack.ts';
+import { statusCommand } from './status.ts';
+
+export type { Command };
+
+export const COMMANDS: Record<string, Command> = {
+  stack: stackCommand,
+  provision: provisionCommand,
+  run: runCommand,
+  status: statusCommand,
+  reset: resetCommand,
+  replay: replayCommand,
+  reconcile: reconcileCommand,
+  export: exportCommand,
+};

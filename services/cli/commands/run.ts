@@ -1,0 +1,40 @@
+import { startService, type RunningService } from '../../../shared/service/consumer-service.ts';
+import { openContext } from '../../../shared/service/context.ts';
+import { SERVICES } from '../../registry.ts';
+import type { Command } from './command.ts';
+
+const SHUTDOWN_BUDGET_MS = 10_000;
+
+export const runCommand: Command = {
+  usage: `run all|${Object.keys(SERVICES).join('|')}`,
+  summary: 'run the consumer services in the foreground until SIGTERM or Ctrl-C',
+  async run(args) {
+    const which = args[0] ?? 'all';
+    const names = which === 'all' ? Object.keys(SERVICES) : [which];
+    for (const n of names) if (!SERVICES[n]) throw new Error(`unknown service '${n}' (one of: all, ${Object.keys(SERVICES).join(', ')})`);
+    const ctx = await openContext(`vbc-${which}`);
+    const running: RunningService[] = [];
+    try {
+      for (const n of names) running.push(await startService(ctx, SERVICES[n]!));
+    } catch (error) {
+      await Promise.all(running.map((r) => r.stop()));
+      await ctx.close();
+      throw error;
+    }
+    ctx.logger.info({ services: names }, 'running; SIGTERM or Ctrl-C stops gracefully');
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    // Graceful: each consumer finishes its batch and commits, then the connections close.
+    const timer = setTimeout(() => {
+      ctx.logger.error('graceful shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS);
+    timer.unref();
+    await Promise.all(running.map((r) => r.stop()));
+    await ctx.close();
+    return 0;
+  },
+};

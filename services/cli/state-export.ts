@@ -1,0 +1,54 @@
+import type { Derived } from '../../shared/domain/derive.ts';
+import type { BeneficiaryStore } from '../../shared/engine/beneficiary-store.ts';
+import type { ReconciliationRecord } from '../../shared/engine/events.ts';
+
+/** The state export of contract section 4, read from Redis, sorted for stable diffs. */
+export async function exportState(store: BeneficiaryStore) {
+  const { redis, keys } = store;
+  const acoYears = (await redis.smembers(keys.acoIndex)).sort();
+  const mbis = (await redis.smembers(keys.beneficiaries)).sort();
+  const pipeline = redis.pipeline();
+  for (const k of acoYears) pipeline.hgetall(keys.aco(k));
+  for (const mbi of mbis) pipeline.hget(keys.state(mbi), 'd');
+  pipeline.hgetall(keys.reconciliations);
+  const results = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+
+  const acos = acoYears.map((k, i) => {
+    const h = results[i] as Record<string, string>;
+    const [acoId, year] = k.split('|');
+    const byPrefix = (p: string) => Object.fromEntries(Object.entries(h).filter(([f]) => f.startsWith(p)).map(([f, v]) => [f.slice(p.length), Number(v)]));
+    return {
+      acoId, performanceYear: Number(year), expenditureCents: Number(h.expenditureCents ?? 0), claimRecords: Number(h.claimRecords ?? 0),
+      beneficiariesWithSpend: Number(h.beneficiaries ?? 0), byClaimType: byPrefix('type:'), byServiceMonth: byPrefix('month:'),
+    };
+  }).filter((a) => a.claimRecords !== 0 || a.expenditureCents !== 0);
+
+  const readmissions = [];
+  const episodes = [];
+  const alerts = [];
+  for (let i = 0; i < mbis.length; i++) {
+    const json = results[acoYears.length + i] as string | null;
+    if (!json) continue;
+    const mbi = mbis[i]!;
+    const d = JSON.parse(json) as Derived;
+    for (const r of d.readmissions) readmissions.push({ mbi, ...r });
+    for (const e of d.episodes) {
+      episodes.push({
+        episodeId: e.episodeId, mbi, category: e.category, anchorAdmitDate: e.anchorAdmitDate, anchorDischargeDate: e.anchorDischargeDate,
+        windowEnd: e.windowEnd, spendCents: e.spendCents, targetPriceCents: e.targetPriceCents, status: e.status, anchorFacilityId: e.anchorFacilityId,
+      });
+    }
+    for (const a of Object.values(d.alerts)) {
+      alerts.push({ alertId: a.alertId, type: a.type, mbi, subjectId: a.subjectId, threshold: a.threshold, acoId: a.acoId, reason: a.reason });
+    }
+  }
+  const recon = results[results.length - 1] as Record<string, string>;
+  const reconciliations = Object.keys(recon).sort().map((k) => {
+    const r = JSON.parse(recon[k]!) as ReconciliationRecord;
+    return { eventId: r.eventId, kind: r.kind, subjectId: r.subjectId, amountCents: r.amountCents, final: r.final, asOf: r.asOf, direction: r.direction };
+  });
+  return { acos, readmissions, episodes, alerts, reconciliations };
+}

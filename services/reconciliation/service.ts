@@ -1,0 +1,29 @@
+import { applyUpdates } from '../../shared/engine/apply.ts';
+import type { ServiceSpec } from '../../shared/service/consumer-service.ts';
+
+/**
+ * Reconciliation service: the finance reference data. ACO contracts are stored for MSSP
+ * reconciliation; an episode price change re-derives every beneficiary with an episode, so targets
+ * and overrun alerts follow the price whichever arrived first.
+ */
+export const reconciliationService: ServiceSpec = {
+  name: 'reconciliation',
+  topics: ['aco-contracts', 'episode-prices'],
+  apply: async (ctx, records) => {
+    const keys = ctx.store.keys;
+    const pipeline = ctx.redis.pipeline();
+    let pricesChanged = false;
+    for (const { fact } of records) {
+      if (fact.kind === 'contract') {
+        pipeline.hset(keys.contracts, `${fact.contract.acoId}|${fact.contract.performanceYear}`, JSON.stringify(fact.contract));
+      } else if (fact.kind === 'price') {
+        pipeline.hset(keys.prices, fact.key, String(fact.targetPriceCents));
+        pricesChanged = true;
+      }
+    }
+    await pipeline.exec();
+    if (!pricesChanged) return;
+    const withEpisodes = await ctx.redis.smembers(keys.episodeBeneficiaries);
+    await applyUpdates(ctx.store, new Map(), { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: 'reconciliation', refresh: withEpisodes });
+  },
+};

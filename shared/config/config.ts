@@ -1,0 +1,95 @@
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+
+/**
+ * The product's configuration, read from the environment once at start and validated as a whole:
+ * every bad setting is reported, one line each, before anything connects.
+ */
+export interface Config {
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  /** Prefix of every topic name, so several deployments (or tests) share one cluster. */
+  topicPrefix: string;
+  partitions: number;
+  schemaRegistryUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key, for the same reason as topicPrefix. */
+  redisPrefix: string;
+  /** How long a service may try to reach Kafka at start before it gives up (ms). */
+  connectTimeoutMs: number;
+  logLevel: string;
+  /** EPISODE_OVERRUN thresholds, percent of target. */
+  overrunThresholds: number[];
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const str = (name: string, fallback: string): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? fallback : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${raw} must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const value = str(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name}=${value} must use ${protocols.join(' or ')}`);
+      }
+    } catch {
+      problems.push(`${name}=${value} is not a URL`);
+    }
+    return value;
+  };
+
+  const brokers = str('KAFKA_BROKERS', '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[^:\s]+:\d{1,5}$/.test(broker)) problems.push(`KAFKA_BROKERS entry '${broker}' must be host:port`);
+  }
+
+  const logLevel = str('LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const thresholdsRaw = str('VBC_OVERRUN_THRESHOLDS', '80,100');
+  const overrunThresholds = thresholdsRaw.split(',').map((t) => Number(t.trim()));
+  if (overrunThresholds.some((t) => !Number.isInteger(t) || t <= 0 || t > 1000)) {
+    problems.push(`VBC_OVERRUN_THRESHOLDS=${thresholdsRaw} must be a comma-separated list of whole percents`);
+  }
+
+  const topicPrefix = str('VBC_TOPIC_PREFIX', 'vbc.');
+  if (!/^[A-Za-z0-9._-]*$/.test(topicPrefix)) problems.push(`VBC_TOPIC_PREFIX=${topicPrefix} may hold only letters, digits, '.', '_' and '-'`);
+
+  const config: Config = {
+    kafkaBrokers: brokers,
+    kafkaClientId: str('KAFKA_CLIENT_ID', 'vbc'),
+    topicPrefix,
+    partitions: int('VBC_PARTITIONS', 6, 1, 1000),
+    schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081', ['http:', 'https:']),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix: str('VBC_REDIS_PREFIX', 'vbc'),
+    connectTimeoutMs: int('VBC_CONNECT_TIMEOUT_MS', 20000, 1000, 600000),
+    logLevel,
+    overrunThresholds: [...new Set(overrunThresholds)].sort((a, b) => a - b),
+  };
+
+  if (problems.length > 0) {
+    throw new AppError(ErrorCode.CONFIG_INVALID, `invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,103 @@
+import { acoOn } from './claims.ts';
+import { daysBetween } from './dates.ts';
+import type { Episode } from './episodes.ts';
+import type { BeneficiaryFacts, Reference } from './facts.ts';
+import { deterministicId } from './ids.ts';
+import type { Readmission } from './stays.ts';
+
+export type AlertType = 'READMISSION' | 'EPISODE_OVERRUN';
+
+/** An alert in force: its condition holds on the current facts (contract 1.5). */
+export interface Alert {
+  alertId: string;
+  type: AlertType;
+  subjectId: string;
+  threshold: number | null;
+  acoId: string | null;
+  reason: string;
+  details: Record<string, string>;
+  receivedAt: string | null;
+}
+
+/** alertId is a pure function of type, subject and threshold, never of timing. */
+export function alertIdFor(type: AlertType, mbi: string, subjectId: string, threshold: number | null): string {
+  return deterministicId('al', type, mbi, subjectId, threshold);
+}
+
+function openEpisodeOn(episodes: Episode[], date: string): Episode | undefined {
+  return episodes.find((e) => e.anchorAdmitDate <= date && date <= e.windowEnd);
+}
+
+export function readmissionAlerts(mbi: string, facts: BeneficiaryFacts, readmissions: Readmission[], episodes: Episode[]): Alert[] {
+  const attributions = Object.values(facts.attributions);
+  return readmissions
+    .filter((r) => !r.planned)
+    .map((r) => {
+      const episode = openEpisodeOn(episodes, r.readmission.admitDate);
+      const details: Record<string, string> = {
+        indexEncounterId: r.indexEncounterId,
+        indexFacilityId: r.index.facilityId,
+        indexAdmitDate: r.index.admitDate,
+        indexDischargeDate: r.index.dischargeDate ?? '',
+        indexDisposition: r.index.disposition ?? '',
+        readmittingFacilityId: r.readmission.facilityId,
+        readmitDate: r.readmission.admitDate,
+        daysSinceDischarge: String(r.daysToReadmit),
+      };
+      if (episode) {
+        details.openEpisodeId = episode.episodeId;
+        details.openEpisodeCategory = episode.category;
+      }
+      return {
+        alertId: alertIdFor('READMISSION', mbi, r.readmissionEncounterId, null),
+        type: 'READMISSION' as const,
+        subjectId: r.readmissionEncounterId,
+        threshold: null,
+        acoId: acoOn(r.readmission.admitDate, attributions),
+        reason: `Unplanned readmission at ${r.readmission.facilityId} on ${r.readmission.admitDate}, ${r.daysToReadmit} days after discharge from ${r.index.facilityId}`,
+        details,
+        receivedAt: r.readmission.receivedAt,
+      };
+    });
+}
+
+/** Contract 1.4: one alert per threshold while spend >= threshold% of the target price. */
+export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Episode[], reference: Reference): Alert[] {
+  const attributions = Object.values(facts.attributions);
+  const out: Alert[] = [];
+  for (const e of episodes) {
+    if (e.targetPriceCents === null || e.targetPriceCents <= 0) continue;
+    for (const threshold of reference.overrunThresholds) {
+      // Integer comparison: spend * 100 >= threshold * target, no floating point at the boundary.
+      if (e.spendCents * 100 < threshold * e.targetPriceCents) continue;
+      const percent = ((e.spendCents * 100) / e.targetPriceCents).toFixed(1);
+      const largest = Object.entries(e.spendByClaimType).sort((a, b) => b[1] - a[1]).slice(0, 3);
+      out.push({
+        alertId: alertIdFor('EPISODE_OVERRUN', mbi, e.episodeId, threshold),
+        type: 'EPISODE_OVERRUN',
+        subjectId: e.episodeId,
+        threshold,
+        acoId: acoOn(e.anchorAdmitDate, attributions),
+        reason: `${e.category} episode at ${percent}% of its target price (threshold ${threshold}%)`,
+        details: {
+          category: e.category,
+          anchorFacilityId: e.anchorFacilityId ?? '',
+          anchorAdmitDate: e.anchorAdmitDate,
+          anchorDischargeDate: e.anchorDischargeDate,
+          windowEnd: e.windowEnd,
+          spendCents: String(e.spendCents),
+          targetPriceCents: String(e.targetPriceCents),
+          percentOfTarget: percent,
+          largestCostLines: largest.map(([type, cents]) => `${type}:${cents}`).join(','),
+        },
+        receivedAt: null,
+      });
+    }
+  }
+  return out;
+}
+
+/** Days left in an episode window on a given date (for display; never used by a rule). */
+export function daysLeft(episode: Episode, onDate: string): number {
+  return Math.max(0, daysBetween(onDate, episode.windowEnd));
+}

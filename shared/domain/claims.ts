@@ -1,0 +1,70 @@
+import { monthOf, yearOf } from './dates.ts';
+import type { AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
+
+/** Contract 1.1: paid - IME - DSH; a denied record counts 0. */
+export function countableCents(claim: ClaimFact): number {
+  if (claim.denied) return 0;
+  return claim.paidAmountCents - claim.imeAmountCents - claim.dshAmountCents;
+}
+
+/** Contract 1.1: cancellations negate, originals and adjustments add. */
+export function signedCents(claim: ClaimFact): number {
+  const amount = countableCents(claim);
+  return claim.adjustmentType === 'CANCELLATION' ? -amount : amount;
+}
+
+/**
+ * Contract 1.2: the ACO on a date is given by the latest-received attribution record whose inclusive
+ * period contains the date; a later record replaces earlier ones only where their periods overlap.
+ */
+export function acoOn(date: string, attributions: Iterable<AttributionFact>): string | null {
+  let best: AttributionFact | null = null;
+  for (const a of attributions) {
+    if (a.effectiveFrom > date || (a.effectiveTo !== null && a.effectiveTo < date)) continue;
+    if (best === null || a.seq > best.seq) best = a;
+  }
+  return best?.acoId ?? null;
+}
+
+/** One beneficiary's contribution to one (ACO, performance year) total. */
+export interface AcoContribution {
+  expenditureCents: number;
+  claimRecords: number;
+  byClaimType: Record<string, number>;
+  byServiceMonth: Record<string, number>;
+}
+
+export const acoYearKey = (acoId: string, year: number) => `${acoId}|${year}`;
+
+/**
+ * Contract 1.2: each non-denied claim record counts toward the ACO attributed on its thruDate, in the
+ * year of its thruDate. Unattributed records count toward no ACO (they still show in spendByYear).
+ */
+export function acoContributions(facts: BeneficiaryFacts): Record<string, AcoContribution> {
+  const out: Record<string, AcoContribution> = {};
+  const attributions = Object.values(facts.attributions);
+  for (const claim of Object.values(facts.claims)) {
+    if (claim.denied) continue;
+    const aco = acoOn(claim.thruDate, attributions);
+    if (aco === null) continue;
+    const key = acoYearKey(aco, yearOf(claim.thruDate));
+    const c = (out[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
+    const cents = signedCents(claim);
+    c.expenditureCents += cents;
+    c.claimRecords += 1;
+    c.byClaimType[claim.claimType] = (c.byClaimType[claim.claimType] ?? 0) + cents;
+    const month = monthOf(claim.thruDate);
+    c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
+  }
+  return out;
+}
+
+/** The beneficiary's own spend by performance year, attributed or not. */
+export function spendByYear(facts: BeneficiaryFacts): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const claim of Object.values(facts.claims)) {
+    const year = String(yearOf(claim.thruDate));
+    out[year] = (out[year] ?? 0) + signedCents(claim);
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+/**
+ * Facts: the input records as stored per beneficiary, keyed by their own ids. Storing a fact again
+ * is a no-op (idempotence); everything else is derived from the set of facts (order independence).
+ */
+export type AdjustmentType = 'ORIGINAL' | 'CANCELLATION' | 'ADJUSTMENT';
+export type ClaimType = 'INPATIENT' | 'OUTPATIENT' | 'SNF' | 'HHA' | 'HOSPICE' | 'PROFESSIONAL' | 'DME';
+export type EncounterClass = 'INPATIENT' | 'OBSERVATION' | 'EMERGENCY';
+export type AdmitType = 'EMERGENCY' | 'URGENT' | 'ELECTIVE';
+
+export interface ClaimFact {
+  claimId: string;
+  claimControlNumber: string;
+  adjustmentType: AdjustmentType;
+  claimType: ClaimType;
+  fromDate: string;
+  thruDate: string;
+  admissionDate: string | null;
+  dischargeDate: string | null;
+  drg: string | null;
+  facilityId: string | null;
+  paidAmountCents: number;
+  imeAmountCents: number;
+  dshAmountCents: number;
+  denied: boolean;
+}
+
+export interface AdmissionFact {
+  encounterId: string;
+  facilityId: string;
+  admitDate: string;
+  encounterClass: EncounterClass;
+  admitType: AdmitType;
+  plannedProcedure: boolean;
+  receivedAt: string | null;
+}
+
+export interface DischargeFact {
+  encounterId: string;
+  facilityId: string;
+  admitDate: string;
+  dischargeDate: string;
+  disposition: string;
+  encounterClass: EncounterClass;
+  drg: string | null;
+  receivedAt: string | null;
+}
+
+export interface AttributionFact {
+  /** Arrival order on the beneficiary's partition of the attribution topic (zero-padded offset). */
+  seq: string;
+  acoId: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+}
+
+/** An episode closed by reconciliation, with the figures its reconciliation event carried. */
+export interface EpisodeClosureFact {
+  episodeId: string;
+  asOf: string;
+  spendCents: number;
+  targetPriceCents: number;
+  npraCents: number;
+}
+
+export interface BeneficiaryFacts {
+  claims: Record<string, ClaimFact>;
+  admissions: Record<string, AdmissionFact>;
+  discharges: Record<string, DischargeFact>;
+  attributions: Record<string, AttributionFact>;
+  closures: Record<string, EpisodeClosureFact>;
+}
+
+export function emptyFacts(): BeneficiaryFacts {
+  return { claims: {}, admissions: {}, discharges: {}, attributions: {}, closures: {} };
+}
+
+/** Reference data shared by all beneficiaries. */
+export interface Reference {
+  /** Target price by `CATEGORY|facilityId` or `CATEGORY|*`. */
+  prices: Record<string, number>;
+  overrunThresholds: number[];
+}

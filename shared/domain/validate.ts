@@ -1,0 +1,171 @@
+import { isIsoDate } from './dates.ts';
+import type { AdmissionFact, AttributionFact, ClaimFact, DischargeFact } from './facts.ts';
+import type { AcoContract } from './mssp.ts';
+import { FIXED_ELECTIONS } from './mssp.ts';
+
+/**
+ * Turns one decoded input record into a fact, or says why it is bad (the reason goes into the
+ * dead-letter headers). The same checks run in `vbc replay` before publishing and in the services
+ * after decoding, so a producer that bypasses the CLI is held to the same rules.
+ */
+export type FactOf =
+  | { kind: 'claim'; mbi: string; field: string; fact: ClaimFact }
+  | { kind: 'admission'; mbi: string; field: string; fact: AdmissionFact }
+  | { kind: 'discharge'; mbi: string; field: string; fact: DischargeFact }
+  | { kind: 'attribution'; mbi: string; field: string; fact: AttributionFact }
+  | { kind: 'contract'; contract: AcoContract }
+  | { kind: 'price'; key: string; targetPriceCents: number };
+
+export type Validation = { ok: true; value: FactOf } | { ok: false; reason: string };
+
+type Rec = Record<string, unknown>;
+
+const CLAIM_TYPES = ['INPATIENT', 'OUTPATIENT', 'SNF', 'HHA', 'HOSPICE', 'PROFESSIONAL', 'DME'];
+const ADJUSTMENTS = ['ORIGINAL', 'CANCELLATION', 'ADJUSTMENT'];
+const CLASSES = ['INPATIENT', 'OBSERVATION', 'EMERGENCY'];
+const ADMIT_TYPES = ['EMERGENCY', 'URGENT', 'ELECTIVE'];
+const TRACKS = ['BASIC_A', 'BASIC_B', 'BASIC_C', 'BASIC_D', 'BASIC_E', 'ENHANCED'];
+const GATES = ['MET', 'ALTERNATIVE', 'NOT_MET'];
+/** NUBC patient discharge status codes accepted from ADT feeds. */
+const DISPOSITIONS = new Set([
+  '01', '02', '03', '04', '05', '06', '07', '09', '20', '21', '30', '40', '41', '42', '43', '50', '51', '61', '62', '63', '64', '65', '66', '69', '70',
+  '81', '82', '83', '84', '85', '86', '87', '88', '89', '90', '91', '92', '93', '94', '95',
+]);
+
+class Bad extends Error {}
+
+function str(v: Rec, name: string): string {
+  const x = v[name];
+  if (typeof x !== 'string' || x.trim() === '') throw new Bad(`missing ${name}`);
+  return x;
+}
+function optStr(v: Rec, name: string): string | null {
+  const x = v[name];
+  if (x === null || x === undefined || x === '') return null;
+  if (typeof x !== 'string') throw new Bad(`${name} must be a string`);
+  return x;
+}
+function date(v: Rec, name: string): string {
+  const x = str(v, name);
+  if (!isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);
+  return x;
+}
+function optDate(v: Rec, name: string): string | null {
+  const x = optStr(v, name);
+  if (x !== null && !isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);
+  return x;
+}
+function cents(v: Rec, name: string, required: boolean): number {
+  const x = v[name];
+  if (x === null || x === undefined) {
+    if (required) throw new Bad(`missing ${name}`);
+    return 0;
+  }
+  if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new Bad(`${name} must be whole cents`);
+  if (x < 0) throw new Bad(`${name} must not be negative`);
+  return x;
+}
+function oneOf<T extends string>(v: Rec, name: string, allowed: readonly string[], fallback?: T): T {
+  const x = v[name];
+  if ((x === null || x === undefined) && fallback !== undefined) return fallback;
+  if (typeof x !== 'string' || !allowed.includes(x)) throw new Bad(`${name} '${String(x)}' is not one of ${allowed.join(', ')}`);
+  return x as T;
+}
+
+export function validateRecord(topic: string, value: unknown, meta: { seq?: string; receivedAt?: string | null } = {}): Validation {
+  try {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Bad('value is not an object');
+    return { ok: true, value: toFact(topic, value as Rec, meta) };
+  } catch (error) {
+    if (error instanceof Bad) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string | null }): FactOf {
+  switch (topic) {
+    case 'claims': {
+      const fact: ClaimFact = {
+        claimId: str(v, 'claimId'),
+        claimControlNumber: str(v, 'claimControlNumber'),
+        adjustmentType: oneOf(v, 'adjustmentType', ADJUSTMENTS),
+        claimType: oneOf(v, 'claimType', CLAIM_TYPES),
+        fromDate: date(v, 'fromDate'),
+        thruDate: date(v, 'thruDate'),
+        admissionDate: optDate(v, 'admissionDate'),
+        dischargeDate: optDate(v, 'dischargeDate'),
+        drg: optStr(v, 'drg'),
+        facilityId: optStr(v, 'facilityId'),
+        paidAmountCents: cents(v, 'paidAmountCents', true),
+        imeAmountCents: cents(v, 'imeAmountCents', false),
+        dshAmountCents: cents(v, 'dshAmountCents', false),
+        denied: optStr(v, 'nonPaymentReasonCode') !== null,
+      };
+      if (fact.thruDate < fact.fromDate) throw new Bad('thruDate is before fromDate');
+      if (fact.admissionDate && fact.dischargeDate && fact.dischargeDate < fact.admissionDate) throw new Bad('dischargeDate is before admissionDate');
+      return { kind: 'claim', mbi: str(v, 'mbi'), field: `c:${fact.claimId}`, fact };
+    }
+    case 'admissions': {
+      const fact: AdmissionFact = {
+        encounterId: str(v, 'encounterId'),
+        facilityId: str(v, 'facilityId'),
+        admitDate: date(v, 'admitDate'),
+        encounterClass: oneOf(v, 'encounterClass', CLASSES),
+        admitType: oneOf(v, 'admitType', ADMIT_TYPES),
+        plannedProcedure: v.plannedProcedure === true,
+        receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
+      };
+      if (v.plannedProcedure !== undefined && v.plannedProcedure !== null && typeof v.plannedProcedure !== 'boolean') throw new Bad('plannedProcedure must be a boolean');
+      return { kind: 'admission', mbi: str(v, 'mbi'), field: `a:${fact.encounterId}`, fact };
+    }
+    case 'discharges': {
+      const disposition = str(v, 'disposition');
+      if (!DISPOSITIONS.has(disposition)) throw new Bad(`disposition '${disposition}' is not a known NUBC discharge status code`);
+      const fact: DischargeFact = {
+        encounterId: str(v, 'encounterId'),
+        facilityId: str(v, 'facilityId'),
+        admitDate: date(v, 'admitDate'),
+        dischargeDate: date(v, 'dischargeDate'),
+        disposition,
+        encounterClass: oneOf(v, 'encounterClass', CLASSES, 'INPATIENT'),
+        drg: optStr(v, 'drg'),
+        receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
+      };
+      if (fact.dischargeDate < fact.admitDate) throw new Bad('dischargeDate is before admitDate');
+      return { kind: 'discharge', mbi: str(v, 'mbi'), field: `d:${fact.encounterId}`, fact };
+    }
+    case 'attribution': {
+      const seq = meta.seq ?? '0';
+      const fact: AttributionFact = {
+        seq,
+        acoId: str(v, 'acoId'),
+        effectiveFrom: date(v, 'effectiveFrom'),
+        effectiveTo: optDate(v, 'effectiveTo'),
+      };
+      if (fact.effectiveTo !== null && fact.effectiveTo < fact.effectiveFrom) throw new Bad('effectiveTo is before effectiveFrom');
+      return { kind: 'attribution', mbi: str(v, 'mbi'), field: `t:${seq}`, fact };
+    }
+    case 'aco-contracts': {
+      const msrMlr = String(v.msrMlr ?? '');
+      if (msrMlr !== 'VARIABLE' && !FIXED_ELECTIONS.includes(msrMlr)) throw new Bad(`msrMlr '${msrMlr}' is not VARIABLE or one of ${FIXED_ELECTIONS.join(', ')}`);
+      const year = v.performanceYear;
+      if (typeof year !== 'number' || !Number.isInteger(year) || year < 2000 || year > 2100) throw new Bad('performanceYear must be a year');
+      const assigned = v.assignedBeneficiaries;
+      if (typeof assigned !== 'number' || !Number.isInteger(assigned) || assigned <= 0) throw new Bad('assignedBeneficiaries must be a positive whole number');
+      const score = v.qualityScore;
+      if (typeof score !== 'number' || score < 0 || score > 100) throw new Bad('qualityScore must be from 0 to 100');
+      const revenue = v.participantRevenueCents === null || v.participantRevenueCents === undefined ? null : cents(v, 'participantRevenueCents', true);
+      return {
+        kind: 'contract',
+        contract: {
+          acoId: str(v, 'acoId'), performanceYear: year, track: oneOf(v, 'track', TRACKS), benchmarkPerCapitaCents: cents(v, 'benchmarkPerCapitaCents', true),
+          assignedBeneficiaries: assigned, msrMlr, qualityGate: oneOf(v, 'qualityGate', GATES), qualityScore: score, participantRevenueCents: revenue,
+        },
+      };
+    }
+    case 'episode-prices':
+      return { kind: 'price', key: `${str(v, 'episodeCategory')}|${str(v, 'facilityId')}`, targetPriceCents: cents(v, 'targetPriceCents', true) };
+    default:
+      throw new Bad(`unknown topic '${topic}'`);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Redis key layout. Per-beneficiary keys carry the mbi in a hash tag ({mbi}) so they share a slot.
+ * ACO totals, reference data and the outbox are shared: the supported deployment is one Redis
+ * primary (with replica and AOF), where one script may touch them all (see docs/design.md).
+ */
+export function redisKeys(prefix: string) {
+  return {
+    facts: (mbi: string) => `${prefix}:b:{${mbi}}:facts`,
+    state: (mbi: string) => `${prefix}:b:{${mbi}}:state`,
+    beneficiaries: `${prefix}:beneficiaries`,
+    episodeBeneficiaries: `${prefix}:episode-beneficiaries`,
+    acoIndex: `${prefix}:aco-years`,
+    aco: (acoYear: string) => `${prefix}:aco:${acoYear}`,
+    prices: `${prefix}:ref:prices`,
+    contracts: `${prefix}:ref:contracts`,
+    outbox: (owner: string) => `${prefix}:outbox:${owner}`,
+    outboxSeq: `${prefix}:outbox-seq`,
+    reconciliations: `${prefix}:reconciliations`,
+    deadLettered: `${prefix}:metrics:dead-lettered`,
+    pattern: `${prefix}:*`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,42 @@
+import type { Producer } from 'kafkajs';
+import type { AvroCodec } from '../registry/codec.ts';
+import { valueSubject } from '../registry/schemas.ts';
+import type { TopicNames } from '../kafka/topics.ts';
+import type { BeneficiaryStore } from './beneficiary-store.ts';
+import type { OutboxEvent } from './events.ts';
+
+const CHUNK = 500;
+
+/**
+ * Publishes an outbox to Kafka and removes what the broker acknowledged (acks=all). A crash between
+ * the two re-publishes the same events with the same ids: at least once, deduplicated by id.
+ */
+export class OutboxRelay {
+  constructor(
+    private readonly store: BeneficiaryStore,
+    private readonly owner: string,
+    private readonly producer: Producer,
+    private readonly codec: AvroCodec,
+    private readonly topics: TopicNames,
+  ) {}
+
+  /** Drains the outbox; returns how many events were published. */
+  async flush(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const entries = await this.store.outboxHead(this.owner, CHUNK);
+      if (entries.length === 0) return published;
+      const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+      for (const entry of entries) {
+        const event = JSON.parse(entry.slice(entry.indexOf('|') + 1)) as OutboxEvent;
+        const topic = this.topics.output(event.topic);
+        const list = byTopic.get(topic) ?? [];
+        list.push({ key: event.key, value: this.codec.encode(valueSubject(topic), event.value) });
+        byTopic.set(topic, list);
+      }
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await this.store.outboxAck(this.owner, entries[0]!, entries.length);
+      published += entries.length;
+    }
+  }
+}

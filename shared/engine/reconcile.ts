@@ -1,0 +1,73 @@
+import { isClosable, npraCents } from '../domain/episodes.ts';
+import type { EpisodeClosureFact } from '../domain/facts.ts';
+import { deterministicId } from '../domain/ids.ts';
+import { msspReconciliation, type AcoContract } from '../domain/mssp.ts';
+import { applyUpdates, type Extension } from './apply.ts';
+import type { BeneficiaryStore } from './beneficiary-store.ts';
+import { directionOf, reconciliationEvent, type OutboxEvent, type ReconciliationRecord } from './events.ts';
+
+const reconField = (r: ReconciliationRecord) => `${r.kind}|${r.subjectId}`;
+
+/**
+ * Closes every open episode whose window ended before asOf: a closure fact with the figures of its
+ * reconciliation event, stored atomically with that event. An episode without a target price is
+ * closed with no event. The eventId is a function of the episode, so closing twice is impossible and
+ * a re-run emits nothing new.
+ */
+function closeEpisodes(asOf: string): Extension {
+  return (_mbi, facts, derived) => {
+    const factPairs: string[] = [];
+    const events: OutboxEvent[] = [];
+    const reconPairs: string[] = [];
+    const episodes = derived.episodes.map((e) => {
+      if (!isClosable(e, asOf)) return e;
+      const closure: EpisodeClosureFact = {
+        episodeId: e.episodeId, asOf, spendCents: e.spendCents, targetPriceCents: e.targetPriceCents ?? 0,
+        npraCents: e.targetPriceCents === null ? 0 : npraCents(e.targetPriceCents, e.spendCents),
+      };
+      facts.closures[e.episodeId] = closure;
+      factPairs.push(`x:${e.episodeId}`, JSON.stringify(closure));
+      if (e.targetPriceCents !== null) {
+        const record: ReconciliationRecord = {
+          eventId: deterministicId('rc', 'EPISODE', e.episodeId), kind: 'EPISODE', subjectId: e.episodeId, amountCents: closure.npraCents,
+          final: true, asOf, direction: directionOf(closure.npraCents),
+          working: {
+            category: e.category, anchorAdmitDate: e.anchorAdmitDate, anchorDischargeDate: e.anchorDischargeDate, windowEnd: e.windowEnd,
+            targetPriceCents: String(e.targetPriceCents), spendCents: String(e.spendCents), capCents: String(Math.round(e.targetPriceCents * 0.2)),
+          },
+        };
+        events.push(reconciliationEvent(record));
+        reconPairs.push(reconField(record), JSON.stringify(record));
+      }
+      return { ...e, status: 'RECONCILED' as const };
+    });
+    if (factPairs.length === 0) return null;
+    return { factPairs, events, reconPairs, derived: { ...derived, episodes } };
+  };
+}
+
+/** MSSP reconciliation of one (ACO, year): final when the year ended before asOf, else interim. */
+export function msspRecord(contract: AcoContract, expenditureCents: number, asOf: string): ReconciliationRecord {
+  const result = msspReconciliation(contract, expenditureCents);
+  const final = `${contract.performanceYear}-12-31` < asOf;
+  const subjectId = `${contract.acoId}:${contract.performanceYear}`;
+  return {
+    eventId: deterministicId('rc', 'MSSP', subjectId, final ? 'final' : asOf, expenditureCents, JSON.stringify(contract)),
+    kind: 'MSSP', subjectId, amountCents: result.amountCents, final, asOf, direction: directionOf(result.amountCents),
+    working: Object.fromEntries(Object.entries({ track: contract.track, ...result }).map(([k, v]) => [k, String(v)])),
+  };
+}
+
+export async function reconcile(store: BeneficiaryStore, asOf: string, overrunThresholds: number[], outboxOwner: string) {
+  const keys = store.keys;
+  const withEpisodes = await store.redis.smembers(keys.episodeBeneficiaries);
+  await applyUpdates(store, new Map(), { overrunThresholds, outboxOwner, refresh: withEpisodes, extension: closeEpisodes(asOf) });
+
+  const contracts = Object.values(await store.redis.hgetall(keys.contracts)).map((j) => JSON.parse(j) as AcoContract);
+  const pipeline = store.redis.pipeline();
+  for (const c of contracts) pipeline.hget(keys.aco(`${c.acoId}|${c.performanceYear}`), 'expenditureCents');
+  const spent = ((await pipeline.exec()) ?? []).map(([, v]) => Number(v ?? 0));
+  const records = contracts.map((c, i) => msspRecord(c, spent[i]!, asOf));
+  await store.append(outboxOwner, records.map((r) => JSON.stringify(reconciliationEvent(r))), records.flatMap((r) => [reconField(r), JSON.stringify(r)]));
+  return { mssp: records.length };
+}

@@ -1,0 +1,40 @@
+/**
+ * Errors with a stable machine-readable code and a retriable flag, so callers decide between
+ * "try again" (broker away, Redis busy) and "this input is bad" (dead-letter it) without parsing
+ * messages.
+ */
+export const ErrorCode = {
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  KAFKA_UNREACHABLE: 'KAFKA_UNREACHABLE',
+  REGISTRY_UNREACHABLE: 'REGISTRY_UNREACHABLE',
+  REDIS_UNREACHABLE: 'REDIS_UNREACHABLE',
+  SCHEMA_UNKNOWN: 'SCHEMA_UNKNOWN',
+  RECORD_UNDECODABLE: 'RECORD_UNDECODABLE',
+  RECORD_INVALID: 'RECORD_INVALID',
+  SCENARIO_INVALID: 'SCENARIO_INVALID',
+  STATE_CONFLICT: 'STATE_CONFLICT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** One line for an operator: the code and the message, never a stack. */
+export function oneLine(error: unknown): string {
+  if (isAppError(error)) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,39 @@
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type ICustomPartitioner, type logCreator } from 'kafkajs';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../logging/logger.ts';
+
+/** kafkajs log entries into our pino logger; its own retries log at debug, so no stack-trace loops. */
+function pinoLogCreator(logger: Logger): logCreator {
+  return () => ({ level, log }) => {
+    const { message, ...extra } = log;
+    // kafkajs reports every failed retry as an error; the caller reports the final failure once.
+    const entry = { kafkajs: log.namespace ?? undefined, broker: extra.broker, error: extra.error };
+    if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) logger.debug(entry, message);
+    else if (level === KafkaLogLevel.INFO) logger.debug(entry, message);
+  };
+}
+
+export function createKafka(config: Config, logger: Logger, clientId = config.kafkaClientId): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: config.kafkaBrokers,
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    logLevel: KafkaLogLevel.INFO,
+    logCreator: pinoLogCreator(logger.child({ component: 'kafkajs' })),
+    retry: { initialRetryTime: 250, retries: 8, maxRetryTime: 5000 },
+  });
+}
+
+/**
+ * Partitions by the part of the key before the first '|' (the beneficiary on every per-beneficiary
+ * topic), with kafkajs' Java-compatible default partitioner, so a producer keying by plain `mbi`
+ * and our compound reference keys land a beneficiary's records in the same partition.
+ */
+export const beneficiaryPartitioner: ICustomPartitioner = () => {
+  const byKey = Partitioners.DefaultPartitioner();
+  return ({ topic, partitionMetadata, message }) => {
+    const key = message.key === null || message.key === undefined ? message.key : String(message.key).split('|')[0];
+    return byKey({ topic, partitionMetadata, message: { ...message, key: key ?? null } });
+  };
+};

@@ -1,0 +1,45 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { Config } from '../config/config.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+
+/** Rejects after ms with the given error; the timer never keeps the process alive. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    timer.unref();
+    promise.then(
+      (v) => { clearTimeout(timer); resolve(v); },
+      (e) => { clearTimeout(timer); reject(e); },
+    );
+  });
+}
+
+/**
+ * Connects an admin client and asks for cluster metadata, within the configured start-up budget.
+ * A service that cannot reach Kafka fails here with one line naming the broker address.
+ */
+export async function connectAdmin(kafka: Kafka, config: Config): Promise<Admin> {
+  const admin = kafka.admin();
+  const where = config.kafkaBrokers.join(',');
+  const fail = (cause?: unknown) =>
+    new AppError(
+      ErrorCode.KAFKA_UNREACHABLE,
+      `cannot reach the Kafka broker at ${where} within ${Math.round(config.connectTimeoutMs / 1000)}s` +
+        (cause instanceof Error ? ` (${cause.message})` : ''),
+      { retriable: true, cause },
+    );
+  try {
+    await withTimeout(
+      (async () => {
+        await admin.connect();
+        await admin.describeCluster();
+      })(),
+      config.connectTimeoutMs,
+      () => fail(),
+    );
+    return admin;
+  } catch (error) {
+    await admin.disconnect().catch(() => undefined);
+    throw error instanceof AppError ? error : fail(error);
+  }
+}

@@ -1,0 +1,34 @@
+import kafkajs, { type Admin } from 'kafkajs';
+import type { Config } from '../config/config.ts';
+import { topicSpecs } from './topics.ts';
+
+// kafkajs is CommonJS and this enum is not among the names Node's ESM loader can see.
+const { ConfigResourceTypes } = kafkajs;
+
+/**
+ * Creates every topic the product needs that does not exist yet, and brings the settings of existing
+ * ones to what the product expects (an upgrade may change them). Idempotent.
+ */
+export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPrefix' | 'partitions'>): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const specs = topicSpecs(config);
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  }
+  const present = specs.filter((s) => existing.has(s.topic) && s.configEntries.length > 0);
+  if (present.length > 0) {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configNames: s.configEntries.map((e) => e.name) })),
+    });
+    const stale = present.filter((s) => {
+      const current = described.resources.find((r) => r.resourceName === s.topic)?.configEntries ?? [];
+      return s.configEntries.some((e) => current.find((c) => c.configName === e.name)?.configValue !== e.value);
+    });
+    if (stale.length > 0) {
+      await admin.alterConfigs({ validateOnly: false, resources: stale.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configEntries: s.configEntries })) });
+    }
+  }
+  return missing.map((s) => s.topic);
+}

@@ -1,0 +1,29 @@
+import { Redis } from 'ioredis';
+import type { Config } from '../config/config.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { withTimeout } from '../kafka/connect.ts';
+
+/**
+ * An ioredis client that queues commands while reconnecting (a Redis restart pauses work rather than
+ * failing it) and fails fast at start when Redis is not there at all.
+ */
+export async function connectRedis(config: Config): Promise<Redis> {
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: false,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  const where = new URL(config.redisUrl).host;
+  try {
+    await withTimeout(redis.connect(), config.connectTimeoutMs, () =>
+      new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where}`, { retriable: true }),
+    );
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    if (error instanceof AppError) throw error;
+    throw new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where} (${(error as Error).message})`, { retriable: true, cause: error });
+  }
+}

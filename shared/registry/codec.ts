@@ -1,0 +1,96 @@
+import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
+import type { Type } from 'avsc';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+
+/**
+ * Avro in the Confluent wire format (magic byte 0, 4-byte schema id, Avro binary), with every
+ * schema cached by id. After `prepare` has seen a batch's schema ids (one registry call per id
+ * ever, none for ids already known), `decode` and `encode` are synchronous: the per-record path
+ * has no await.
+ */
+export class AvroCodec {
+  readonly registry: SchemaRegistry;
+  private readonly typesById = new Map<number, Type>();
+  private readonly writerIdBySubject = new Map<string, number>();
+
+  constructor(url: string) {
+    this.registry = new SchemaRegistry({ host: url, retry: { retries: 2 } });
+  }
+
+  /** Registers (or finds) a schema under a subject with BACKWARD compatibility; returns its id. */
+  async register(subject: string, schema: string): Promise<number> {
+    const { id } = await this.registry.register(
+      { type: SchemaType.AVRO, schema },
+      { subject, compatibility: COMPATIBILITY.BACKWARD },
+    );
+    await this.load(id);
+    this.writerIdBySubject.set(subject, id);
+    return id;
+  }
+
+  /** Uses the latest registered schema of a subject for encoding. */
+  async useLatest(subject: string): Promise<number> {
+    const id = await this.registry.getLatestSchemaId(subject);
+    await this.load(id);
+    this.writerIdBySubject.set(subject, id);
+    return id;
+  }
+
+  /** Loads the schemas of every id in these messages that is not cached yet. */
+  async prepare(values: Iterable<Buffer | null>): Promise<void> {
+    const unknown = new Set<number>();
+    for (const value of values) {
+      const id = schemaIdOf(value);
+      if (id !== undefined && !this.typesById.has(id)) unknown.add(id);
+    }
+    for (const id of unknown) {
+      // An id the registry does not know stays unknown: decode reports it per record.
+      await this.load(id).catch(() => undefined);
+    }
+  }
+
+  decode(value: Buffer | null): unknown {
+    const id = schemaIdOf(value);
+    if (value === null || id === undefined) {
+      throw new AppError(ErrorCode.RECORD_UNDECODABLE, 'not in the Avro wire format (no magic byte and schema id)');
+    }
+    const type = this.typesById.get(id);
+    if (!type) throw new AppError(ErrorCode.SCHEMA_UNKNOWN, `schema id ${id} is not known to the registry`);
+    try {
+      return type.fromBuffer(value.subarray(5));
+    } catch (error) {
+      throw new AppError(ErrorCode.RECORD_UNDECODABLE, `Avro decode failed with schema id ${id}: ${(error as Error).message}`);
+    }
+  }
+
+  encode(subject: string, record: unknown): Buffer {
+    const id = this.writerIdBySubject.get(subject);
+    const type = id === undefined ? undefined : this.typesById.get(id);
+    if (id === undefined || !type) throw new AppError(ErrorCode.SCHEMA_UNKNOWN, `no schema loaded for subject ${subject}`);
+    const body = type.toBuffer(record);
+    const out = Buffer.allocUnsafe(5 + body.length);
+    out.writeUInt8(0, 0);
+    out.writeUInt32BE(id, 1);
+    body.copy(out, 5);
+    return out;
+  }
+
+  /** The avsc type a subject encodes with (for validating input before it is published). */
+  typeFor(subject: string): Type {
+    const id = this.writerIdBySubject.get(subject);
+    const type = id === undefined ? undefined : this.typesById.get(id);
+    if (!type) throw new AppError(ErrorCode.SCHEMA_UNKNOWN, `no schema loaded for subject ${subject}`);
+    return type;
+  }
+
+  private async load(id: number): Promise<void> {
+    if (this.typesById.has(id)) return;
+    const schema = await this.registry.getSchema(id);
+    this.typesById.set(id, schema as unknown as Type);
+  }
+}
+
+export function schemaIdOf(value: Buffer | null): number | undefined {
+  if (!value || value.length < 5 || value.readUInt8(0) !== 0) return undefined;
+  return value.readUInt32BE(1);
+}

@@ -1,0 +1,92 @@
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { validateRecord, type FactOf } from '../domain/validate.ts';
+import { isAppError, oneLine } from '../errors/app-error.ts';
+import { OutboxRelay } from '../engine/outbox-relay.ts';
+import type { InputTopic } from '../kafka/topics.ts';
+import type { Context } from './context.ts';
+import { deadLetterMessage, type DeadLetter } from './dead-letter.ts';
+
+/** A decoded, valid record of a batch. */
+export interface ValidRecord {
+  fact: FactOf;
+  message: KafkaMessage;
+}
+
+export interface ServiceSpec {
+  name: string;
+  topics: InputTopic[];
+  /** Applies a batch's valid records atomically per beneficiary; must be idempotent. */
+  apply(ctx: Context, records: ValidRecord[]): Promise<void>;
+}
+
+export interface RunningService {
+  name: string;
+  groupId: string;
+  consumer: Consumer;
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+export const groupIdFor = (prefix: string, service: string) => `${prefix}${service}-service`;
+
+/**
+ * Runs a consumer group over the service's topics with batch consumption. Per batch: decode and
+ * validate synchronously (schemas preloaded once per batch), apply valid records (one pipelined
+ * Redis read and one pipelined atomic commit), dead-letter bad ones, publish the outbox, and only
+ * then commit the offsets. A crash anywhere replays the batch, whose facts are already held: no-ops.
+ */
+export async function startService(ctx: Context, spec: ServiceSpec): Promise<RunningService> {
+  const { config, logger, topics } = ctx;
+  const log = logger.child({ component: spec.name });
+  const groupId = groupIdFor(config.topicPrefix, spec.name);
+  const relay = new OutboxRelay(ctx.store, spec.name, ctx.producer, ctx.codec, topics);
+  const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  await consumer.connect();
+  await consumer.subscribe({ topics: spec.topics.map((t) => topics.input(t)), fromBeginning: true });
+
+  // Events a crashed predecessor left in the outbox go out before new work.
+  await relay.flush();
+
+  const handleBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const logical = topics.logical(batch.topic) as InputTopic;
+    await ctx.codec.prepare(batch.messages.map((m) => m.value));
+    const valid: ValidRecord[] = [];
+    const dead: DeadLetter[] = [];
+    for (const message of batch.messages) {
+      try {
+        const value = ctx.codec.decode(message.value);
+        const result = validateRecord(logical, value, {
+          seq: message.offset.padStart(20, '0'),
+          receivedAt: new Date(Number(message.timestamp)).toISOString(),
+        });
+        if (result.ok) valid.push({ fact: result.value, message });
+        else dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code: 'RECORD_INVALID', reason: result.reason });
+      } catch (error) {
+        const code = isAppError(error) ? error.code : 'RECORD_UNDECODABLE';
+        dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code, reason: oneLine(error) });
+      }
+    }
+    await spec.apply(ctx, valid);
+    if (dead.length > 0) {
+      await ctx.producer.send({ topic: topics.deadLetter(logical), acks: -1, messages: dead.map(deadLetterMessage) });
+      await ctx.redis.hincrby(ctx.store.keys.deadLettered, logical, dead.length);
+      // No record content here: the reason and the position identify it without PHI.
+      for (const d of dead) log.warn({ topic: d.sourceTopic, partition: d.partition, offset: d.message.offset, code: d.code, reason: d.reason }, 'record dead-lettered');
+    }
+    await relay.flush();
+    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+  };
+
+  await consumer.run({ autoCommit: true, autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: handleBatch });
+  log.info({ groupId, topics: spec.topics }, 'service started');
+  return {
+    name: spec.name, groupId, consumer, relay,
+    stop: async () => {
+      await consumer.disconnect();
+      log.info('service stopped');
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../config/config.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
+import { beneficiaryPartitioner, createKafka } from '../kafka/client.ts';
+import { connectAdmin } from '../kafka/connect.ts';
+import { ensureTopics } from '../kafka/provision.ts';
+import { topicNames, type TopicNames } from '../kafka/topics.ts';
+import { AvroCodec } from '../registry/codec.ts';
+import { registerAllSchemas } from '../registry/schemas.ts';
+import { connectRedis } from '../redis/client.ts';
+import { BeneficiaryStore } from '../engine/beneficiary-store.ts';
+
+/** Everything a service or CLI command needs, connected and provisioned, with one close(). */
+export interface Context {
+  config: Config;
+  logger: Logger;
+  kafka: Kafka;
+  admin: Admin;
+  producer: Producer;
+  redis: Redis;
+  codec: AvroCodec;
+  topics: TopicNames;
+  store: BeneficiaryStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Kafka (failing within the start-up budget with one line naming the broker), Redis and
+ * the registry; makes sure topics and schemas exist (idempotent).
+ */
+export async function openContext(name: string, config: Config = loadConfig()): Promise<Context> {
+  const logger = createLogger({ name, level: config.logLevel });
+  const kafka = createKafka(config, logger, `${config.kafkaClientId}-${name}`);
+  const admin = await connectAdmin(kafka, config);
+  const closers: (() => Promise<unknown>)[] = [() => admin.disconnect()];
+  try {
+    await ensureTopics(admin, config);
+    const topics = topicNames(config);
+    const codec = new AvroCodec(config.schemaRegistryUrl);
+    await registerAllSchemas(codec, topics.physical);
+    const redis = await connectRedis(config);
+    closers.push(async () => redis.quit());
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, createPartitioner: beneficiaryPartitioner });
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+    return {
+      config, logger, kafka, admin, producer, redis, codec, topics, store: new BeneficiaryStore(redis, config.redisPrefix),
+      close: async () => {
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
