@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { addDays } from '../../shared/domain/dates.ts';
+import { episodes, npraCents, targetPrice } from '../../shared/domain/episodes.ts';
+import { roundHalfAwayFromZero } from '../../shared/domain/money.ts';
+import { claim, discharge, factsWith } from '../support/facts.ts';
+
+const REF = { prices: { 'MJRLE|*': 2_500_000, 'MJRLE|F1': 2_000_000 }, overrunThresholds: [80, 100] };
+const anchor = (id: string, admitDate: string, dischargeDate: string, drg = '470', facilityId = 'F1') =>
+  discharge({ encounterId: id, admitDate, dischargeDate, drg, facilityId, disposition: '06' });
+
+describe('BPCI Advanced episodes (contract 1.4)', () => {
+  it('window ends 89 days after the anchor discharge, across month ends and leap years', () => {
+    expect(addDays('2026-01-13', 89)).toBe('2026-04-12');
+    expect(addDays('2028-01-31', 89)).toBe('2028-04-29');
+    expect(addDays('2027-12-15', 89)).toBe('2028-03-13');
+  });
+
+  it('an anchor admitted inside an open window opens no episode; the first after it opens the next', () => {
+    const eps = episodes('M', factsWith({
+      discharges: [
+        anchor('E1', '2026-01-10', '2026-01-13'),
+        anchor('E2', '2026-02-25', '2026-02-28', '292'),
+        anchor('E3', '2026-04-13', '2026-04-15', '292'),
+      ],
+    }), REF);
+    expect(eps.map((e) => [e.category, e.anchorAdmitDate, e.windowEnd])).toEqual([
+      ['MJRLE', '2026-01-10', '2026-04-12'],
+      ['CHF', '2026-04-13', addDays('2026-04-15', 89)],
+    ]);
+  });
+
+  it('a late earlier anchor recomputes the episodes', () => {
+    const later = anchor('E2', '2026-03-01', '2026-03-03');
+    expect(episodes('M', factsWith({ discharges: [later] }), REF).map((e) => e.anchorAdmitDate)).toEqual(['2026-03-01']);
+    const both = episodes('M', factsWith({ discharges: [later, anchor('E1', '2026-01-10', '2026-01-13')] }), REF);
+    expect(both.map((e) => e.anchorAdmitDate)).toEqual(['2026-01-10']);
+  });
+
+  it('a discharge and a claim for the same stay anchor one episode', () => {
+    const eps = episodes('M', factsWith({
+      discharges: [anchor('E1', '2026-01-10', '2026-01-13')],
+      claims: [claim({ claimId: 'C', claimType: 'INPATIENT', fromDate: '2026-01-10', thruDate: '2026-01-13', admissionDate: '2026-01-10', dischargeDate: '2026-01-13', drg: '470', facilityId: 'F1', paidAmountCents: 1_400_000 })],
+    }), REF);
+    expect(eps).toHaveLength(1);
+    expect(eps[0]!.spendCents).toBe(1_400_000);
+  });
+
+  it('spend is every claim whose fromDate is in the window, including the last day, whenever it arrived', () => {
+    const eps = episodes('M', factsWith({
+      discharges: [anchor('E1', '2026-01-10', '2026-01-13')],
+      claims: [
+        claim({ claimId: 'in', fromDate: '2026-04-12', thruDate: '2026-04-12', paidAmountCents: 100 }),
+        claim({ claimId: 'out', fromDate: '2026-04-13', thruDate: '2026-04-13', paidAmountCents: 1000 }),
+        claim({ claimId: 'before', fromDate: '2026-01-09', thruDate: '2026-01-09', paidAmountCents: 1000 }),
+      ],
+    }), REF);
+    expect(eps[0]!.spendCents).toBe(100);
+  });
+
+  it('prices: facility-specific first, else *, else none', () => {
+    expect(targetPrice(REF, 'MJRLE', 'F1')).toBe(2_000_000);
+    expect(targetPrice(REF, 'MJRLE', 'F9')).toBe(2_500_000);
+    expect(targetPrice(REF, 'CHF', 'F1')).toBeNull();
+  });
+
+  it('NPRA is target minus spend, clamped to 20% of target either way', () => {
+    expect(npraCents(2_000_000, 2_100_000)).toBe(-100_000);
+    expect(npraCents(2_000_000, 3_000_000)).toBe(-400_000);
+    expect(npraCents(2_000_000, 1_000_000)).toBe(400_000);
+  });
+
+  it('rounds half away from zero', () => {
+    expect(roundHalfAwayFromZero(2.5)).toBe(3);
+    expect(roundHalfAwayFromZero(-2.5)).toBe(-3);
+    expect(roundHalfAwayFromZero(-2.4)).toBe(-2);
+    expect(npraCents(1_000_003, 0)).toBe(200_001); // 200000.6 rounds up
+  });
+});
