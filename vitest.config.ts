@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.unit.test.ts'] } },
+      // Unit tests first (group 0): they fail fast, before the servers are even needed.
+      { test: { name: 'unit', include: ['test/unit/**/*.unit.test.ts'], sequence: { groupOrder: 0 } } },
       {
         test: {
           name: 'int',
@@ -15,6 +16,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // One core per worker on a 2-core machine; the broker and Redis need the rest.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -10,11 +10,12 @@ mkdir -p test-results
 rm -f test-results/vitest.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
 status=$?
-node -e '
+STATUS="$status" node -e '
   const fs = require("fs");
   const f = "test-results/vitest.json";
-  if (!fs.existsSync(f)) { console.log("0 passed, 1 failed"); process.exit(0); }
-  const r = JSON.parse(fs.readFileSync(f, "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + (r.numRuntimeErrors || 0)} failed`);
+  const r = fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : { numPassedTests: 0, numFailedTests: 0 };
+  // A run that failed outside any test (setup, config) still counts as one failure.
+  const failed = r.numFailedTests || (process.env.STATUS !== "0" ? 1 : 0);
+  console.log(`${r.numPassedTests} passed, ${failed} failed`);
 '
 exit "$status"
