@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,22 +43,29 @@ function regrouped(name: string, firstTopics: string[]): string {
 }
 
 let services: ChildProcess;
+const servicesLog = join(work, 'services.log');
 
 describe('contract examples through npx vbc (reset, replay, reconcile, export, check-export.py)', () => {
   beforeAll(async () => {
-    services = spawn('node', [join(ROOT, 'bin/vbc.mjs'), 'run', 'all'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Logs to a file: an unread pipe would fill up and block the services' synchronous logger.
+    const log = openSync(servicesLog, 'w');
+    services = spawn('node', [join(ROOT, 'bin/vbc.mjs'), 'run', 'all'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', log] });
+    closeSync(log);
     // Ready when `vbc status` says every service is running and caught up.
     for (let i = 0; i < 120; i++) {
       const s = spawnSync('node', [join(ROOT, 'bin/vbc.mjs'), 'status'], { env, cwd: ROOT, encoding: 'utf8' });
       if (s.status === 0) return;
       await new Promise((r) => setTimeout(r, 1000));
     }
-    throw new Error('services did not start');
+    throw new Error(`services did not start; their log ends:\n${readFileSync(servicesLog, 'utf8').slice(-3000)}`);
   });
 
   afterAll(async () => {
+    if (services.exitCode !== null || services.signalCode !== null) return;
+    const exited = new Promise((r) => services.once('exit', r));
     services.kill('SIGTERM');
-    await new Promise((r) => services.once('exit', r));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    services.kill('SIGKILL');
   });
 
   for (const name of ['readmissions-and-aco-totals', 'episode-and-reconciliation']) {
