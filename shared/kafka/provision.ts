@@ -15,6 +15,7 @@ export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPref
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
     await admin.createTopics({ topics: missing, waitForLeaders: true });
+    await waitUntilServed(admin, missing.map((s) => s.topic));
   }
   const present = specs.filter((s) => existing.has(s.topic) && s.configEntries.length > 0);
   if (present.length > 0) {
@@ -31,4 +32,23 @@ export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPref
     }
   }
   return missing.map((s) => s.topic);
+}
+
+/**
+ * A new topic's leaders can still answer "does not host this topic-partition" for a moment after
+ * creation; a consumer subscribing then fails. Wait until every partition answers an offset query.
+ */
+async function waitUntilServed(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
 }

@@ -52,7 +52,9 @@ describe('contract examples through npx vbc (reset, replay, reconcile, export, c
     services = spawn('node', [join(ROOT, 'bin/vbc.mjs'), 'run', 'all'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', log] });
     closeSync(log);
     // Ready when `vbc status` says every service is running and caught up.
-    for (let i = 0; i < 120; i++) {
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      if (services.exitCode !== null) break;
       const s = spawnSync('node', [join(ROOT, 'bin/vbc.mjs'), 'status'], { env, cwd: ROOT, encoding: 'utf8' });
       if (s.status === 0) return;
       await new Promise((r) => setTimeout(r, 1000));
