@@ -9,26 +9,30 @@ export interface Lag {
   lag: number;
 }
 
+/** Records on these topics not yet committed by the group (from the log start when it has no offset). */
+export async function groupLag(admin: Admin, groupId: string, topics: string[]): Promise<number> {
+  let lag = 0;
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+    for (const p of ends) {
+      const at = Number(mine.find((m) => m.partition === p.partition)?.offset ?? '-1');
+      lag += Math.max(0, Number(p.high) - Math.max(at, Number(p.low)));
+    }
+  }
+  return lag;
+}
+
 /** Per service: members in its group and records published but not yet committed. */
 export async function serviceLag(ctx: Context, admin: Admin = ctx.admin): Promise<Lag[]> {
-  const out: Lag[] = [];
-  const groups = Object.values(SERVICES).map((s) => groupIdFor(ctx.config.topicPrefix, s.name));
+  const groups = Object.values(SERVICES).map((s) => groupIdFor(ctx.config.groupPrefix, s.name));
   const described = await admin.describeGroups(groups);
+  const out: Lag[] = [];
   for (const spec of Object.values(SERVICES)) {
-    const groupId = groupIdFor(ctx.config.topicPrefix, spec.name);
+    const groupId = groupIdFor(ctx.config.groupPrefix, spec.name);
     const members = described.groups.find((g) => g.groupId === groupId)?.members.length ?? 0;
-    let lag = 0;
-    const topics = spec.topics.map((t) => ctx.topics.input(t));
-    const committed = await admin.fetchOffsets({ groupId, topics });
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
-      for (const p of ends) {
-        const at = Number(mine.find((m) => m.partition === p.partition)?.offset ?? '-1');
-        const start = Number(p.low);
-        lag += Math.max(0, Number(p.high) - Math.max(at, start));
-      }
-    }
+    const lag = await groupLag(admin, groupId, spec.topics.map((t) => ctx.topics.input(t)));
     out.push({ service: spec.name, members, lag });
   }
   return out;

@@ -9,6 +9,11 @@ export interface Config {
   kafkaClientId: string;
   /** Prefix of every topic name, so several deployments (or tests) share one cluster. */
   topicPrefix: string;
+  /**
+   * Prefix of the services' consumer group ids (default: the topic prefix). A new prefix makes the
+   * services re-consume every retained record from offset 0 into the same state (a no-op replay).
+   */
+  groupPrefix: string;
   partitions: number;
   schemaRegistryUrl: string;
   redisUrl: string;
@@ -79,6 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
     kafkaBrokers: brokers,
     kafkaClientId: str('KAFKA_CLIENT_ID', 'vbc'),
     topicPrefix,
+    groupPrefix: str('VBC_GROUP_PREFIX', topicPrefix),
     partitions: int('VBC_PARTITIONS', 6, 1, 1000),
     schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081', ['http:', 'https:']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),

@@ -38,7 +38,7 @@ export const groupIdFor = (prefix: string, service: string) => `${prefix}${servi
 export async function startService(ctx: Context, spec: ServiceSpec): Promise<RunningService> {
   const { config, logger, topics } = ctx;
   const log = logger.child({ component: spec.name });
-  const groupId = groupIdFor(config.topicPrefix, spec.name);
+  const groupId = groupIdFor(config.groupPrefix, spec.name);
   const relay = new OutboxRelay(ctx.store, spec.name, ctx.producer, ctx.codec, topics);
   const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
   await consumer.connect();

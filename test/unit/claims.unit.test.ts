@@ -53,3 +53,36 @@ describe('attribution (contract 1.2)', () => {
     expect(acoContributions(facts)).toEqual({});
   });
 });
+
+describe('CCLF-style worked example (contract 1.1: negate cancellations, then sum everything)', () => {
+  // Shaped like CMS CCLF Information Packet v38 section 5.3.2: a Part A claim that is paid, cancelled
+  // and re-adjusted, and Part B lines paid, cancelled and re-billed. The packet's own rows could not
+  // be retrieved here; these rows are ours and reach the totals the contract quotes from it:
+  // $260 (Part A) + $707 (Part B) = $967.
+  const partA = [
+    claim({ claimId: 'A-1', claimControlNumber: 'A', claimType: 'INPATIENT', paidAmountCents: 20000 }),
+    claim({ claimId: 'A-2', claimControlNumber: 'A', claimType: 'INPATIENT', adjustmentType: 'CANCELLATION', paidAmountCents: 20000 }),
+    claim({ claimId: 'A-3', claimControlNumber: 'A', claimType: 'INPATIENT', adjustmentType: 'ADJUSTMENT', paidAmountCents: 26000 }),
+  ];
+  const partB = [
+    claim({ claimId: 'B-1', claimControlNumber: 'B', paidAmountCents: 45000 }),
+    claim({ claimId: 'B-2', claimControlNumber: 'B', adjustmentType: 'CANCELLATION', paidAmountCents: 45000 }),
+    claim({ claimId: 'B-3', claimControlNumber: 'B', adjustmentType: 'ADJUSTMENT', paidAmountCents: 50700 }),
+    claim({ claimId: 'B-4', claimControlNumber: 'C', paidAmountCents: 20000 }),
+    claim({ claimId: 'B-5', claimControlNumber: 'D', paidAmountCents: 9900, denied: true }),
+  ];
+  const sum = (records: ReturnType<typeof claim>[]) => records.map(signedCents).reduce((a, b) => a + b, 0);
+
+  it('totals $260 for Part A and $707 for Part B, $967 in all', () => {
+    expect(sum(partA)).toBe(26000);
+    expect(sum(partB)).toBe(70700);
+    expect(sum([...partA, ...partB])).toBe(96700);
+  });
+
+  it('reaches the same totals whatever order the records arrive in', () => {
+    const facts = emptyFacts();
+    facts.attributions.t = { seq: '1', acoId: 'A1', effectiveFrom: '2026-01-01', effectiveTo: null };
+    for (const c of [...partB, ...partA].reverse()) facts.claims[c.claimId] = c;
+    expect(acoContributions(facts)['A1|2026']).toMatchObject({ expenditureCents: 96700, claimRecords: 7 });
+  });
+});

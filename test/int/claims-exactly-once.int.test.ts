@@ -1,0 +1,116 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimsService } from '../../services/claims/service.ts';
+import { groupLag } from '../../services/cli/catch-up.ts';
+import { exportState } from '../../services/cli/state-export.ts';
+import { loadConfig, type Config } from '../../shared/config/config.ts';
+import { groupIdFor, startService } from '../../shared/service/consumer-service.ts';
+import { openContext, type Context } from '../../shared/service/context.ts';
+import { claimsFeed, type Totals } from '../support/claims-feed.ts';
+import { isolatedEnv } from '../support/isolated.ts';
+import { publishClaimsFeed } from '../support/publish-claims.ts';
+import { header, readTopic } from '../support/read-topic.ts';
+import { ServiceProcess, waitUntil } from '../support/service-process.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'vbc-claims-eo-'));
+
+async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
+  const out: Record<string, Totals> = {};
+  for (const a of (await exportState(ctx.store)).acos) out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
+  return out;
+}
+
+/** Records of the claims and attribution topics the claims service's group has not committed yet. */
+function claimsLag(ctx: Context, config: Config): Promise<number> {
+  return groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')]);
+}
+
+describe('claims service: exactly-once totals under crash, replay and late attribution', () => {
+  const env = isolatedEnv('claims-eo');
+  const config = loadConfig({ ...process.env, ...env });
+  let ctx: Context;
+  const feed = claimsFeed(20260, 20_000, 2_000);
+
+  beforeAll(async () => {
+    ctx = await openContext('test-claims-eo', config);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('kill -9 mid-way and restart: totals equal a clean pass, every bad record is dead-lettered with its reason', async () => {
+    const bad = await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
+    expect(bad).toHaveLength(200);
+
+    const log = join(work, 'claims.log');
+    const first = new ServiceProcess('claims', env, log);
+    await waitUntil(async () => first.exited || (await ctx.redis.scard(ctx.store.keys.beneficiaries)) >= 300, 'the service to be mid-way');
+    expect(first.exited, first.logTail()).toBe(false);
+    await first.stop('SIGKILL');
+    // The crash really was mid-way: records were left uncommitted.
+    expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
+
+    const second = new ServiceProcess('claims', env, log);
+    await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the restarted service to catch up', 150_000, 250);
+    expect(await second.stop('SIGTERM')).toBe(0);
+
+    expect(await acoTotals(ctx)).toEqual(feed.expected);
+
+    // Dead letters: each bad record (redelivery after the crash may repeat one), no good one, with reason and position.
+    const dlq = await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'));
+    const sent = new Set(bad.map((b) => b.toString('base64')));
+    const got = new Set(dlq.map((m) => m.value!.toString('base64')));
+    expect([...sent].filter((b) => !got.has(b))).toEqual([]);
+    expect([...got].filter((b) => !sent.has(b))).toEqual([]);
+    for (const m of dlq) {
+      expect(header(m, 'vbc-reason')).toBeTruthy();
+      expect(header(m, 'vbc-source-topic')).toBe(ctx.topics.input('claims'));
+      expect(Number(header(m, 'vbc-source-partition'))).toBeGreaterThanOrEqual(0);
+      expect(Number(header(m, 'vbc-source-offset'))).toBeGreaterThanOrEqual(0);
+    }
+    const reasons = new Set(dlq.map((m) => header(m, 'vbc-error-code')));
+    expect(reasons).toEqual(new Set(['RECORD_UNDECODABLE', 'SCHEMA_UNKNOWN', 'RECORD_INVALID']));
+    expect(Number(await ctx.redis.hget(ctx.store.keys.deadLettered, 'claims'))).toBeGreaterThanOrEqual(200);
+  });
+
+  it('a new consumer group replaying both topics from offset 0 changes no total', async () => {
+    const before = await exportState(ctx.store);
+    const replay = { ...config, groupPrefix: `${config.topicPrefix}replay.` };
+    const rctx = await openContext('test-claims-replay', replay);
+    try {
+      const service = await startService(rctx, claimsService);
+      await waitUntil(async () => (await claimsLag(rctx, replay)) === 0, 'the replaying group to reach the end', 150_000, 250);
+      await service.stop();
+    } finally {
+      await rctx.close();
+    }
+    expect((await exportState(ctx.store)).acos).toEqual(before.acos);
+    expect(await acoTotals(ctx)).toEqual(feed.expected);
+  });
+});
+
+describe('claims service: attribution after the claims it governs', () => {
+  it('gives the same totals as attribution first', async () => {
+    const config = loadConfig({ ...process.env, ...isolatedEnv('late-attr') });
+    const ctx = await openContext('test-late-attribution', config);
+    const feed = claimsFeed(7, 4_000, 400);
+    try {
+      const service = await startService(ctx, claimsService);
+      try {
+        await publishClaimsFeed(ctx, feed, ['claims']);
+        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the claims to be processed', 150_000, 250);
+        // No roster yet: the spend is held per beneficiary, in no ACO.
+        expect(await acoTotals(ctx)).toEqual({});
+        await publishClaimsFeed(ctx, { ...feed, records: [] }, ['attribution']);
+        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the attribution to be processed', 150_000, 250);
+      } finally {
+        await service.stop();
+      }
+      expect(await acoTotals(ctx)).toEqual(feed.expected);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
