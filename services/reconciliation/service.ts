@@ -1,14 +1,19 @@
 import { applyUpdates } from '../../shared/engine/apply.ts';
 import type { ServiceSpec } from '../../shared/service/consumer-service.ts';
+import { runDueReconciliation } from './schedule.ts';
 
 /**
  * Reconciliation service: the finance reference data. ACO contracts are stored for MSSP
  * reconciliation; an episode price change re-derives every beneficiary with an episode, so targets
- * and overrun alerts follow the price whichever arrived first.
+ * and overrun alerts follow the price whichever arrived first. On a schedule (VBC_MSSP_SCHEDULE) it
+ * also emits interim MSSP reconciliations as event time passes month or quarter ends.
  */
 export const reconciliationService: ServiceSpec = {
   name: 'reconciliation',
   topics: ['aco-contracts', 'episode-prices'],
+  tick: async (ctx) => {
+    await runDueReconciliation(ctx);
+  },
   apply: async (ctx, records) => {
     const keys = ctx.store.keys;
     const pipeline = ctx.redis.pipeline();

@@ -1,3 +1,4 @@
+import { SCHEDULES, type ReconciliationSchedule } from '../domain/schedule.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
 /**
@@ -24,6 +25,10 @@ export interface Config {
   logLevel: string;
   /** EPISODE_OVERRUN thresholds, percent of target. */
   overrunThresholds: number[];
+  /** Interim MSSP reconciliations by the reconciliation service, in event time (off by default, see README). */
+  msspSchedule: ReconciliationSchedule;
+  /** How often (wall-clock ms) the reconciliation service looks whether event time made a run due. */
+  scheduleCheckMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,6 +85,9 @@ export function loadConfig(env: Env = process.env): Config {
   const topicPrefix = str('VBC_TOPIC_PREFIX', 'vbc.');
   if (!/^[A-Za-z0-9._-]*$/.test(topicPrefix)) problems.push(`VBC_TOPIC_PREFIX=${topicPrefix} may hold only letters, digits, '.', '_' and '-'`);
 
+  const msspSchedule = str('VBC_MSSP_SCHEDULE', 'off') as ReconciliationSchedule;
+  if (!SCHEDULES.includes(msspSchedule)) problems.push(`VBC_MSSP_SCHEDULE=${msspSchedule} must be one of ${SCHEDULES.join(', ')}`);
+
   const config: Config = {
     kafkaBrokers: brokers,
     kafkaClientId: str('KAFKA_CLIENT_ID', 'vbc'),
@@ -92,6 +100,8 @@ export function loadConfig(env: Env = process.env): Config {
     connectTimeoutMs: int('VBC_CONNECT_TIMEOUT_MS', 20000, 1000, 600000),
     logLevel,
     overrunThresholds: [...new Set(overrunThresholds)].sort((a, b) => a - b),
+    msspSchedule,
+    scheduleCheckMs: int('VBC_SCHEDULE_CHECK_MS', 5000, 100, 3_600_000),
   };
 
   if (problems.length > 0) {

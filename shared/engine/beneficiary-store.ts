@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { emptyDerived, type Derived } from '../domain/derive.ts';
 import { emptyFacts, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
-import { APPEND_SCRIPT, COMMIT_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
+import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
 export interface Loaded {
@@ -43,6 +43,12 @@ export class BeneficiaryStore {
     redis.defineCommand('vbcCommit', { numberOfKeys: 8, lua: COMMIT_SCRIPT });
     redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
     redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
+    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 1, lua: ADVANCE_CLOCK_SCRIPT });
+  }
+
+  /** Advances the event clock (latest claim thruDate processed) to this date if it is later. */
+  async advanceClock(date: string): Promise<void> {
+    await (this.redis as unknown as { vbcAdvanceClock(...a: string[]): Promise<number> }).vbcAdvanceClock(this.keys.eventClock, date);
   }
 
   /** Facts, version and derived state of many beneficiaries, plus the reference data, in one round trip. */

@@ -58,3 +58,13 @@ local recon = cjson.decode(ARGV[2])
 for i = 1, #recon, 2 do redis.call('HSET', KEYS[3], recon[i], recon[i + 1]) end
 return 1
 `;
+
+/**
+ * Moves a date forward only: event time never goes back when an older record arrives late.
+ * KEYS: clock  ARGV: date (ISO, so string order is date order)
+ */
+export const ADVANCE_CLOCK_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur or ARGV[1] > cur then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+`;

@@ -17,6 +17,10 @@ export function redisKeys(prefix: string) {
     outboxSeq: `${prefix}:outbox-seq`,
     reconciliations: `${prefix}:reconciliations`,
     deadLettered: `${prefix}:metrics:dead-lettered`,
+    /** Event time reached: the latest claim thruDate processed. */
+    eventClock: `${prefix}:clock:claims`,
+    /** As-of date of the last scheduled MSSP reconciliation. */
+    lastScheduledRun: `${prefix}:schedule:mssp`,
     pattern: `${prefix}:*`,
   };
 }

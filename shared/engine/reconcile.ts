@@ -58,16 +58,36 @@ export function msspRecord(contract: AcoContract, expenditureCents: number, asOf
   };
 }
 
-export async function reconcile(store: BeneficiaryStore, asOf: string, overrunThresholds: number[], outboxOwner: string) {
-  const keys = store.keys;
-  const withEpisodes = await store.redis.smembers(keys.episodeBeneficiaries);
+/** Closes every open episode whose window ended before asOf, emitting its reconciliation. */
+export async function closeEpisodesAsOf(store: BeneficiaryStore, asOf: string, overrunThresholds: number[], outboxOwner: string): Promise<void> {
+  const withEpisodes = await store.redis.smembers(store.keys.episodeBeneficiaries);
   await applyUpdates(store, new Map(), { overrunThresholds, outboxOwner, refresh: withEpisodes, extension: closeEpisodes(asOf) });
+}
 
-  const contracts = Object.values(await store.redis.hgetall(keys.contracts)).map((j) => JSON.parse(j) as AcoContract);
+/**
+ * MSSP reconciliation of every (ACO, year) with a contract, as of a date; appended to the outbox
+ * atomically. `skipIfNewer` (the schedule): leave alone a subject whose latest reconciliation is as
+ * of a later date, so a scheduled interim never replaces a final an operator already ran.
+ */
+export async function reconcileMssp(store: BeneficiaryStore, asOf: string, outboxOwner: string, skipIfNewer = false): Promise<ReconciliationRecord[]> {
+  const keys = store.keys;
+  let contracts = Object.values(await store.redis.hgetall(keys.contracts)).map((j) => JSON.parse(j) as AcoContract);
+  if (skipIfNewer && contracts.length > 0) {
+    const latest = await store.redis.hmget(keys.reconciliations, ...contracts.map((c) => `MSSP|${c.acoId}:${c.performanceYear}`));
+    contracts = contracts.filter((_, i) => latest[i] === null || (JSON.parse(latest[i]!) as ReconciliationRecord).asOf <= asOf);
+  }
+  if (contracts.length === 0) return [];
   const pipeline = store.redis.pipeline();
   for (const c of contracts) pipeline.hget(keys.aco(`${c.acoId}|${c.performanceYear}`), 'expenditureCents');
   const spent = ((await pipeline.exec()) ?? []).map(([, v]) => Number(v ?? 0));
   const records = contracts.map((c, i) => msspRecord(c, spent[i]!, asOf));
   await store.append(outboxOwner, records.map((r) => JSON.stringify(reconciliationEvent(r))), records.flatMap((r) => [reconField(r), JSON.stringify(r)]));
+  return records;
+}
+
+/** `vbc reconcile --as-of`: episodes first (their events), then MSSP per (ACO, year). */
+export async function reconcile(store: BeneficiaryStore, asOf: string, overrunThresholds: number[], outboxOwner: string) {
+  await closeEpisodesAsOf(store, asOf, overrunThresholds, outboxOwner);
+  const records = await reconcileMssp(store, asOf, outboxOwner);
   return { mssp: records.length };
 }

@@ -17,6 +17,11 @@ export interface ServiceSpec {
   topics: InputTopic[];
   /** Applies a batch's valid records atomically per beneficiary; must be idempotent. */
   apply(ctx: Context, records: ValidRecord[]): Promise<void>;
+  /**
+   * Periodic work besides consuming (scheduled reconciliation), every `config.scheduleCheckMs`;
+   * must be idempotent. Events it appends to the service's outbox are published right after.
+   */
+  tick?(ctx: Context): Promise<void>;
 }
 
 export interface RunningService {
@@ -80,13 +85,38 @@ export async function startService(ctx: Context, spec: ServiceSpec): Promise<Run
     await heartbeat();
   };
 
+  const ticker = startTicker(ctx, spec, relay, log);
   await consumer.run({ autoCommit: true, autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: handleBatch });
   log.info({ groupId, topics: spec.topics }, 'service started');
   return {
     name: spec.name, groupId, consumer, relay,
     stop: async () => {
+      await ticker.stop();
       await consumer.disconnect();
       log.info('service stopped');
+    },
+  };
+}
+
+/** Runs a service's periodic work one at a time (never overlapping); a failure is logged and retried next time. */
+function startTicker(ctx: Context, spec: ServiceSpec, relay: OutboxRelay, log: Context['logger']) {
+  if (!spec.tick) return { stop: async () => undefined };
+  let running: Promise<void> | null = null;
+  const run = () => {
+    if (running) return;
+    running = spec.tick!(ctx)
+      .then(() => relay.flush())
+      .then(() => undefined)
+      .catch((error: unknown) => log.warn({ code: isAppError(error) ? error.code : undefined, reason: oneLine(error) }, 'periodic work failed; retrying at the next tick'))
+      .finally(() => { running = null; });
+  };
+  const timer = setInterval(run, ctx.config.scheduleCheckMs);
+  timer.unref();
+  run();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
     },
   };
 }
