@@ -16,7 +16,8 @@ export const reconciliationService: ServiceSpec = {
   },
   apply: async (ctx, records) => {
     const keys = ctx.store.keys;
-    const pipeline = ctx.redis.pipeline();
+    // One transaction: the prices and their version change together (see the commit script).
+    const pipeline = ctx.redis.multi();
     let pricesChanged = false;
     for (const { fact } of records) {
       if (fact.kind === 'contract') {
@@ -26,8 +27,11 @@ export const reconciliationService: ServiceSpec = {
         pricesChanged = true;
       }
     }
+    if (pricesChanged) pipeline.incr(keys.pricesVersion);
     await pipeline.exec();
     if (!pricesChanged) return;
+    // Read after the transaction: a beneficiary whose new episode commits later conflicts on the
+    // prices version and re-derives with the new prices; one committed earlier is in this set.
     const withEpisodes = await ctx.redis.smembers(keys.episodeBeneficiaries);
     await applyUpdates(ctx.store, new Map(), { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: 'reconciliation', refresh: withEpisodes });
   },

@@ -72,6 +72,7 @@ export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Ep
       if (e.spendCents * 100 < threshold * e.targetPriceCents) continue;
       const percent = ((e.spendCents * 100) / e.targetPriceCents).toFixed(1);
       const largest = Object.entries(e.spendByClaimType).sort((a, b) => b[1] - a[1]).slice(0, 3);
+      const asOf = episodeEventDate(e, facts);
       out.push({
         alertId: alertIdFor('EPISODE_OVERRUN', mbi, e.episodeId, threshold),
         type: 'EPISODE_OVERRUN',
@@ -88,6 +89,8 @@ export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Ep
           spendCents: String(e.spendCents),
           targetPriceCents: String(e.targetPriceCents),
           percentOfTarget: percent,
+          windowAsOf: asOf,
+          daysLeftInWindow: String(daysLeft(e, asOf)),
           largestCostLines: largest.map(([type, cents]) => `${type}:${cents}`).join(','),
         },
         receivedAt: null,
@@ -95,6 +98,20 @@ export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Ep
     }
   }
   return out;
+}
+
+/**
+ * How far event time has reached for an episode: the latest service date of its claims, or the
+ * anchor discharge. The wall clock never enters: a replay shows the same days left.
+ */
+export function episodeEventDate(episode: Episode, facts: BeneficiaryFacts): string {
+  let latest = episode.anchorDischargeDate;
+  for (const c of Object.values(facts.claims)) {
+    if (c.fromDate < episode.anchorAdmitDate || c.fromDate > episode.windowEnd) continue;
+    const last = c.thruDate < episode.windowEnd ? c.thruDate : episode.windowEnd;
+    if (last > latest) latest = last;
+  }
+  return latest;
 }
 
 /** Days left in an episode window on a given date (for display; never used by a rule). */

@@ -1,4 +1,5 @@
 import { isIsoDate } from './dates.ts';
+import { episodeCategories } from './episode-definitions.ts';
 import type { AdmissionFact, AttributionFact, ClaimFact, DischargeFact } from './facts.ts';
 import type { AcoContract } from './mssp.ts';
 import { FIXED_ELECTIONS } from './mssp.ts';
@@ -163,8 +164,13 @@ function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string
         },
       };
     }
-    case 'episode-prices':
-      return { kind: 'price', key: `${str(v, 'episodeCategory')}|${str(v, 'facilityId')}`, targetPriceCents: cents(v, 'targetPriceCents', true) };
+    case 'episode-prices': {
+      const category = str(v, 'episodeCategory');
+      if (!episodeCategories().includes(category)) throw new Bad(`episodeCategory '${category}' is not a BPCI Advanced category in reference/bpci-episodes.json`);
+      const targetPriceCents = cents(v, 'targetPriceCents', true);
+      if (targetPriceCents === 0) throw new Bad('targetPriceCents must be more than 0');
+      return { kind: 'price', key: `${category}|${str(v, 'facilityId')}`, targetPriceCents };
+    }
     default:
       throw new Bad(`unknown topic '${topic}'`);
   }

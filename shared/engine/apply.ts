@@ -39,13 +39,13 @@ export async function applyUpdates(store: BeneficiaryStore, updates: Map<string,
   let committed = 0;
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > (options.maxAttempts ?? 50)) throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
-    const { reference, byMbi } = await store.load(pending, options.overrunThresholds);
+    const { reference, pricesVersion, byMbi } = await store.load(pending, options.overrunThresholds);
     const commits: Commit[] = [];
     for (const mbi of pending) {
       const commit = plan(mbi, byMbi.get(mbi)!, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, store.keys.aco);
       if (commit) commits.push(commit);
     }
-    pending = await store.commit(commits, options.outboxOwner);
+    pending = await store.commit(commits, options.outboxOwner, pricesVersion);
     committed += commits.length - pending.length;
   }
   return { committed };

@@ -40,7 +40,7 @@ export class BeneficiaryStore {
 
   constructor(readonly redis: Redis, prefix: string) {
     this.keys = redisKeys(prefix);
-    redis.defineCommand('vbcCommit', { numberOfKeys: 8, lua: COMMIT_SCRIPT });
+    redis.defineCommand('vbcCommit', { numberOfKeys: 9, lua: COMMIT_SCRIPT });
     redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
     redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
     redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 1, lua: ADVANCE_CLOCK_SCRIPT });
@@ -52,9 +52,10 @@ export class BeneficiaryStore {
   }
 
   /** Facts, version and derived state of many beneficiaries, plus the reference data, in one round trip. */
-  async load(mbis: string[], overrunThresholds: number[]): Promise<{ reference: Reference; byMbi: Map<string, Loaded> }> {
+  async load(mbis: string[], overrunThresholds: number[]): Promise<{ reference: Reference; pricesVersion: string; byMbi: Map<string, Loaded> }> {
     const pipeline = this.redis.pipeline();
     pipeline.hgetall(this.keys.prices);
+    pipeline.get(this.keys.pricesVersion);
     for (const mbi of mbis) {
       pipeline.hgetall(this.keys.facts(mbi));
       pipeline.hmget(this.keys.state(mbi), 'v', 'd');
@@ -64,10 +65,11 @@ export class BeneficiaryStore {
     if (failed) throw failed[0];
     const prices: Record<string, number> = {};
     for (const [k, v] of Object.entries((results[0]?.[1] ?? {}) as Record<string, string>)) prices[k] = Number(v);
+    const pricesVersion = (results[1]?.[1] as string | null) ?? '0';
     const byMbi = new Map<string, Loaded>();
     mbis.forEach((mbi, i) => {
-      const hash = (results[1 + 2 * i]?.[1] ?? {}) as Record<string, string>;
-      const [version, derivedJson] = (results[2 + 2 * i]?.[1] ?? [null, null]) as [string | null, string | null];
+      const hash = (results[2 + 2 * i]?.[1] ?? {}) as Record<string, string>;
+      const [version, derivedJson] = (results[3 + 2 * i]?.[1] ?? [null, null]) as [string | null, string | null];
       byMbi.set(mbi, {
         facts: parseFacts(hash),
         raw: new Map(Object.entries(hash)),
@@ -75,19 +77,19 @@ export class BeneficiaryStore {
         derived: derivedJson ? (JSON.parse(derivedJson) as Derived) : emptyDerived(),
       });
     });
-    return { reference: { prices, overrunThresholds }, byMbi };
+    return { reference: { prices, overrunThresholds }, pricesVersion, byMbi };
   }
 
   /** Applies many beneficiaries' commits in one pipelined round trip; returns the mbis that conflicted. */
-  async commit(commits: Commit[], outboxOwner: string): Promise<string[]> {
+  async commit(commits: Commit[], outboxOwner: string, pricesVersion: string): Promise<string[]> {
     if (commits.length === 0) return [];
     const pipeline = this.redis.pipeline() as unknown as { vbcCommit(...args: string[]): void; exec(): Promise<[Error | null, unknown][] | null> };
     for (const c of commits) {
       pipeline.vbcCommit(
         this.keys.facts(c.mbi), this.keys.state(c.mbi), this.keys.outbox(outboxOwner), this.keys.beneficiaries,
-        this.keys.episodeBeneficiaries, this.keys.acoIndex, this.keys.outboxSeq, this.keys.reconciliations,
+        this.keys.episodeBeneficiaries, this.keys.acoIndex, this.keys.outboxSeq, this.keys.reconciliations, this.keys.pricesVersion,
         c.expectedVersion, JSON.stringify(c.derived), JSON.stringify(c.factPairs), JSON.stringify(c.acoDeltas),
-        JSON.stringify(c.events), c.mbi, c.derived.episodes.length > 0 ? '1' : '0', JSON.stringify(c.reconPairs),
+        JSON.stringify(c.events), c.mbi, c.derived.episodes.length > 0 ? '1' : '0', JSON.stringify(c.reconPairs), pricesVersion,
       );
     }
     const results = (await pipeline.exec()) ?? [];

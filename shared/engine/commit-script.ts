@@ -4,12 +4,16 @@
  * one the change was computed from (optimistic concurrency between services). Returns 1 when
  * applied, 0 on a version conflict (the caller re-reads and recomputes).
  *
- * KEYS: facts, state, outbox, beneficiaries, episodeBeneficiaries, acoIndex, outboxSeq, reconciliations
- * ARGV: expectedVersion, derivedJson, factPairsJson, acoDeltasJson, eventsJson, mbi, hasEpisodes, reconPairsJson
+ * The prices version is checked too: a state derived from prices that changed meanwhile would keep
+ * the old target (the price change's refresh may not have seen this beneficiary's new episode yet).
+ *
+ * KEYS: facts, state, outbox, beneficiaries, episodeBeneficiaries, acoIndex, outboxSeq, reconciliations, pricesVersion
+ * ARGV: expectedVersion, derivedJson, factPairsJson, acoDeltasJson, eventsJson, mbi, hasEpisodes, reconPairsJson, expectedPricesVersion
  */
 export const COMMIT_SCRIPT = `
 local v = redis.call('HGET', KEYS[2], 'v') or '0'
 if v ~= ARGV[1] then return 0 end
+if (redis.call('GET', KEYS[9]) or '0') ~= ARGV[9] then return 0 end
 local facts = cjson.decode(ARGV[3])
 for i = 1, #facts, 2 do redis.call('HSET', KEYS[1], facts[i], facts[i + 1]) end
 redis.call('HSET', KEYS[2], 'v', tostring(tonumber(v) + 1), 'd', ARGV[2])

@@ -12,6 +12,8 @@ export function redisKeys(prefix: string) {
     acoIndex: `${prefix}:aco-years`,
     aco: (acoYear: string) => `${prefix}:aco:${acoYear}`,
     prices: `${prefix}:ref:prices`,
+    /** Bumped with every price change, in the same transaction: commits derived from older prices conflict. */
+    pricesVersion: `${prefix}:ref:prices:v`,
     contracts: `${prefix}:ref:contracts`,
     outbox: (owner: string) => `${prefix}:outbox:${owner}`,
     outboxSeq: `${prefix}:outbox-seq`,

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derive } from '../../shared/domain/derive.ts';
+import { applyUpdates } from '../../shared/engine/apply.ts';
+import { BeneficiaryStore } from '../../shared/engine/beneficiary-store.ts';
+import { connectRedis } from '../../shared/redis/client.ts';
+import type { Redis } from 'ioredis';
+import { isolatedConfig } from '../support/isolated.ts';
+import { discharge } from '../support/facts.ts';
+
+const config = isolatedConfig('price-race');
+let redis: Redis;
+let store: BeneficiaryStore;
+const anchorJson = JSON.stringify(discharge({ encounterId: 'E1', admitDate: '2026-01-10', dischargeDate: '2026-01-13', drg: '470', disposition: '06' }));
+
+describe('a price change racing a new episode (optimistic concurrency on the prices version)', () => {
+  beforeAll(async () => {
+    redis = await connectRedis(config);
+    store = new BeneficiaryStore(redis, config.redisPrefix);
+  });
+  afterAll(async () => {
+    await redis?.quit();
+  });
+
+  it('a commit derived from prices that changed since it read them conflicts, and the retry uses the new price', async () => {
+    await redis.hset(store.keys.prices, 'MJRLE|*', '2000000');
+    const { reference, pricesVersion, byMbi } = await store.load(['M1'], [80, 100]);
+    const loaded = byMbi.get('M1')!;
+    loaded.facts.discharges.E1 = JSON.parse(anchorJson);
+    const stale = derive('M1', loaded.facts, reference);
+    expect(stale.episodes[0]!.targetPriceCents).toBe(2_000_000);
+
+    // The reconciliation service changes the price (and its version, in one transaction) meanwhile.
+    await redis.multi().hset(store.keys.prices, 'MJRLE|*', '3000000').incr(store.keys.pricesVersion).exec();
+    const conflicts = await store.commit(
+      [{ mbi: 'M1', expectedVersion: loaded.version, derived: stale, factPairs: ['d:E1', anchorJson], acoDeltas: [], events: [], reconPairs: [] }],
+      'test', pricesVersion,
+    );
+    expect(conflicts).toEqual(['M1']);
+
+    // The service's retry path re-reads and derives with the new price.
+    await applyUpdates(store, new Map([['M1', [{ field: 'd:E1', json: anchorJson, overwrite: true }]]]), { overrunThresholds: [80, 100], outboxOwner: 'test' });
+    const state = JSON.parse((await redis.hget(store.keys.state('M1'), 'd'))!);
+    expect(state.episodes[0].targetPriceCents).toBe(3_000_000);
+  });
+});
