@@ -5,6 +5,7 @@ import { reconcileCommand } from './reconcile.ts';
 import { replayCommand } from './replay.ts';
 import { resetCommand } from './reset.ts';
 import { runCommand } from './run.ts';
+import { simulateCommand } from './simulate.ts';
 import { stackCommand } from './stack.ts';
 import { statusCommand } from './status.ts';
 
@@ -19,4 +20,5 @@ export const COMMANDS: Record<string, Command> = {
   replay: replayCommand,
   reconcile: reconcileCommand,
   export: exportCommand,
+  simulate: simulateCommand,
 };
