@@ -18,7 +18,7 @@ export async function exportState(store: BeneficiaryStore) {
 
   const acos = acoYears.map((k, i) => {
     const h = results[i] as Record<string, string>;
-    const [acoId, year] = k.split('|');
+    const [acoId = '', year] = k.split('|');
     const byPrefix = (p: string) => Object.fromEntries(Object.entries(h).filter(([f]) => f.startsWith(p)).map(([f, v]) => [f.slice(p.length), Number(v)]));
     return {
       acoId, performanceYear: Number(year), expenditureCents: Number(h.expenditureCents ?? 0), claimRecords: Number(h.claimRecords ?? 0),

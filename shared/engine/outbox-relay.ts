@@ -12,6 +12,9 @@ const CHUNK = 500;
  * the two re-publishes the same events with the same ids: at least once, deduplicated by id.
  */
 export class OutboxRelay {
+  /** The flush in progress: flushes of one relay run one after another, never side by side. */
+  private queue: Promise<number> = Promise.resolve(0);
+
   constructor(
     private readonly store: BeneficiaryStore,
     private readonly owner: string,
@@ -20,8 +23,17 @@ export class OutboxRelay {
     private readonly topics: TopicNames,
   ) {}
 
-  /** Drains the outbox; returns how many events were published. */
-  async flush(): Promise<number> {
+  /**
+   * Drains the outbox; returns how many events this call published. Concurrent batches of one
+   * service call this together: queued, so two drains never read and publish the same head twice.
+   */
+  flush(): Promise<number> {
+    const next = this.queue.catch(() => 0).then(() => this.drain());
+    this.queue = next;
+    return next;
+  }
+
+  private async drain(): Promise<number> {
     let published = 0;
     for (;;) {
       const entries = await this.store.outboxHead(this.owner, CHUNK);

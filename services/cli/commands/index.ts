@@ -1,5 +1,7 @@
+import { alertsCommand } from './alerts.ts';
 import type { Command } from './command.ts';
 import { exportCommand } from './export.ts';
+import { financeCommand } from './finance.ts';
 import { provisionCommand } from './provision.ts';
 import { reconcileCommand } from './reconcile.ts';
 import { replayCommand } from './replay.ts';
@@ -21,4 +23,6 @@ export const COMMANDS: Record<string, Command> = {
   reconcile: reconcileCommand,
   export: exportCommand,
   simulate: simulateCommand,
+  alerts: alertsCommand,
+  finance: financeCommand,
 };

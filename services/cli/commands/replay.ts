@@ -1,64 +1,106 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { INPUT_TOPICS, type InputTopic } from '../../../shared/kafka/topics.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
-import { openContext } from '../../../shared/service/context.ts';
+import { openContext, type Context } from '../../../shared/service/context.ts';
 import { waitForCatchUp } from '../catch-up.ts';
+import { Progress } from '../progress.ts';
 import { parseScenarioLine } from '../scenario.ts';
 import { option, type Command } from './command.ts';
 
+interface Outgoing {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+const VALUE_OPTIONS = ['timeout', 'rate', 'report'];
+
 export const replayCommand: Command = {
-  usage: 'replay FILE [--timeout SECONDS]',
+  usage: 'replay FILE [--rate N] [--progress] [--report FILE] [--timeout SECONDS]',
   summary: 'publish a scenario file and wait until the running services processed it',
   help: `Publishes each line of FILE (contract section 2, NDJSON) to its topic, in file order, keyed so
 one beneficiary's records share a partition. Bad lines are reported with their line number and
-reason on stderr, published to the topic's dead-letter topic, and do not stop the rest. Returns once
-the services of 'vbc run all' have processed every record and published every alert and event.`,
+reason (on stderr, or in the --report file), published to the topic's dead-letter topic, and do not
+stop the rest. Returns once the services of 'vbc run all' have processed every record and published
+every alert and event.
+  --rate N       publish at most N records a second (default: as fast as the broker takes them)
+  --progress     show a progress bar on stderr
+  --report FILE  write the bad-line reports to FILE instead of stderr
+  --timeout S    how long to wait for the services to catch up (default 120)`,
   async run(args) {
-    const file = args.find((a) => !a.startsWith('--') && a !== option(args, 'timeout'));
+    const file = args.find((a, i) => !a.startsWith('--') && !VALUE_OPTIONS.includes(args[i - 1]?.replace(/^--/, '') ?? ''));
     if (!file) throw new Error('say which scenario file to replay');
     if (!existsSync(file)) throw new Error(`file not found: ${file}`);
     const timeoutMs = Number(option(args, 'timeout') ?? 120) * 1000;
+    const rate = option(args, 'rate') === undefined ? Infinity : Number(option(args, 'rate'));
+    if (!(rate > 0)) throw new Error('--rate needs a number of records a second above 0');
+    const reportFile = option(args, 'report');
     const ctx = await openContext('vbc-replay');
     try {
-      const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
-      const lines = readFileSync(file, 'utf8').split('\n');
-      const byTopic = new Map<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>();
-      const push = (topic: string, m: { key: string; value: Buffer; headers?: Record<string, string> }) => {
-        const list = byTopic.get(topic) ?? [];
-        list.push(m);
-        byTopic.set(topic, list);
-      };
-      let good = 0;
-      let bad = 0;
-      lines.forEach((raw, i) => {
-        if (raw.trim() === '') return;
-        const line = parseScenarioLine(raw, i + 1, typeOf);
-        if (line.ok) {
-          push(ctx.topics.input(line.topic), { key: line.key, value: ctx.codec.encode(valueSubject(ctx.topics.input(line.topic)), line.record) });
-          good++;
-        } else {
-          bad++;
-          console.error(`${file}:${line.lineNo}: ${line.reason}`);
-          // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
-          const topic = line.topic ?? INPUT_TOPICS[0];
-          push(ctx.topics.deadLetter(topic), {
-            key: `${file}:${line.lineNo}`, value: Buffer.from(raw),
-            headers: { 'vbc-reason': line.reason, 'vbc-error-code': 'SCENARIO_INVALID', 'vbc-source-file': file, 'vbc-source-line': String(line.lineNo) },
-          });
-        }
-      });
-      // File order is kept within each topic; across topics the services must not depend on it.
-      for (const [topic, messages] of byTopic) {
-        for (let i = 0; i < messages.length; i += 1000) {
-          await ctx.producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1000) });
-        }
-      }
-      if (bad > 0) await ctx.redis.hincrby(ctx.store.keys.deadLettered, 'scenario-lines', bad);
+      const { messages, good, reports } = encodeFile(ctx, file);
+      if (reportFile) writeFileSync(reportFile, reports.map((r) => `${r}\n`).join(''));
+      else for (const r of reports) console.error(r);
+      await publish(ctx, messages, rate, args.includes('--progress') ? new Progress(messages.length, 'publishing') : null);
+      if (reports.length > 0) await ctx.redis.hincrby(ctx.store.keys.deadLettered, 'scenario-lines', reports.length);
       await waitForCatchUp(ctx, timeoutMs);
-      console.error(`replayed ${good} records from ${file}${bad ? `; ${bad} bad lines dead-lettered` : ''}`);
+      console.error(`replayed ${good} records from ${file}${reports.length ? `; ${reports.length} bad lines dead-lettered${reportFile ? ` (listed in ${reportFile})` : ''}` : ''}`);
       return 0;
     } finally {
       await ctx.close();
     }
   },
 };
+
+/** Every line as a message in file order: good lines to their topic, bad ones to a dead-letter topic. */
+function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: number; reports: string[] } {
+  const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
+  const messages: Outgoing[] = [];
+  const reports: string[] = [];
+  let good = 0;
+  readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const line = parseScenarioLine(raw, i + 1, typeOf);
+    if (line.ok) {
+      const topic = ctx.topics.input(line.topic);
+      messages.push({ topic, key: line.key, value: ctx.codec.encode(valueSubject(topic), line.record) });
+      good++;
+      return;
+    }
+    reports.push(`${file}:${line.lineNo}: ${line.reason}`);
+    // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
+    messages.push({
+      topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]), key: `${file}:${line.lineNo}`, value: Buffer.from(raw),
+      headers: { 'vbc-reason': line.reason, 'vbc-error-code': 'SCENARIO_INVALID', 'vbc-source-file': file, 'vbc-source-line': String(line.lineNo) },
+    });
+  });
+  return { messages, good, reports };
+}
+
+/**
+ * Publishes in file order, in slices: each slice is one batch request over all topics, so the order
+ * within a topic is the file's and the topics advance together. With a rate, slices are paced.
+ */
+async function publish(ctx: Context, messages: Outgoing[], rate: number, progress: Progress | null): Promise<void> {
+  const slice = Number.isFinite(rate) ? Math.max(1, Math.round(rate / 10)) : 5000;
+  const started = Date.now();
+  for (let i = 0; i < messages.length; i += slice) {
+    const byTopic = new Map<string, Outgoing[]>();
+    for (const m of messages.slice(i, i + slice)) {
+      const list = byTopic.get(m.topic) ?? [];
+      list.push(m);
+      byTopic.set(m.topic, list);
+    }
+    await ctx.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(({ key, value, headers }) => ({ key, value, headers })) })),
+    });
+    const done = Math.min(messages.length, i + slice);
+    progress?.update(done);
+    if (Number.isFinite(rate)) {
+      const due = started + (done / rate) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+  }
+  if (messages.length === 0) progress?.update(0);
+}

@@ -1,0 +1,59 @@
+/** An alert event as it arrives on the alerts topic. */
+export interface AlertEvent {
+  alertId: string;
+  action: 'RAISED' | 'WITHDRAWN';
+  type: 'READMISSION' | 'EPISODE_OVERRUN';
+  mbi: string;
+  subjectId: string;
+  threshold: number | null;
+  acoId: string | null;
+  reason: string;
+  details: Record<string, string>;
+  receivedAt: string | null;
+}
+
+const usd = (cents: string | undefined) => `$${(Number(cents ?? 0) / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+
+/**
+ * One line a care manager can act on: who, where, why, and how urgent (days since discharge, or
+ * percent of the episode target and days left), plus how long after the triggering record it came.
+ */
+export function alertLine(e: AlertEvent, publishedAtMs: number): string {
+  const d = e.details;
+  const aco = e.acoId ? ` ACO ${e.acoId}` : ' no ACO';
+  const delay = e.receivedAt ? ` (+${((publishedAtMs - Date.parse(e.receivedAt)) / 1000).toFixed(1)}s)` : '';
+  if (e.action === 'WITHDRAWN') return `  withdrawn  ${e.type.padEnd(15)} ${e.mbi}${aco}: a later record no longer supports it`;
+  if (e.type === 'READMISSION') {
+    const episode = d.openEpisodeCategory ? `; in an open ${d.openEpisodeCategory} episode` : '';
+    return `  READMISSION     ${e.mbi}${aco}: readmitted at ${d.readmittingFacilityId} on ${d.readmitDate}, ${d.daysSinceDischarge} days after discharge from ${d.indexFacilityId} (disposition ${d.indexDisposition})${episode}${delay}`;
+  }
+  const lines = (d.largestCostLines ?? '').split(',').filter(Boolean).map((l) => l.split(':')[0]).join(', ');
+  return `  OVERRUN ${String(e.threshold).padStart(3)}%    ${e.mbi}${aco}: ${d.category} episode at ${d.anchorFacilityId}, ${usd(d.spendCents)} of ${usd(d.targetPriceCents)} target (${d.percentOfTarget}%), ${d.daysLeftInWindow} days left; largest: ${lines}`;
+}
+
+/** Counts of what arrived, for the running tally and the closing summary. */
+export class AlertTally {
+  private readonly raised = new Map<string, number>();
+  private withdrawn = 0;
+  private readonly inForce = new Set<string>();
+
+  add(e: AlertEvent): void {
+    if (e.action === 'RAISED') {
+      const kind = e.type === 'EPISODE_OVERRUN' ? `EPISODE_OVERRUN ${e.threshold}%` : e.type;
+      this.raised.set(kind, (this.raised.get(kind) ?? 0) + 1);
+      this.inForce.add(e.alertId);
+    } else {
+      this.withdrawn++;
+      this.inForce.delete(e.alertId);
+    }
+  }
+
+  get total(): number {
+    return [...this.raised.values()].reduce((a, b) => a + b, 0) + this.withdrawn;
+  }
+
+  summary(): string {
+    const raised = [...this.raised].sort().map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+    return `alerts raised: ${raised}; withdrawn: ${this.withdrawn}; in force now: ${this.inForce.size}`;
+  }
+}
