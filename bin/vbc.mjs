@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../services/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A failed command has said its one line: exit now rather than wait for a client's retry timers.
+if (code !== 0) process.exit(code);
+process.exitCode = code;

@@ -1,22 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../support/isolated.ts';
+import type { ServiceProcess } from '../support/service-process.ts';
+import { runVbc, startAllServices, vbc as runIn } from '../support/vbc-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../../shared/contract/examples/', import.meta.url));
 const CHECKER = fileURLToPath(new URL('../../../shared/contract/check-export.py', import.meta.url));
-const env = { ...process.env, ...isolatedEnv('examples') };
+const env = isolatedEnv('examples');
 const work = mkdtempSync(join(tmpdir(), 'vbc-e2e-'));
-
-function vbc(...args: string[]) {
-  const r = spawnSync('node', [join(ROOT, 'bin/vbc.mjs'), ...args], { env, cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
-  if (r.status !== 0) throw new Error(`vbc ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
+const vbc = (...args: string[]) => runIn(env, ...args);
 
 /** The contract's procedure: reset, replay, reconcile when asOf is set, export, check. */
 function runScenario(scenarioFile: string, expectedFile: string): string {
@@ -42,32 +38,15 @@ function regrouped(name: string, firstTopics: string[]): string {
   return file;
 }
 
-let services: ChildProcess;
-const servicesLog = join(work, 'services.log');
+let services: ServiceProcess;
 
 describe('contract examples through npx vbc (reset, replay, reconcile, export, check-export.py)', () => {
   beforeAll(async () => {
-    // Logs to a file: an unread pipe would fill up and block the services' synchronous logger.
-    const log = openSync(servicesLog, 'w');
-    services = spawn('node', [join(ROOT, 'bin/vbc.mjs'), 'run', 'all'], { env, cwd: ROOT, stdio: ['ignore', 'ignore', log] });
-    closeSync(log);
-    // Ready when `vbc status` says every service is running and caught up.
-    const deadline = Date.now() + 150_000;
-    while (Date.now() < deadline) {
-      if (services.exitCode !== null) break;
-      const s = spawnSync('node', [join(ROOT, 'bin/vbc.mjs'), 'status'], { env, cwd: ROOT, encoding: 'utf8' });
-      if (s.status === 0) return;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    throw new Error(`services did not start; their log ends:\n${readFileSync(servicesLog, 'utf8').slice(-3000)}`);
+    services = await startAllServices(env, join(work, 'services.log'));
   });
 
   afterAll(async () => {
-    if (services.exitCode !== null || services.signalCode !== null) return;
-    const exited = new Promise((r) => services.once('exit', r));
-    services.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    services.kill('SIGKILL');
+    await services?.stop('SIGTERM');
   });
 
   for (const name of ['readmissions-and-aco-totals', 'episode-and-reconciliation']) {
@@ -103,7 +82,7 @@ describe('contract examples through npx vbc (reset, replay, reconcile, export, c
       '{"topic": "attribution", "value": {"mbi": "1CC0CC0CC01", "acoId": "A7", "effectiveFrom": "2026-01-01"}}',
     ].join('\n'));
     vbc('reset');
-    const r = spawnSync('node', [join(ROOT, 'bin/vbc.mjs'), 'replay', file], { env, cwd: ROOT, encoding: 'utf8' });
+    const r = runVbc(env, 'replay', file);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(`${file}:2: not valid JSON`);
     expect(r.stderr).toContain(`${file}:3: thruDate is before fromDate`);

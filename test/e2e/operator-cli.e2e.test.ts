@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../services/cli/commands/index.ts';
+import { generateFeed } from '../../services/cli/simulate/feed-generator.ts';
+import { feedStats } from '../../services/cli/simulate/feed-stats.ts';
+import { isolatedEnv } from '../support/isolated.ts';
+import type { ServiceProcess } from '../support/service-process.ts';
+import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'vbc-cli-'));
+
+describe('operator CLI: help and one-line failures', () => {
+  it.each(Object.keys(COMMANDS))('vbc %s --help explains the command and exits 0', (name) => {
+    const r = runVbc({}, name, '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`usage: vbc ${name}`);
+  });
+
+  it('an unknown command exits 2 with one line', () => {
+    const r = runVbc({}, 'frobnicate');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(["vbc: unknown command 'frobnicate' (run 'vbc --help')"]);
+  });
+
+  it('a missing scenario file exits 1 with one line naming it', () => {
+    const r = runVbc({}, 'replay', '/nowhere/feed.ndjson');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['vbc replay: file not found: /nowhere/feed.ndjson']);
+  });
+
+  it('a stack that is not up: one line naming the broker address, within the connect timeout', () => {
+    const started = Date.now();
+    const r = runVbc({ KAFKA_BROKERS: '127.0.0.1:1', VBC_CONNECT_TIMEOUT_MS: '2000' }, 'export');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('127.0.0.1:1');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('bad settings are all reported at start, one line', () => {
+    const r = runVbc({ VBC_PARTITIONS: 'many', LOG_LEVEL: 'loud', VBC_MSSP_SCHEDULE: 'weekly' }, 'export');
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    for (const setting of ['VBC_PARTITIONS=many', 'LOG_LEVEL=loud', 'VBC_MSSP_SCHEDULE=weekly']) expect(lines[0]).toContain(setting);
+  });
+
+  it('simulate writes the same file twice for a seed', () => {
+    const [a, b] = [join(work, 'a.ndjson'), join(work, 'b.ndjson')];
+    vbc({}, 'simulate', '--seed', '3', '--beneficiaries', '300', '--out', a);
+    vbc({}, 'simulate', '--seed', '3', '--beneficiaries', '300', '--out', b);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+  });
+});
+
+describe('a simulated feed through the running services', () => {
+  const env = isolatedEnv('cli-sim');
+  let services: ServiceProcess;
+  beforeAll(async () => {
+    services = await startAllServices(env, join(work, 'services.log'));
+  });
+  afterAll(async () => {
+    await services?.stop('SIGTERM');
+  });
+
+  it('is processed whole: readmissions as the rules give them, bad lines reported, the alert view agreeing with the export', () => {
+    const file = join(work, 'feed.ndjson');
+    vbc(env, 'simulate', '--seed', '5', '--beneficiaries', '1500', '--out', file);
+    const report = join(work, 'bad-lines.txt');
+    const replay = runVbc(env, 'replay', file, '--rate', '20000', '--progress', '--report', report);
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stderr).toMatch(/publishing \[#+\] 100%/);
+    const bad = readFileSync(report, 'utf8').trim().split('\n');
+    expect(bad.length).toBeGreaterThan(0);
+    for (const line of bad) expect(line).toMatch(/feed\.ndjson:\d+: .+/);
+
+    const state = JSON.parse(vbc(env, 'export'));
+    expect(state.readmissions).toHaveLength(feedStats(generateFeed({ seed: 5, beneficiaries: 1500 })).readmissions);
+    const tally = vbc(env, 'alerts').trim().split('\n').pop()!;
+    expect(tally).toContain(`in force now: ${state.alerts.length}`);
+
+    vbc(env, 'reconcile', '--as-of', '2027-04-01');
+    const finance = vbc(env, 'finance');
+    for (const aco of ['A1001', 'A2002', 'A3003', 'A4004']) expect(finance).toMatch(new RegExp(`${aco}\\s+2026\\s+(BASIC_A|BASIC_C|BASIC_E|ENHANCED)`));
+    expect(finance).toContain('== BPCI Advanced episodes');
+  });
+});
