@@ -8,10 +8,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export class ServiceProcess {
   readonly child: ChildProcess;
 
-  constructor(which: string, env: Record<string, string>, readonly logFile: string) {
+  constructor(which: string, env: Record<string, string>, readonly logFile: string, nodeArgs: string[] = []) {
     // Logs go to a file: an unread pipe would fill up and block the service's synchronous logger.
     const log = openSync(logFile, 'a');
-    this.child = spawn('node', [`${ROOT}bin/vbc.mjs`, 'run', which], { env: { ...process.env, ...env }, cwd: ROOT, stdio: ['ignore', 'ignore', log] });
+    this.child = spawn('node', [...nodeArgs, `${ROOT}bin/vbc.mjs`, 'run', which], { env: { ...process.env, ...env }, cwd: ROOT, stdio: ['ignore', 'ignore', log] });
     closeSync(log);
   }
 

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run bench`: installs what is missing, brings the local stack up (left up afterwards) and runs
+# the benchmark (infra/bench/run.ts). Prints a table and, as its last line, one JSON object.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash infra/ensure-deps.sh
+bash infra/stack.sh up >&2
+exec node --import tsx infra/bench/run.ts

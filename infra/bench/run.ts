@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: the product's speed as a ratio to what this machine's Kafka and Redis can do,
+ * measured in one run on the local stack (see README, Performance). Not a test: it reports.
+ *   BENCH_CLAIMS (500000), BENCH_ADT_RATE (1000 records/s), BENCH_ADT_SECONDS (20)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportState } from '../../services/cli/state-export.ts';
+import { loadConfig } from '../../shared/config/config.ts';
+import { recordKey } from '../../shared/kafka/topics.ts';
+import { valueSubject } from '../../shared/registry/schemas.ts';
+import { groupIdFor } from '../../shared/service/consumer-service.ts';
+import { openContext, type Context } from '../../shared/service/context.ts';
+import { claimsFeed } from '../../test/support/claims-feed.ts';
+import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
+import { ServiceProcess } from '../../test/support/service-process.ts';
+import { measureGroup, peakRssMb, percentile } from './measure.ts';
+
+const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 500_000);
+const ADT_RATE = Number(process.env.BENCH_ADT_RATE ?? 1000);
+const ADT_SECONDS = Number(process.env.BENCH_ADT_SECONDS ?? 20);
+const run = `bench-${Date.now().toString(36)}`;
+const env = { VBC_TOPIC_PREFIX: `${run}.`, VBC_REDIS_PREFIX: run, VBC_PARTITIONS: '6', LOG_LEVEL: 'warn' };
+const config = loadConfig({ ...process.env, ...env });
+const work = mkdtempSync(join(tmpdir(), 'vbc-bench-'));
+const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+async function usedMemory(ctx: Context): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await ctx.redis.info('memory'))?.[1] ?? 0);
+}
+
+/** 1. The ceiling: a plain consumer that only decodes the records, with the service's consumer settings. */
+async function ceiling(ctx: Context, total: number) {
+  const groupId = `${run}.ceiling`;
+  const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [ctx.topics.input('claims'), ctx.topics.input('attribution')], fromBeginning: true });
+  let decoded = 0;
+  await consumer.run({
+    autoCommit: true, autoCommitThreshold: 1, partitionsConsumedConcurrently: 2,
+    eachBatch: async ({ batch }) => {
+      await ctx.codec.prepare(batch.messages.map((m) => m.value));
+      for (const m of batch.messages) {
+        try {
+          ctx.codec.decode(m.value);
+          decoded++;
+        } catch {
+          // bad records cost a decode attempt, as in the service
+        }
+      }
+    },
+  });
+  const result = await measureGroup(ctx.admin, groupId, [ctx.topics.input('claims'), ctx.topics.input('attribution')], total);
+  await consumer.disconnect();
+  return { ...result, decoded };
+}
+
+/** 3. Alert latency: readmission admissions at a fixed ADT rate, until the alert is readable on the alerts topic. */
+async function alertLatency(ctx: Context) {
+  const services = [new ServiceProcess('admissions', env, join(work, 'adt.log')), new ServiceProcess('discharges', env, join(work, 'adt.log'))];
+  const published = new Map<string, number>();
+  const latencies: number[] = [];
+  const reader = ctx.kafka.consumer({ groupId: `${run}.alert-reader`, maxWaitTimeInMs: 10 });
+  await reader.connect();
+  await reader.subscribe({ topic: ctx.topics.output('alerts'), fromBeginning: true });
+  await reader.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      await ctx.codec.prepare(batch.messages.map((m) => m.value));
+      for (const m of batch.messages) {
+        const alert = ctx.codec.decode(m.value) as { subjectId: string; action: string };
+        const sent = published.get(alert.subjectId);
+        if (sent !== undefined && alert.action === 'RAISED') latencies.push(now - sent);
+      }
+    },
+  });
+  await new Promise((r) => setTimeout(r, 8000)); // services joined their groups, the reader its own
+
+  // Each beneficiary: an index admission and discharge, then ~2 s later the readmission admission.
+  const total = ADT_RATE * ADT_SECONDS;
+  const records: { topic: 'admissions' | 'discharges'; value: Record<string, unknown>; readmission?: string }[] = [];
+  const pending: typeof records = [];
+  for (let b = 0; records.length + pending.length < total; b++) {
+    const mbi = `8B${String(b).padStart(9, '0')}`;
+    records.push({ topic: 'admissions', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false } });
+    records.push({ topic: 'discharges', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', dischargeDate: '2026-03-05', disposition: '01', encounterClass: 'INPATIENT' } });
+    pending.push({ topic: 'admissions', value: { encounterId: `${mbi}-2`, mbi, facilityId: 'F2', admitDate: '2026-03-12', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false }, readmission: `${mbi}-2` });
+    if (pending.length > (ADT_RATE * 2) / 3) records.push(pending.shift()!);
+  }
+  records.push(...pending);
+  const slice = Math.max(1, Math.round(ADT_RATE / 50)); // every 20 ms
+  const started = Date.now();
+  for (let i = 0; i < records.length; i += slice) {
+    const chunk = records.slice(i, i + slice);
+    const now = Date.now();
+    for (const r of chunk) if (r.readmission) published.set(r.readmission, now);
+    await ctx.producer.sendBatch({
+      acks: -1,
+      topicMessages: (['admissions', 'discharges'] as const).map((t) => ({
+        topic: ctx.topics.input(t),
+        messages: chunk.filter((r) => r.topic === t).map((r) => ({ key: recordKey(t, r.value), value: ctx.codec.encode(valueSubject(ctx.topics.input(t)), r.value) })),
+      })).filter((tm) => tm.messages.length > 0),
+    });
+    const due = started + ((i + chunk.length) / ADT_RATE) * 1000;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+  }
+  const expected = records.filter((r) => r.readmission).length;
+  const deadline = Date.now() + 60_000;
+  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const achievedRate = Math.round(records.length / ((Date.now() - started) / 1000));
+  await reader.disconnect();
+  for (const s of services) await s.stop('SIGTERM');
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, expected, records: records.length, achievedRate };
+}
+
+async function main() {
+  const ctx = await openContext('vbc-bench', config);
+  try {
+    say(`generating ${CLAIMS.toLocaleString('en-US')} claims (duplicates, cancellations, adjustments, 1% bad) for ${(CLAIMS / 10).toLocaleString('en-US')} beneficiaries`);
+    const feed = claimsFeed(2026, CLAIMS, Math.max(1, Math.round(CLAIMS / 10)));
+    const t0 = Date.now();
+    await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
+    const total = feed.attribution.length + feed.records.length;
+    const publishPerSec = Math.round(total / ((Date.now() - t0) / 1000));
+    say(`published ${total.toLocaleString('en-US')} records at ${publishPerSec.toLocaleString('en-US')}/s`);
+
+    say('1. ceiling: a consumer that only decodes');
+    const top = await ceiling(ctx, total);
+
+    say('2. the claims service, end to end');
+    const memBefore = await usedMemory(ctx);
+    // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
+    const service = new ServiceProcess('claims', env, join(work, 'claims.log'), (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, () => {
+      if (service.exited) throw new Error(`the claims service exited: ${service.logTail()}`);
+    });
+    const rssMb = peakRssMb(service.child.pid!);
+    await service.stop('SIGTERM');
+    const memAfter = await usedMemory(ctx);
+    const state = await exportState(ctx.store);
+    const actual = Object.fromEntries(state.acos.map((a) => [`${a.acoId}|${a.performanceYear}`, { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords }]));
+    const verified = JSON.stringify(actual, Object.keys(actual).sort()) === JSON.stringify(feed.expected, Object.keys(feed.expected).sort())
+      && Object.keys(actual).length === Object.keys(feed.expected).length;
+    const beneficiaries = await ctx.redis.scard(ctx.store.keys.beneficiaries);
+    const distinctClaims = new Set(feed.records.flatMap((r) => ('good' in r ? [r.good.claimId] : []))).size;
+
+    say(`3. alert latency at ${ADT_RATE} ADT records/s for ${ADT_SECONDS}s`);
+    const latency = await alertLatency(ctx);
+
+    const ratio = Math.round((claimsRun.perSec / top.perSec) * 100) / 100;
+    const result = {
+      claimsPerSec: claimsRun.perSec, ceilingPerSec: top.perSec, ratio, stateVerified: verified,
+      alertP50Ms: latency.p50, alertP99Ms: latency.p99, alertSamples: latency.samples, adtRatePerSec: latency.achievedRate,
+      redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
+      redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)), rssMb,
+    };
+    const rows: [string, string][] = [
+      ['records published (claims + attribution)', total.toLocaleString('en-US')],
+      ['publish rate', `${publishPerSec.toLocaleString('en-US')}/s`],
+      ['ceiling: decode-only consumer', `${top.perSec.toLocaleString('en-US')}/s`],
+      ['claims service end to end', `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s)`],
+      ['ratio', String(ratio)],
+      ['state verified against the oracle', verified ? 'yes' : 'NO'],
+      ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
+      ['Redis bytes per beneficiary / per claim record', `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`],
+      ['claims service peak RSS', `${rssMb} MB`],
+    ];
+    for (const [k, v] of rows) console.log(`${k.padEnd(48)} ${v}`);
+    console.log(JSON.stringify(result));
+    if (!verified) process.exitCode = 1;
+  } finally {
+    // The bench's topics and keys are its own: remove them so repeated runs do not fill the stack.
+    const topics = (await ctx.admin.listTopics()).filter((t) => t.startsWith(`${run}.`));
+    await ctx.admin.deleteTopics({ topics }).catch(() => undefined);
+    let cursor = '0';
+    do {
+      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await ctx.redis.unlink(...keys);
+    } while (cursor !== '0');
+    await ctx.close();
+  }
+}
+
+await main();
