@@ -29,6 +29,9 @@ export interface Config {
   msspSchedule: ReconciliationSchedule;
   /** How often (wall-clock ms) the reconciliation service looks whether event time made a run due. */
   scheduleCheckMs: number;
+  /** Where `vbc run` serves /metrics, /healthz and /readyz (port 0: not at all). */
+  metricsHost: string;
+  metricsPort: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,6 +105,8 @@ export function loadConfig(env: Env = process.env): Config {
     overrunThresholds: [...new Set(overrunThresholds)].sort((a, b) => a - b),
     msspSchedule,
     scheduleCheckMs: int('VBC_SCHEDULE_CHECK_MS', 5000, 100, 3_600_000),
+    metricsHost: str('VBC_METRICS_HOST', '127.0.0.1'),
+    metricsPort: int('VBC_METRICS_PORT', 9464, 0, 65535),
   };
 
   if (problems.length > 0) {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { emptyDerived, type Derived } from '../domain/derive.ts';
 import { emptyFacts, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
+import { M, metrics } from '../metrics/registry.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
 export interface Loaded {
@@ -60,7 +61,9 @@ export class BeneficiaryStore {
       pipeline.hgetall(this.keys.facts(mbi));
       pipeline.hmget(this.keys.state(mbi), 'v', 'd');
     }
+    const started = performance.now();
     const results = (await pipeline.exec()) ?? [];
+    metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
     const prices: Record<string, number> = {};
@@ -92,7 +95,9 @@ export class BeneficiaryStore {
         JSON.stringify(c.events), c.mbi, c.derived.episodes.length > 0 ? '1' : '0', JSON.stringify(c.reconPairs), pricesVersion,
       );
     }
+    const started = performance.now();
     const results = (await pipeline.exec()) ?? [];
+    metrics.observe(...M.redisSeconds, { op: 'commit' }, (performance.now() - started) / 1000);
     const conflicts: string[] = [];
     results.forEach(([error, applied], i) => {
       if (error) throw error;

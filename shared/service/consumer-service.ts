@@ -3,6 +3,7 @@ import { validateRecord, type FactOf } from '../domain/validate.ts';
 import { isAppError, oneLine } from '../errors/app-error.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
+import { M, metrics } from '../metrics/registry.ts';
 import type { Context } from './context.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letter.ts';
 
@@ -29,6 +30,8 @@ export interface RunningService {
   groupId: string;
   consumer: Consumer;
   relay: OutboxRelay;
+  /** Joined its consumer group and not crashed: what /readyz reports. */
+  isReady(): boolean;
   stop(): Promise<void>;
 }
 
@@ -52,8 +55,14 @@ export async function startService(ctx: Context, spec: ServiceSpec): Promise<Run
   // Events a crashed predecessor left in the outbox go out before new work.
   await relay.flush();
 
+  let ready = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => { ready = true; });
+  consumer.on(consumer.events.CRASH, () => { ready = false; });
+  consumer.on(consumer.events.STOP, () => { ready = false; });
+
   const handleBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const started = process.hrtime.bigint();
     const logical = topics.logical(batch.topic) as InputTopic;
     await ctx.codec.prepare(batch.messages.map((m) => m.value));
     const valid: ValidRecord[] = [];
@@ -73,16 +82,19 @@ export async function startService(ctx: Context, spec: ServiceSpec): Promise<Run
       }
     }
     await spec.apply(ctx, valid);
+    metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, valid.length);
     if (dead.length > 0) {
+      metrics.inc(...M.deadLettered, { service: spec.name, topic: logical }, dead.length);
       await ctx.producer.send({ topic: topics.deadLetter(logical), acks: -1, messages: dead.map(deadLetterMessage) });
       await ctx.redis.hincrby(ctx.store.keys.deadLettered, logical, dead.length);
       // No record content here: the reason and the position identify it without PHI.
       for (const d of dead) log.warn({ topic: d.sourceTopic, partition: d.partition, offset: d.message.offset, code: d.code, reason: d.reason }, 'record dead-lettered');
     }
-    await relay.flush();
+    metrics.inc(...M.eventsOut, { service: spec.name }, await relay.flush());
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     await commitOffsetsIfNecessary();
     await heartbeat();
+    metrics.observe(...M.batchSeconds, { service: spec.name }, Number(process.hrtime.bigint() - started) / 1e9);
   };
 
   const ticker = startTicker(ctx, spec, relay, log);
@@ -90,6 +102,7 @@ export async function startService(ctx: Context, spec: ServiceSpec): Promise<Run
   log.info({ groupId, topics: spec.topics }, 'service started');
   return {
     name: spec.name, groupId, consumer, relay,
+    isReady: () => ready,
     stop: async () => {
       await ticker.stop();
       await consumer.disconnect();

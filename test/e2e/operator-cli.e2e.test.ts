@@ -56,7 +56,8 @@ describe('operator CLI: help and one-line failures', () => {
 });
 
 describe('a simulated feed through the running services', () => {
-  const env = isolatedEnv('cli-sim');
+  const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const env = { ...isolatedEnv('cli-sim'), VBC_METRICS_PORT: String(metricsPort) };
   let services: ServiceProcess;
   beforeAll(async () => {
     services = await startAllServices(env, join(work, 'services.log'));
@@ -85,5 +86,19 @@ describe('a simulated feed through the running services', () => {
     const finance = vbc(env, 'finance');
     for (const aco of ['A1001', 'A2002', 'A3003', 'A4004']) expect(finance).toMatch(new RegExp(`${aco}\\s+2026\\s+(BASIC_A|BASIC_C|BASIC_E|ENHANCED)`));
     expect(finance).toContain('== BPCI Advanced episodes');
+  });
+
+  it('serves metrics, health and readiness while running', async () => {
+    const base = `http://127.0.0.1:${metricsPort}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.text()).toContain('ready: claims, admissions, discharges, reconciliation');
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(Number(/vbc_records_in_total\{service="claims",topic="claims"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(1000);
+    expect(Number(/vbc_records_dead_lettered_total\{service="discharges",topic="discharges"\} (\d+)/.exec(text)?.[1] ?? 0)).toBeGreaterThanOrEqual(0);
+    for (const name of ['vbc_batch_duration_seconds_bucket', 'vbc_consumer_lag{service="claims"}', 'vbc_redis_roundtrip_seconds_count{op="commit"}', 'vbc_redis_ping_seconds', 'vbc_events_published_total']) {
+      expect(text).toContain(name);
+    }
   });
 });

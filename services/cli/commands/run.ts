@@ -1,6 +1,9 @@
 import { startService, type RunningService } from '../../../shared/service/consumer-service.ts';
 import { openContext } from '../../../shared/service/context.ts';
+import { metrics } from '../../../shared/metrics/registry.ts';
+import { startOpsServer } from '../../../shared/metrics/ops-server.ts';
 import { SERVICES } from '../../registry.ts';
+import { readiness, startOpsSampler } from '../ops-sampler.ts';
 import type { Command } from './command.ts';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -8,6 +11,11 @@ const SHUTDOWN_BUDGET_MS = 10_000;
 export const runCommand: Command = {
   usage: `run all|${Object.keys(SERVICES).join('|')}`,
   summary: 'run the consumer services in the foreground until SIGTERM or Ctrl-C',
+  help: `Runs the named service (or all four) in this process. SIGTERM or Ctrl-C stops gracefully: each
+consumer finishes its batch, commits and disconnects within 10 seconds.
+Serves Prometheus metrics on http://VBC_METRICS_HOST:VBC_METRICS_PORT/metrics (127.0.0.1:9464;
+port 0 turns it off), /healthz (the process answers) and /readyz (200 once every consumer joined its
+group and Redis answers, else 503).`,
   async run(args) {
     const which = args[0] ?? 'all';
     const names = which === 'all' ? Object.keys(SERVICES) : [which];
@@ -21,6 +29,9 @@ export const runCommand: Command = {
       await ctx.close();
       throw error;
     }
+    const sampler = startOpsSampler(ctx, running);
+    const ops = ctx.config.metricsPort === 0 ? null
+      : await startOpsServer(ctx.config.metricsHost, ctx.config.metricsPort, metrics, () => readiness(ctx, running), ctx.logger);
     ctx.logger.info({ services: names }, 'running; SIGTERM or Ctrl-C stops gracefully');
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -33,6 +44,8 @@ export const runCommand: Command = {
       process.exit(1);
     }, SHUTDOWN_BUDGET_MS);
     timer.unref();
+    sampler.stop();
+    ops?.close();
     await Promise.all(running.map((r) => r.stop()));
     await ctx.close();
     return 0;
