@@ -88,6 +88,20 @@ describe('a simulated feed through the running services', () => {
     expect(finance).toContain('== BPCI Advanced episodes');
   });
 
+  it('lists dead-lettered records with reason and position, and replays each only once', () => {
+    const listed = vbc(env, 'dlq', 'list', 'claims').trim().split('\n');
+    const summary = listed.pop()!;
+    expect(summary).toMatch(/^\d+ dead-lettered records on .*claims\.dlq: \d+ SCENARIO_INVALID$/);
+    expect(listed.length).toBe(Number(summary.split(' ')[0]));
+    for (const line of listed) expect(line).toMatch(/^\s*\d+\s+SCENARIO_INVALID\s+\S+feed\.ndjson:\d+\s+.+/);
+
+    const first = runVbc(env, 'dlq', 'replay', 'claims');
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain(`${listed.length} scenario lines still bad`);
+    const second = runVbc(env, 'dlq', 'replay', 'claims');
+    expect(second.stderr).toContain('dlq replay claims: 0 records re-published');
+  });
+
   it('serves metrics, health and readiness while running', async () => {
     const base = `http://127.0.0.1:${metricsPort}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

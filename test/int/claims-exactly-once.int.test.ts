@@ -11,7 +11,7 @@ import { openContext, type Context } from '../../shared/service/context.ts';
 import { claimsFeed, type Totals } from '../support/claims-feed.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
-import { header, readTopic } from '../support/read-topic.ts';
+import { header, readTopic } from '../../shared/kafka/read-topic.ts';
 import { ServiceProcess, waitUntil } from '../support/service-process.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-claims-eo-'));

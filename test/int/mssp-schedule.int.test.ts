@@ -12,7 +12,7 @@ import { valueSubject } from '../../shared/registry/schemas.ts';
 import { groupIdFor, startService, type RunningService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { isolatedEnv } from '../support/isolated.ts';
-import { readTopic } from '../support/read-topic.ts';
+import { readTopic } from '../../shared/kafka/read-topic.ts';
 import { waitUntil } from '../support/service-process.ts';
 
 const config = loadConfig({ ...process.env, ...isolatedEnv('schedule'), VBC_MSSP_SCHEDULE: 'monthly', VBC_SCHEDULE_CHECK_MS: '200' });

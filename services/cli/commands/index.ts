@@ -1,5 +1,6 @@
 import { alertsCommand } from './alerts.ts';
 import type { Command } from './command.ts';
+import { dlqCommand } from './dlq.ts';
 import { exportCommand } from './export.ts';
 import { financeCommand } from './finance.ts';
 import { provisionCommand } from './provision.ts';
@@ -25,4 +26,5 @@ export const COMMANDS: Record<string, Command> = {
   simulate: simulateCommand,
   alerts: alertsCommand,
   finance: financeCommand,
+  dlq: dlqCommand,
 };

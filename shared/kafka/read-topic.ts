@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 
+export type TopicRecord = KafkaMessage & { partition: number };
+
 /** Every record now on a topic, read from the beginning by a throwaway consumer group. */
-export async function readTopic(kafka: Kafka, admin: Admin, topic: string, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+export async function readTopic(kafka: Kafka, admin: Admin, topic: string, timeoutMs = 60_000): Promise<TopicRecord[]> {
   const ends = await admin.fetchTopicOffsets(topic);
   const target = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
-  const messages: KafkaMessage[] = [];
+  const messages: TopicRecord[] = [];
   if (target === 0) return messages;
   const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -15,7 +17,7 @@ export async function readTopic(kafka: Kafka, admin: Admin, topic: string, timeo
       const timer = setTimeout(() => reject(new Error(`read ${messages.length} of ${target} records of ${topic}`)), timeoutMs);
       void consumer.run({
         eachBatch: async ({ batch }) => {
-          messages.push(...batch.messages);
+          messages.push(...batch.messages.map((m) => ({ ...m, partition: batch.partition })));
           if (messages.length >= target) {
             clearTimeout(timer);
             resolve();

@@ -1,0 +1,87 @@
+import { isInputTopic, type InputTopic } from '../../../shared/kafka/topics.ts';
+import { header, readTopic, type TopicRecord } from '../../../shared/kafka/read-topic.ts';
+import { valueSubject } from '../../../shared/registry/schemas.ts';
+import { openContext, type Context } from '../../../shared/service/context.ts';
+import { parseScenarioLine } from '../scenario.ts';
+import type { Command } from './command.ts';
+
+const where = (m: TopicRecord) => header(m, 'vbc-source-file')
+  ? `${header(m, 'vbc-source-file')}:${header(m, 'vbc-source-line')}`
+  : `${header(m, 'vbc-source-topic')}[${header(m, 'vbc-source-partition')}]@${header(m, 'vbc-source-offset')}`;
+
+export const dlqCommand: Command = {
+  usage: 'dlq list|replay TOPIC [--values]',
+  summary: "inspect a topic's dead-lettered records, or re-publish them after a fix",
+  help: `TOPIC is a contract topic name (claims, admissions, discharges, attribution, aco-contracts,
+episode-prices); its dead-letter topic is <prefix>TOPIC.dlq.
+  list     one line per dead-lettered record: its offset, error code, reason and where it came from
+           (source topic, partition and offset, or scenario file and line); then counts by code.
+           --values also prints each record's content (PHI: for authorised operators only).
+  replay   re-publishes the records not replayed before, in order: Avro records to their source topic
+           as they are (the service checks them again and dead-letters them again if still bad),
+           scenario lines parsed again and published when now valid. Remembers how far it got.`,
+  async run(args) {
+    const [action, topic] = args.filter((a) => !a.startsWith('--'));
+    if (action !== 'list' && action !== 'replay') throw new Error("say 'list' or 'replay' (vbc dlq list|replay TOPIC)");
+    if (!topic || !isInputTopic(topic)) throw new Error(`say which topic: one of claims, admissions, discharges, attribution, aco-contracts, episode-prices`);
+    const ctx = await openContext('vbc-dlq');
+    try {
+      return action === 'list' ? await list(ctx, topic, args.includes('--values')) : await replay(ctx, topic);
+    } finally {
+      await ctx.close();
+    }
+  },
+};
+
+async function list(ctx: Context, topic: InputTopic, values: boolean): Promise<number> {
+  const records = await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter(topic));
+  const byCode = new Map<string, number>();
+  await ctx.codec.prepare(records.map((m) => m.value));
+  for (const m of records) {
+    const code = header(m, 'vbc-error-code') ?? 'UNKNOWN';
+    byCode.set(code, (byCode.get(code) ?? 0) + 1);
+    console.log(`${m.offset.padStart(6)}  ${code.padEnd(18)} ${where(m).padEnd(28)} ${header(m, 'vbc-reason')}`);
+    if (values) console.log(`        ${render(ctx, m)}`);
+  }
+  console.log(`${records.length} dead-lettered records on ${ctx.topics.deadLetter(topic)}${records.length ? `: ${[...byCode].map(([c, n]) => `${n} ${c}`).join(', ')}` : ''}`);
+  return 0;
+}
+
+function render(ctx: Context, m: TopicRecord): string {
+  try {
+    return JSON.stringify(ctx.codec.decode(m.value));
+  } catch {
+    return m.value?.toString('utf8') ?? '';
+  }
+}
+
+async function replay(ctx: Context, topic: InputTopic): Promise<number> {
+  const dlq = ctx.topics.deadLetter(topic);
+  const groupId = `${ctx.config.groupPrefix}dlq-replay-${topic}`;
+  const done = new Map(((await ctx.admin.fetchOffsets({ groupId, topics: [dlq] }))[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  const records = (await readTopic(ctx.kafka, ctx.admin, dlq)).filter((m) => Number(m.offset) >= (done.get(m.partition) ?? 0));
+  const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
+  let republished = 0;
+  let stillBad = 0;
+  for (const m of records) {
+    if (header(m, 'vbc-error-code') === 'SCENARIO_INVALID') {
+      const line = parseScenarioLine(m.value?.toString('utf8') ?? '', Number(header(m, 'vbc-source-line') ?? 0), typeOf);
+      if (!line.ok) {
+        console.error(`${where(m)}: still bad: ${line.reason}`);
+        stillBad++;
+        continue;
+      }
+      const target = ctx.topics.input(line.topic);
+      await ctx.producer.send({ topic: target, acks: -1, messages: [{ key: line.key, value: ctx.codec.encode(valueSubject(target), line.record) }] });
+    } else {
+      await ctx.producer.send({ topic: header(m, 'vbc-source-topic') ?? ctx.topics.input(topic), acks: -1, messages: [{ key: m.key, value: m.value }] });
+    }
+    republished++;
+  }
+  // Remember how far we got (records dead-lettered meanwhile stay for the next replay).
+  const next = new Map<number, number>();
+  for (const m of records) next.set(m.partition, Math.max(next.get(m.partition) ?? 0, Number(m.offset) + 1));
+  if (next.size > 0) await ctx.admin.setOffsets({ groupId, topic: dlq, partitions: [...next].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
+  console.error(`dlq replay ${topic}: ${republished} records re-published${stillBad ? `, ${stillBad} scenario lines still bad (left on ${dlq})` : ''}`);
+  return 0;
+}
