@@ -19,7 +19,8 @@ export async function exportState(store: BeneficiaryStore) {
   const acos = acoYears.map((k, i) => {
     const h = results[i] as Record<string, string>;
     const [acoId = '', year] = k.split('|');
-    const byPrefix = (p: string) => Object.fromEntries(Object.entries(h).filter(([f]) => f.startsWith(p)).map(([f, v]) => [f.slice(p.length), Number(v)]));
+    // Sorted by name: Redis returns hash fields in insertion order, which differs between two passes.
+    const byPrefix = (p: string) => Object.fromEntries(Object.entries(h).filter(([f]) => f.startsWith(p)).map(([f, v]) => [f.slice(p.length), Number(v)] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
     return {
       acoId, performanceYear: Number(year), expenditureCents: Number(h.expenditureCents ?? 0), claimRecords: Number(h.claimRecords ?? 0),
       beneficiariesWithSpend: Number(h.beneficiaries ?? 0), byClaimType: byPrefix('type:'), byServiceMonth: byPrefix('month:'),

@@ -43,7 +43,16 @@ export const groupIdFor = (prefix: string, service: string) => `${prefix}${servi
  * Redis read and one pipelined atomic commit), dead-letter bad ones, publish the outbox, and only
  * then commit the offsets. A crash anywhere replays the batch, whose facts are already held: no-ops.
  */
-export async function startService(ctx: Context, spec: ServiceSpec): Promise<RunningService> {
+export interface StartOptions {
+  /**
+   * false (rebuild): apply records to the state only; publish no event and dead-letter nothing,
+   * because the original pass already did (the outbox is left for the caller to discard).
+   */
+  publish?: boolean;
+}
+
+export async function startService(ctx: Context, spec: ServiceSpec, options: StartOptions = {}): Promise<RunningService> {
+  const publish = options.publish ?? true;
   const { config, logger, topics } = ctx;
   const log = logger.child({ component: spec.name });
   const groupId = groupIdFor(config.groupPrefix, spec.name);
@@ -53,7 +62,7 @@ export async function startService(ctx: Context, spec: ServiceSpec): Promise<Run
   await consumer.subscribe({ topics: spec.topics.map((t) => topics.input(t)), fromBeginning: true });
 
   // Events a crashed predecessor left in the outbox go out before new work.
-  await relay.flush();
+  if (publish) await relay.flush();
 
   let ready = false;
   consumer.on(consumer.events.GROUP_JOIN, () => { ready = true; });
@@ -83,21 +92,21 @@ export async function startService(ctx: Context, spec: ServiceSpec): Promise<Run
     }
     await spec.apply(ctx, valid);
     metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, valid.length);
-    if (dead.length > 0) {
+    if (dead.length > 0 && publish) {
       metrics.inc(...M.deadLettered, { service: spec.name, topic: logical }, dead.length);
       await ctx.producer.send({ topic: topics.deadLetter(logical), acks: -1, messages: dead.map(deadLetterMessage) });
       await ctx.redis.hincrby(ctx.store.keys.deadLettered, logical, dead.length);
       // No record content here: the reason and the position identify it without PHI.
       for (const d of dead) log.warn({ topic: d.sourceTopic, partition: d.partition, offset: d.message.offset, code: d.code, reason: d.reason }, 'record dead-lettered');
     }
-    metrics.inc(...M.eventsOut, { service: spec.name }, await relay.flush());
+    if (publish) metrics.inc(...M.eventsOut, { service: spec.name }, await relay.flush());
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     await commitOffsetsIfNecessary();
     await heartbeat();
     metrics.observe(...M.batchSeconds, { service: spec.name }, Number(process.hrtime.bigint() - started) / 1e9);
   };
 
-  const ticker = startTicker(ctx, spec, relay, log);
+  const ticker = publish ? startTicker(ctx, spec, relay, log) : { stop: async () => undefined };
   await consumer.run({ autoCommit: true, autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: handleBatch });
   log.info({ groupId, topics: spec.topics }, 'service started');
   return {

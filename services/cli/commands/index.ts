@@ -4,6 +4,7 @@ import { dlqCommand } from './dlq.ts';
 import { exportCommand } from './export.ts';
 import { financeCommand } from './finance.ts';
 import { provisionCommand } from './provision.ts';
+import { rebuildCommand } from './rebuild.ts';
 import { reconcileCommand } from './reconcile.ts';
 import { replayCommand } from './replay.ts';
 import { resetCommand } from './reset.ts';
@@ -27,4 +28,5 @@ export const COMMANDS: Record<string, Command> = {
   alerts: alertsCommand,
   finance: financeCommand,
   dlq: dlqCommand,
+  rebuild: rebuildCommand,
 };

@@ -1,0 +1,100 @@
+import { isDeepStrictEqual } from 'node:util';
+import { groupIdFor, startService } from '../../../shared/service/consumer-service.ts';
+import { openContext, type Context } from '../../../shared/service/context.ts';
+import { SERVICES } from '../../registry.ts';
+import { serviceLag } from '../catch-up.ts';
+import { exportState } from '../state-export.ts';
+import { option, type Command } from './command.ts';
+
+export const rebuildCommand: Command = {
+  usage: 'rebuild [--timeout SECONDS]',
+  summary: 'recompute all state from the retained topics and show it equals the state before',
+  help: `With the services stopped: deletes this product's Redis state, rewinds every service's
+consumer group to the start of its topics and re-consumes them all, then compares the rebuilt state
+export with the one before (exit 0 when identical, 1 with the differences otherwise).
+Nothing is published again: alerts, reconciliation events and dead letters went out the first time.
+Operator decisions that are on no topic are carried over: episode closures and the reconciliation
+records of 'vbc reconcile', and the schedule's bookmark.`,
+  async run(args) {
+    const timeoutMs = Number(option(args, 'timeout') ?? 600) * 1000;
+    const ctx = await openContext('vbc-rebuild');
+    try {
+      const busy = (await serviceLag(ctx)).filter((l) => l.members > 0).map((l) => l.service);
+      if (busy.length > 0) throw new Error(`stop the running services first (${busy.join(', ')} still consuming): a rebuild needs their groups idle`);
+      const before = await exportState(ctx.store);
+      const carried = await carryOver(ctx);
+      await deleteState(ctx);
+      await carried.restore();
+      await rewindGroups(ctx);
+      await reconsume(ctx, timeoutMs);
+      const after = await exportState(ctx.store);
+      if (isDeepStrictEqual(after, before)) {
+        console.error(`rebuild: state recomputed from the topics equals the state before (${after.acos.length} ACO-years, ${after.readmissions.length} readmissions, ${after.episodes.length} episodes, ${after.alerts.length} alerts in force, ${after.reconciliations.length} reconciliations)`);
+        return 0;
+      }
+      for (const section of Object.keys(before) as (keyof typeof before)[]) {
+        if (!isDeepStrictEqual(before[section], after[section])) console.error(`rebuild: ${section} differ: before ${JSON.stringify(before[section]).slice(0, 400)} after ${JSON.stringify(after[section]).slice(0, 400)}`);
+      }
+      return 1;
+    } finally {
+      await ctx.close();
+    }
+  },
+};
+
+/** What no topic holds: episode closure facts, the reconciliation records and the schedule's bookmark. */
+async function carryOver(ctx: Context) {
+  const { redis, keys } = ctx.store;
+  const mbis = await redis.smembers(keys.beneficiaries);
+  const pipeline = redis.pipeline();
+  for (const mbi of mbis) pipeline.hgetall(keys.facts(mbi));
+  const closures = ((await pipeline.exec()) ?? []).map(([, hash], i) => ({
+    mbi: mbis[i]!, pairs: Object.entries(hash as Record<string, string>).filter(([f]) => f.startsWith('x:')).flat(),
+  })).filter((c) => c.pairs.length > 0);
+  const reconciliations = await redis.hgetall(keys.reconciliations);
+  const bookmark = await redis.get(keys.lastScheduledRun);
+  return {
+    restore: async () => {
+      const p = redis.pipeline();
+      for (const c of closures) p.hset(keys.facts(c.mbi), ...c.pairs);
+      if (Object.keys(reconciliations).length > 0) p.hset(keys.reconciliations, reconciliations);
+      if (bookmark) p.set(keys.lastScheduledRun, bookmark);
+      await p.exec();
+    },
+  };
+}
+
+async function deleteState(ctx: Context): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await ctx.redis.scan(cursor, 'MATCH', ctx.store.keys.pattern, 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) await ctx.redis.unlink(...found);
+  } while (cursor !== '0');
+}
+
+async function rewindGroups(ctx: Context): Promise<void> {
+  for (const spec of Object.values(SERVICES)) {
+    for (const t of spec.topics) {
+      await ctx.admin.resetOffsets({ groupId: groupIdFor(ctx.config.groupPrefix, spec.name), topic: ctx.topics.input(t), earliest: true });
+    }
+  }
+}
+
+/** Runs every service in this process, publishing nothing, until all groups reached the end; then drops the outboxes. */
+async function reconsume(ctx: Context, timeoutMs: number): Promise<void> {
+  const running = [];
+  for (const spec of Object.values(SERVICES)) running.push(await startService(ctx, spec, { publish: false }));
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lags = await serviceLag(ctx);
+      if (lags.every((l) => l.lag === 0)) break;
+      if (Date.now() > deadline) throw new Error(`rebuild did not reach the end of the topics within ${timeoutMs / 1000}s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    for (const r of running) await r.stop();
+  }
+  await ctx.redis.del(...Object.keys(SERVICES).map((s) => ctx.store.keys.outbox(s)));
+}
