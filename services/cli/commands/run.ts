@@ -20,24 +20,31 @@ group and Redis answers, else 503).`,
     const which = args[0] ?? 'all';
     const names = which === 'all' ? Object.keys(SERVICES) : [which];
     for (const n of names) if (!SERVICES[n]) throw new Error(`unknown service '${n}' (one of: all, ${Object.keys(SERVICES).join(', ')})`);
+    // Listen for SIGTERM before anything starts: a stop asked for while connecting or joining
+    // groups (a deploy during a rebalance) is as graceful as one asked for later.
+    let stopRequested = false;
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => { stopRequested = true; resolve(); };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
     const ctx = await openContext(`vbc-${which}`);
     const running: RunningService[] = [];
     try {
-      for (const n of names) running.push(await startService(ctx, SERVICES[n]!));
+      for (const n of names) {
+        if (stopRequested) break;
+        running.push(await startService(ctx, SERVICES[n]!));
+      }
     } catch (error) {
       await Promise.all(running.map((r) => r.stop()));
       await ctx.close();
       throw error;
     }
     const sampler = startOpsSampler(ctx, running);
-    const ops = ctx.config.metricsPort === 0 ? null
+    const ops = ctx.config.metricsPort === 0 || stopRequested ? null
       : await startOpsServer(ctx.config.metricsHost, ctx.config.metricsPort, metrics, () => readiness(ctx, running), ctx.logger);
-    ctx.logger.info({ services: names }, 'running; SIGTERM or Ctrl-C stops gracefully');
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
+    if (!stopRequested) ctx.logger.info({ services: names }, 'running; SIGTERM or Ctrl-C stops gracefully');
+    await stopped;
     // Graceful: each consumer finishes its batch and commits, then the connections close.
     const timer = setTimeout(() => {
       ctx.logger.error('graceful shutdown took too long; exiting');
