@@ -6,6 +6,7 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../services/cli/main.ts');
 const code = await main(process.argv.slice(2));
-// A failed command has said its one line: exit now rather than wait for a client's retry timers.
-if (code !== 0) process.exit(code);
-process.exitCode = code;
+// A command that is done exits now: a client's retry timers or a socket left behind by a broker
+// that went away must not keep the process (or a graceful shutdown) waiting. Output written to
+// stdout and stderr is already flushed (synchronous on files and pipes on Linux).
+process.exit(code);

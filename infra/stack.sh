@@ -2,7 +2,7 @@
 # The local stack without Docker: Apache Kafka (KRaft, from Maven Central jars), AxonOps Schema
 # Registry (built with Go at a pinned version) and Redis (Debian's redis-server).
 #
-#   infra/stack.sh install | up | down | status
+#   infra/stack.sh install | up | down | status | restart kafka|registry|redis
 #
 # Everything is cached under one state directory, so a second `up` reuses what the first fetched.
 # `down` stops only the processes this script started (by the pids it recorded).
@@ -12,6 +12,8 @@
 #   VBC_KAFKA_PORT           broker port (9092)      VBC_KAFKA_CONTROLLER_PORT  KRaft controller (9093)
 #   VBC_REGISTRY_PORT        schema registry (8081)  VBC_REDIS_PORT             Redis (6379)
 #   VBC_KAFKA_HEAP           broker heap (512m)      VBC_STACK_WAIT_SECONDS     wait per part (90)
+#   VBC_STACK_INSTANCE       a second, separate stack (its own data, logs and pids under
+#                            instances/NAME; give it its own ports), e.g. for fault tests
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,9 +30,11 @@ WAIT_SECONDS="${VBC_STACK_WAIT_SECONDS:-90}"
 
 KAFKA_HOME="$STATE/kafka-$KAFKA_VERSION"
 REGISTRY_BIN="$STATE/bin/schema-registry-$REGISTRY_VERSION"
-RUN="$STATE/run"
-LOGS="$STATE/logs"
-DATA="$STATE/data"
+# Installs are shared; what a running stack owns (pids, logs, data) is per instance.
+INSTANCE_DIR="$STATE${VBC_STACK_INSTANCE:+/instances/$VBC_STACK_INSTANCE}"
+RUN="$INSTANCE_DIR/run"
+LOGS="$INSTANCE_DIR/logs"
+DATA="$INSTANCE_DIR/data"
 
 say() { echo "vbc stack: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -201,5 +205,9 @@ case "${1:-}" in
     for part in redis registry kafka; do down_part "$part"; done
     ;;
   status) status_all ;;
-  *) echo "usage: infra/stack.sh install|up|down|status" >&2; exit 2 ;;
+  restart)
+    case "${2:-}" in kafka|registry|redis) ;; *) echo "usage: infra/stack.sh restart kafka|registry|redis" >&2; exit 2 ;; esac
+    down_part "$2"; up_part "$2"
+    ;;
+  *) echo "usage: infra/stack.sh install|up|down|status|restart PART" >&2; exit 2 ;;
 esac

@@ -46,18 +46,32 @@ export async function pendingOutbox(ctx: Context): Promise<number> {
   return ((await pipeline.exec()) ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0);
 }
 
-/** Waits until every service has committed everything published and every outbox is empty. */
+/**
+ * Waits until every service has committed everything published and every outbox is empty. A broker
+ * or Redis that is briefly away (a restart) only delays the answer; the deadline still holds.
+ */
+class CatchUpFailure extends Error {}
+
 export async function waitForCatchUp(ctx: Context, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let lastError: unknown = null;
   for (;;) {
-    const lags = await serviceLag(ctx);
-    const idle = lags.filter((l) => l.members === 0 && l.lag > 0);
-    if (idle.length > 0 && Date.now() > deadline - timeoutMs + 15000) {
-      throw new Error(`no running ${idle.map((l) => l.service).join(', ')} service consumes the published records; start them with 'vbc run all'`);
-    }
-    if (lags.every((l) => l.lag === 0) && (await pendingOutbox(ctx)) === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(`services did not catch up within ${Math.round(timeoutMs / 1000)}s (lag: ${lags.map((l) => `${l.service}=${l.lag}`).join(', ')})`);
+    try {
+      const lags = await serviceLag(ctx);
+      lastError = null;
+      const idle = lags.filter((l) => l.members === 0 && l.lag > 0);
+      if (idle.length > 0 && Date.now() > started + 15000) {
+        throw new CatchUpFailure(`no running ${idle.map((l) => l.service).join(', ')} service consumes the published records; start them with 'vbc run all'`);
+      }
+      if (lags.every((l) => l.lag === 0) && (await pendingOutbox(ctx)) === 0) return;
+      if (Date.now() > deadline) {
+        throw new CatchUpFailure(`services did not catch up within ${Math.round(timeoutMs / 1000)}s (lag: ${lags.map((l) => `${l.service}=${l.lag}`).join(', ')})`);
+      }
+    } catch (error) {
+      if (error instanceof CatchUpFailure) throw error;
+      lastError = error;
+      if (Date.now() > deadline) throw new Error(`services did not catch up within ${Math.round(timeoutMs / 1000)}s (${(lastError as Error).message})`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -3,13 +3,15 @@ import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { beneficiaryPartitioner, createKafka } from '../kafka/client.ts';
-import { connectAdmin } from '../kafka/connect.ts';
+import { connectAdmin, withTimeout } from '../kafka/connect.ts';
 import { ensureTopics } from '../kafka/provision.ts';
 import { topicNames, type TopicNames } from '../kafka/topics.ts';
 import { AvroCodec } from '../registry/codec.ts';
 import { registerAllSchemas } from '../registry/schemas.ts';
 import { connectRedis } from '../redis/client.ts';
 import { BeneficiaryStore } from '../engine/beneficiary-store.ts';
+
+const CLOSE_BUDGET_MS = 2000;
 
 /** Everything a service or CLI command needs, connected and provisioned, with one close(). */
 export interface Context {
@@ -39,7 +41,7 @@ export async function openContext(name: string, config: Config = loadConfig()): 
     const topics = topicNames(config);
     const codec = new AvroCodec(config.schemaRegistryUrl);
     await registerAllSchemas(codec, topics.physical);
-    const redis = await connectRedis(config);
+    const redis = await connectRedis(config, logger);
     closers.push(async () => redis.quit());
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, createPartitioner: beneficiaryPartitioner });
     await producer.connect();
@@ -47,7 +49,9 @@ export async function openContext(name: string, config: Config = loadConfig()): 
     return {
       config, logger, kafka, admin, producer, redis, codec, topics, store: new BeneficiaryStore(redis, config.redisPrefix),
       close: async () => {
-        for (const close of closers.reverse()) await close().catch(() => undefined);
+        // Bounded: after a broker restart a client's disconnect can wait on requests that will
+        // never be answered; the process must still stop within its shutdown budget.
+        for (const close of closers.reverse()) await withTimeout(close(), CLOSE_BUDGET_MS, () => new Error('close timed out')).catch(() => undefined);
       },
     };
   } catch (error) {

@@ -1,0 +1,75 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv } from '../support/isolated.ts';
+import { startAllServices, vbc } from '../support/vbc-cli.ts';
+
+/**
+ * Restarting Kafka and Redis under a running product needs a stack of its own: the shared one
+ * serves the other test files at the same time. This file starts a second local stack (its own
+ * ports, data and logs; the installs are shared) and stops it afterwards.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'vbc-faults-'));
+const instance = `faults-${process.pid}`;
+const base = 21_000 + (process.pid % 50) * 10;
+const stackEnv = {
+  VBC_STACK_INSTANCE: instance, VBC_KAFKA_PORT: String(base), VBC_KAFKA_CONTROLLER_PORT: String(base + 1),
+  VBC_REGISTRY_PORT: String(base + 2), VBC_REDIS_PORT: String(base + 3),
+};
+const endpoints = { KAFKA_BROKERS: `127.0.0.1:${base}`, SCHEMA_REGISTRY_URL: `http://127.0.0.1:${base + 2}`, REDIS_URL: `redis://127.0.0.1:${base + 3}` };
+
+function stack(...args: string[]) {
+  const r = spawnSync('bash', [`${ROOT}infra/stack.sh`, ...args], { env: { ...process.env, ...stackEnv }, encoding: 'utf8', timeout: 150_000 });
+  if (r.status !== 0) throw new Error(`stack.sh ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+function replayInBackground(env: Record<string, string>, file: string, rate: number): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn('node', [`${ROOT}bin/vbc.mjs`, 'replay', file, '--rate', String(rate), '--report', join(work, 'bad.txt'), '--timeout', '170'], { env: { ...process.env, ...env }, cwd: ROOT });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
+describe('Kafka and Redis restarts while consuming (a stack of its own)', () => {
+  beforeAll(() => stack('up'), 150_000);
+  afterAll(() => {
+    stack('down');
+    rmSync(join(process.env.VBC_STATE_DIR ?? join(homedir(), '.cache/vbc'), 'instances', instance), { recursive: true, force: true });
+  });
+
+  it('the product carries on through both, and ends with the export of a clean run', async () => {
+    const feed = join(work, 'feed.ndjson');
+    vbc({}, 'simulate', '--seed', '17', '--beneficiaries', '2500', '--out', feed);
+
+    const clean = isolatedEnv('restart-clean');
+    const cleanServices = await startAllServices(clean, join(work, 'clean.log'));
+    const cleanRun = await replayInBackground(clean, feed, 100_000);
+    expect(cleanRun.code, cleanRun.stderr).toBe(0);
+    const expected = JSON.parse(vbc(clean, 'export'));
+    await cleanServices.stop('SIGTERM');
+
+    const env = { ...isolatedEnv('restart'), ...endpoints };
+    const services = await startAllServices(env, join(work, 'faulted.log'));
+    try {
+      const replay = replayInBackground(env, feed, 2500);
+      await new Promise((r) => setTimeout(r, 2000));
+      stack('restart', 'kafka');
+      await new Promise((r) => setTimeout(r, 2000));
+      stack('restart', 'redis');
+      const done = await replay;
+      expect(done.code, done.stderr).toBe(0);
+      expect(services.exited, services.logTail()).toBe(false);
+      expect(JSON.parse(vbc(env, 'export'))).toEqual(expected);
+      // And it still shuts down cleanly within the budget after both outages.
+      const stopping = Date.now();
+      expect(await services.stop('SIGTERM')).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+    } finally {
+      await services.stop('SIGKILL').catch(() => undefined);
+    }
+  });
+});
