@@ -6,6 +6,8 @@ import { SERVICES } from '../registry.ts';
 export interface Lag {
   service: string;
   members: number;
+  /** The group's state: Empty or Dead means nobody consumes; a rebalance is PreparingRebalance or CompletingRebalance. */
+  state: string;
   lag: number;
 }
 
@@ -31,9 +33,9 @@ export async function serviceLag(ctx: Context, admin: Admin = ctx.admin): Promis
   const out: Lag[] = [];
   for (const spec of Object.values(SERVICES)) {
     const groupId = groupIdFor(ctx.config.groupPrefix, spec.name);
-    const members = described.groups.find((g) => g.groupId === groupId)?.members.length ?? 0;
+    const group = described.groups.find((g) => g.groupId === groupId);
     const lag = await groupLag(admin, groupId, spec.topics.map((t) => ctx.topics.input(t)));
-    out.push({ service: spec.name, members, lag });
+    out.push({ service: spec.name, members: group?.members.length ?? 0, state: group?.state ?? 'Dead', lag });
   }
   return out;
 }
@@ -53,15 +55,20 @@ export async function pendingOutbox(ctx: Context): Promise<number> {
 class CatchUpFailure extends Error {}
 
 export async function waitForCatchUp(ctx: Context, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  const deadline = started + timeoutMs;
+  const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
+  const idleSince = new Map<string, number>();
   for (;;) {
     try {
       const lags = await serviceLag(ctx);
       lastError = null;
-      const idle = lags.filter((l) => l.members === 0 && l.lag > 0);
-      if (idle.length > 0 && Date.now() > started + 15000) {
+      // Nobody consumes (not a rebalance, which also shows no members while a crashed member expires).
+      for (const l of lags) {
+        if ((l.state === 'Empty' || l.state === 'Dead') && l.lag > 0) idleSince.set(l.service, idleSince.get(l.service) ?? Date.now());
+        else idleSince.delete(l.service);
+      }
+      const idle = lags.filter((l) => Date.now() - (idleSince.get(l.service) ?? Infinity) > 15000);
+      if (idle.length > 0) {
         throw new CatchUpFailure(`no running ${idle.map((l) => l.service).join(', ')} service consumes the published records; start them with 'vbc run all'`);
       }
       if (lags.every((l) => l.lag === 0) && (await pendingOutbox(ctx)) === 0) return;

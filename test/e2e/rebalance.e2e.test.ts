@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.ts';
 import { readTopic } from '../../shared/kafka/read-topic.ts';
 import { openContext } from '../../shared/service/context.ts';
@@ -41,17 +41,31 @@ async function alertIdsInForce(env: Record<string, string>): Promise<string[]> {
   }
 }
 
-describe('rebalance mid-stream (scale to 2 instances and back)', () => {
-  it('ends with the same export as a clean run, and the alerts topic agrees: none lost, none left standing', async () => {
-    const feed = join(work, 'feed.ndjson');
-    vbc({}, 'simulate', '--seed', '13', '--beneficiaries', '2500', '--out', feed);
+describe('faults mid-stream: rebalance and kill -9', () => {
+  const feed = join(work, 'feed.ndjson');
+  const clean = isolatedEnv('rb-clean');
+  let expected: { alerts: { alertId: string }[] };
+  let expectedInForce: string[];
 
-    const clean = isolatedEnv('rb-clean');
+  beforeAll(async () => {
+    vbc({}, 'simulate', '--seed', '13', '--beneficiaries', '2500', '--out', feed);
     const cleanServices = await startAllServices(clean, join(work, 'clean.log'));
     const cleanRun = await replayInBackground(clean, feed, 100_000);
-    expect(cleanRun.code, cleanRun.stderr).toBe(0);
     await cleanServices.stop('SIGTERM');
+    if (cleanRun.code !== 0) throw new Error(cleanRun.stderr);
+    expected = JSON.parse(vbc(clean, 'export'));
+    expectedInForce = await alertIdsInForce(clean);
+  });
 
+  async function expectCleanRunResult(env: Record<string, string>) {
+    const state = JSON.parse(vbc(env, 'export'));
+    expect(state).toEqual(expected);
+    const inForce = await alertIdsInForce(env);
+    expect(inForce).toEqual(expectedInForce);
+    expect(inForce).toEqual(state.alerts.map((a: { alertId: string }) => a.alertId).sort());
+  }
+
+  it('a second instance joining and leaving mid-stream: the export of a clean run, and the alerts topic agrees (none lost, none left standing)', async () => {
     const env = isolatedEnv('rb');
     const first = await startAllServices(env, join(work, 'first.log'));
     const replay = replayInBackground(env, feed, 3000);
@@ -63,13 +77,25 @@ describe('rebalance mid-stream (scale to 2 instances and back)', () => {
     try {
       const done = await replay;
       expect(done.code, done.stderr).toBe(0);
-      const state = JSON.parse(vbc(env, 'export'));
-      expect(state).toEqual(JSON.parse(vbc(clean, 'export')));
-      const inForce = await alertIdsInForce(env);
-      expect(inForce).toEqual(await alertIdsInForce(clean));
-      expect(inForce).toEqual(state.alerts.map((a: { alertId: string }) => a.alertId).sort());
+      await expectCleanRunResult(env);
     } finally {
       await first.stop('SIGTERM');
+    }
+  });
+
+  it('every service killed (-9) mid-stream and restarted: the export of a clean run, and the alerts topic agrees', async () => {
+    const env = isolatedEnv('kill9');
+    const first = await startAllServices(env, join(work, 'kill9.log'));
+    const replay = replayInBackground(env, feed, 3000);
+    await new Promise((r) => setTimeout(r, 3000));
+    await first.stop('SIGKILL');
+    const second = new ServiceProcess('all', env, join(work, 'kill9.log'));
+    try {
+      const done = await replay;
+      expect(done.code, done.stderr).toBe(0);
+      await expectCleanRunResult(env);
+    } finally {
+      await second.stop('SIGTERM');
     }
   });
 });

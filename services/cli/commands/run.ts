@@ -31,10 +31,11 @@ group and Redis answers, else 503).`,
     const ctx = await openContext(`vbc-${which}`);
     const running: RunningService[] = [];
     try {
-      for (const n of names) {
-        if (stopRequested) break;
-        running.push(await startService(ctx, SERVICES[n]!));
-      }
+      // Side by side: one group waiting for a crashed member to expire does not hold up the others.
+      const started = await Promise.allSettled(names.map((n) => startService(ctx, SERVICES[n]!)));
+      for (const s of started) if (s.status === 'fulfilled') running.push(s.value);
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
     } catch (error) {
       await Promise.all(running.map((r) => r.stop()));
       await ctx.close();
