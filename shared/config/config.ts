@@ -1,5 +1,6 @@
 import { SCHEDULES, type ReconciliationSchedule } from '../domain/schedule.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { loadSecurity, maskUrl, type SecurityConfig } from './security.ts';
 
 /**
  * The product's configuration, read from the environment once at start and validated as a whole:
@@ -32,6 +33,8 @@ export interface Config {
   /** Where `vbc run` serves /metrics, /healthz and /readyz (port 0: not at all). */
   metricsHost: string;
   metricsPort: number;
+  /** TLS, SASL and passwords (see security.ts); never logged. */
+  security: SecurityConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,7 +63,7 @@ export function loadConfig(env: Env = process.env): Config {
     try {
       const parsed = new URL(value);
       if (!protocols.includes(parsed.protocol)) {
-        problems.push(`${name}=${value} must use ${protocols.join(' or ')}`);
+        problems.push(`${name}=${maskUrl(value)} must use ${protocols.join(' or ')}`);
       }
     } catch {
       problems.push(`${name}=${value} is not a URL`);
@@ -107,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     scheduleCheckMs: int('VBC_SCHEDULE_CHECK_MS', 5000, 100, 3_600_000),
     metricsHost: str('VBC_METRICS_HOST', '127.0.0.1'),
     metricsPort: int('VBC_METRICS_PORT', 9464, 0, 65535),
+    security: loadSecurity(env, problems),
   };
 
   if (problems.length > 0) {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, Partitioners, type ICustomPartitioner, type logCreator } from 'kafkajs';
 import type { Config } from '../config/config.ts';
+import { kafkaSecurityOptions } from '../config/security.ts';
 import type { Logger } from '../logging/logger.ts';
 
 /** kafkajs log entries into our pino logger; its own retries log at debug, so no stack-trace loops. */
@@ -17,6 +18,7 @@ export function createKafka(config: Config, logger: Logger, clientId = config.ka
   return new Kafka({
     clientId,
     brokers: config.kafkaBrokers,
+    ...kafkaSecurityOptions(config.security),
     connectionTimeout: 3000,
     requestTimeout: 30000,
     logLevel: KafkaLogLevel.INFO,

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
+import { redisSecurityOptions } from '../config/security.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { withTimeout } from '../kafka/connect.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -14,6 +15,7 @@ export async function connectRedis(config: Config, logger?: Logger): Promise<Red
     maxRetriesPerRequest: null,
     enableAutoPipelining: false,
     retryStrategy: (times) => Math.min(times * 200, 2000),
+    ...redisSecurityOptions(config.security, config.redisUrl),
   });
   const where = new URL(config.redisUrl).host;
   // One line when Redis goes away and one when it is back, instead of a stack trace per retry.

@@ -13,8 +13,8 @@ export class AvroCodec {
   private readonly typesById = new Map<number, Type>();
   private readonly writerIdBySubject = new Map<string, number>();
 
-  constructor(url: string) {
-    this.registry = new SchemaRegistry({ host: url, retry: { retries: 2 } });
+  constructor(url: string, auth: { username: string; password: string } | null = null) {
+    this.registry = new SchemaRegistry({ host: url, retry: { retries: 2 }, ...(auth ? { auth } : {}) });
   }
 
   /** Registers (or finds) a schema under a subject with BACKWARD compatibility; returns its id. */

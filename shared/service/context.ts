@@ -39,7 +39,7 @@ export async function openContext(name: string, config: Config = loadConfig()): 
   try {
     await ensureTopics(admin, config);
     const topics = topicNames(config);
-    const codec = new AvroCodec(config.schemaRegistryUrl);
+    const codec = new AvroCodec(config.schemaRegistryUrl, config.security.registryAuth);
     await registerAllSchemas(codec, topics.physical);
     const redis = await connectRedis(config, logger);
     closers.push(async () => redis.quit());

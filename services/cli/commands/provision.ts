@@ -15,7 +15,7 @@ export async function provision(): Promise<{ created: string[] }> {
   const admin = await connectAdmin(createKafka(config, logger), config);
   try {
     const created = await ensureTopics(admin, config);
-    await registerAllSchemas(new AvroCodec(config.schemaRegistryUrl), topicNames(config).physical);
+    await registerAllSchemas(new AvroCodec(config.schemaRegistryUrl, config.security.registryAuth), topicNames(config).physical);
     return { created };
   } finally {
     await admin.disconnect();

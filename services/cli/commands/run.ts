@@ -1,5 +1,6 @@
 import { startService, type RunningService } from '../../../shared/service/consumer-service.ts';
 import { openContext } from '../../../shared/service/context.ts';
+import { describeSecurity, maskUrl } from '../../../shared/config/security.ts';
 import { metrics } from '../../../shared/metrics/registry.ts';
 import { startOpsServer } from '../../../shared/metrics/ops-server.ts';
 import { SERVICES } from '../../registry.ts';
@@ -44,7 +45,12 @@ group and Redis answers, else 503).`,
     const sampler = startOpsSampler(ctx, running);
     const ops = ctx.config.metricsPort === 0 || stopRequested ? null
       : await startOpsServer(ctx.config.metricsHost, ctx.config.metricsPort, metrics, () => readiness(ctx, running), ctx.logger);
-    if (!stopRequested) ctx.logger.info({ services: names }, 'running; SIGTERM or Ctrl-C stops gracefully');
+    if (!stopRequested) {
+      const c = ctx.config;
+      ctx.logger.info({
+        services: names, brokers: c.kafkaBrokers, registry: maskUrl(c.schemaRegistryUrl), redis: maskUrl(c.redisUrl), security: describeSecurity(c.security),
+      }, 'running; SIGTERM or Ctrl-C stops gracefully');
+    }
     await stopped;
     // Graceful: each consumer finishes its batch and commits, then the connections close.
     const timer = setTimeout(() => {

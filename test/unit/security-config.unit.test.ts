@@ -1,0 +1,51 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config/config.ts';
+import { describeSecurity, kafkaSecurityOptions, maskUrl, redisSecurityOptions } from '../../shared/config/security.ts';
+import { createLogger } from '../../shared/logging/logger.ts';
+
+const ca = join(mkdtempSync(join(tmpdir(), 'vbc-ca-')), 'ca.pem');
+writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+
+describe('secure connections by configuration', () => {
+  it('is off by default: no TLS, no SASL, no registry auth, no Redis password', () => {
+    const s = loadConfig({}).security;
+    expect(kafkaSecurityOptions(s)).toEqual({});
+    expect(redisSecurityOptions(s, 'redis://127.0.0.1:6379')).toEqual({});
+    expect(s.registryAuth).toBeNull();
+  });
+
+  it('Kafka SASL/SCRAM over TLS with a pinned CA', () => {
+    const s = loadConfig({ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: 's3cret', KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: ca }).security;
+    expect(kafkaSecurityOptions(s)).toEqual({
+      ssl: { rejectUnauthorized: true, ca: [expect.stringContaining('BEGIN CERTIFICATE')] },
+      sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 's3cret' },
+    });
+  });
+
+  it('registry basic auth and Redis AUTH with TLS', () => {
+    const c = loadConfig({ SCHEMA_REGISTRY_USERNAME: 'reg', SCHEMA_REGISTRY_PASSWORD: 'p', REDIS_URL: 'rediss://redis.internal:6380', REDIS_PASSWORD: 'rp', REDIS_TLS_CA_FILE: ca });
+    expect(c.security.registryAuth).toEqual({ username: 'reg', password: 'p' });
+    expect(redisSecurityOptions(c.security, c.redisUrl)).toEqual({ password: 'rp', tls: { ca: [expect.stringContaining('BEGIN CERTIFICATE')] } });
+  });
+
+  it('rejects incomplete or unknown security settings, each in the one start-up line', () => {
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'kerberos', SCHEMA_REGISTRY_USERNAME: 'reg', KAFKA_SSL: 'yes', KAFKA_SSL_CA_FILE: '/no/ca.pem' })).toThrow(
+      /KAFKA_SASL_MECHANISM=kerberos must be one of.*KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.*SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together/,
+    );
+  });
+
+  it('never shows a secret: not in a start-up error, not in what is logged', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@redis:6379' })).toThrow(/REDIS_URL=http:\/\/user:\*\*\*@redis:6379/);
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@redis:6379' })).not.toThrow(/hunter2/);
+    const c = loadConfig({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: 'hunter2', SCHEMA_REGISTRY_USERNAME: 'reg', SCHEMA_REGISTRY_PASSWORD: 'hunter2', REDIS_URL: 'redis://:hunter2@redis:6379' });
+    const lines: string[] = [];
+    const log = createLogger({ name: 'test', destination: new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }) });
+    log.info({ security: describeSecurity(c.security), redis: maskUrl(c.redisUrl) }, 'running');
+    expect(lines.join('')).toContain('plain as svc');
+    expect(lines.join('')).not.toContain('hunter2');
+  });
+});
