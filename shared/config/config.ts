@@ -33,6 +33,9 @@ export interface Config {
   /** Where `vbc run` serves /metrics, /healthz and /readyz (port 0: not at all). */
   metricsHost: string;
   metricsPort: number;
+  /** Consumer tuning: bytes fetched per partition, and partitions processed at once per service. */
+  fetchBytesPerPartition: number;
+  partitionsInFlight: number;
   /** TLS, SASL and passwords (see security.ts); never logged. */
   security: SecurityConfig;
 }
@@ -110,6 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
     scheduleCheckMs: int('VBC_SCHEDULE_CHECK_MS', 5000, 100, 3_600_000),
     metricsHost: str('VBC_METRICS_HOST', '127.0.0.1'),
     metricsPort: int('VBC_METRICS_PORT', 9464, 0, 65535),
+    fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 8 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+    partitionsInFlight: int('VBC_PARTITIONS_IN_FLIGHT', 3, 1, 64),
     security: loadSecurity(env, problems),
   };
 
