@@ -113,7 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     scheduleCheckMs: int('VBC_SCHEDULE_CHECK_MS', 5000, 100, 3_600_000),
     metricsHost: str('VBC_METRICS_HOST', '127.0.0.1'),
     metricsPort: int('VBC_METRICS_PORT', 9464, 0, 65535),
-    fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 8 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+    fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     partitionsInFlight: int('VBC_PARTITIONS_IN_FLIGHT', 3, 1, 64),
     security: loadSecurity(env, problems),
   };
