@@ -1,16 +1,7 @@
-/** An alert event as it arrives on the alerts topic. */
-export interface AlertEvent {
-  alertId: string;
-  action: 'RAISED' | 'WITHDRAWN';
-  type: 'READMISSION' | 'EPISODE_OVERRUN';
-  mbi: string;
-  subjectId: string;
-  threshold: number | null;
-  acoId: string | null;
-  reason: string;
-  details: Record<string, string>;
-  receivedAt: string | null;
-}
+import type { Alert } from '../../shared/domain/alerts.ts';
+
+/** An alert event as it arrives on the alerts topic: the alert, whom it is about, and raised or withdrawn. */
+export type AlertEvent = Alert & { action: 'RAISED' | 'WITHDRAWN'; mbi: string };
 
 const usd = (cents: string | undefined) => `$${(Number(cents ?? 0) / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 

@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../support/isolated.ts';
-import { startAllServices, vbc } from '../support/vbc-cli.ts';
+import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts';
 
 /**
  * Restarting Kafka and Redis under a running product needs a stack of its own: the shared one
@@ -27,12 +27,6 @@ function stack(...args: string[]) {
   if (r.status !== 0) throw new Error(`stack.sh ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-function replayInBackground(env: Record<string, string>, file: string, rate: number): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn('node', [`${ROOT}bin/vbc.mjs`, 'replay', file, '--rate', String(rate), '--report', join(work, 'bad.txt'), '--timeout', '170'], { env: { ...process.env, ...env }, cwd: ROOT });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-}
 
 describe('Kafka and Redis restarts while consuming (a stack of its own)', () => {
   beforeAll(() => stack('up'), 150_000);
@@ -47,7 +41,7 @@ describe('Kafka and Redis restarts while consuming (a stack of its own)', () => 
 
     const clean = isolatedEnv('restart-clean');
     const cleanServices = await startAllServices(clean, join(work, 'clean.log'));
-    const cleanRun = await replayInBackground(clean, feed, 100_000);
+    const cleanRun = await replayInBackground(clean, feed, { rate: 100_000, report: join(work, 'bad.txt') });
     expect(cleanRun.code, cleanRun.stderr).toBe(0);
     const expected = JSON.parse(vbc(clean, 'export'));
     await cleanServices.stop('SIGTERM');
@@ -55,7 +49,7 @@ describe('Kafka and Redis restarts while consuming (a stack of its own)', () => 
     const env = { ...isolatedEnv('restart'), ...endpoints };
     const services = await startAllServices(env, join(work, 'faulted.log'));
     try {
-      const replay = replayInBackground(env, feed, 2500);
+      const replay = replayInBackground(env, feed, { rate: 2500, report: join(work, 'bad.txt') });
       await new Promise((r) => setTimeout(r, 2000));
       stack('restart', 'kafka');
       await new Promise((r) => setTimeout(r, 2000));

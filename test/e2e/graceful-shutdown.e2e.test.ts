@@ -1,22 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../support/isolated.ts';
-import { startAllServices, vbc } from '../support/vbc-cli.ts';
+import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vbc-shutdown-'));
 
-/** `vbc replay` in the background, as an operator's publish that is under way. */
-function replayInBackground(env: Record<string, string>, file: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn('node', [`${ROOT}bin/vbc.mjs`, 'replay', file, '--report', join(work, `bad-${env.VBC_REDIS_PREFIX!.replace(/\W/g, '')}.txt`), '--timeout', '170'], { env: { ...process.env, ...env }, cwd: ROOT });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-}
 
 describe('graceful shutdown (SIGTERM during a replay)', () => {
   it('exits cleanly within 10 s, and a restart finishes the work with the same export as a clean run', async () => {
@@ -25,14 +15,14 @@ describe('graceful shutdown (SIGTERM during a replay)', () => {
 
     const clean = isolatedEnv('clean');
     const cleanServices = await startAllServices(clean, join(work, 'clean.log'));
-    const cleanReplay = await replayInBackground(clean, feed);
+    const cleanReplay = await replayInBackground(clean, feed, { report: join(work, 'bad-clean.txt') });
     expect(cleanReplay.code, cleanReplay.stderr).toBe(0);
     const expected = JSON.parse(vbc(clean, 'export'));
     await cleanServices.stop('SIGTERM');
 
     const env = isolatedEnv('sigterm');
     const first = await startAllServices(env, join(work, 'first.log'));
-    const replay = replayInBackground(env, feed);
+    const replay = replayInBackground(env, feed, { report: join(work, 'bad.txt') });
     await new Promise((r) => setTimeout(r, 2500)); // mid-publish, mid-processing
     const stopping = Date.now();
     expect(await first.stop('SIGTERM', 20_000)).toBe(0);

@@ -1,25 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.ts';
 import { readTopic } from '../../shared/kafka/read-topic.ts';
 import { openContext } from '../../shared/service/context.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { ServiceProcess } from '../support/service-process.ts';
-import { startAllServices, vbc } from '../support/vbc-cli.ts';
+import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vbc-rebalance-'));
 
-function replayInBackground(env: Record<string, string>, file: string, rate: number): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn('node', [`${ROOT}bin/vbc.mjs`, 'replay', file, '--rate', String(rate), '--report', join(work, 'bad.txt'), '--timeout', '170'], { env: { ...process.env, ...env }, cwd: ROOT });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-}
 
 /**
  * Ids of the alerts in force according to the alerts topic: the latest event per id is RAISED.
@@ -50,7 +41,7 @@ describe('faults mid-stream: rebalance and kill -9', () => {
   beforeAll(async () => {
     vbc({}, 'simulate', '--seed', '13', '--beneficiaries', '2500', '--out', feed);
     const cleanServices = await startAllServices(clean, join(work, 'clean.log'));
-    const cleanRun = await replayInBackground(clean, feed, 100_000);
+    const cleanRun = await replayInBackground(clean, feed, { rate: 100_000, report: join(work, 'bad.txt') });
     await cleanServices.stop('SIGTERM');
     if (cleanRun.code !== 0) throw new Error(cleanRun.stderr);
     expected = JSON.parse(vbc(clean, 'export'));
@@ -68,7 +59,7 @@ describe('faults mid-stream: rebalance and kill -9', () => {
   it('a second instance joining and leaving mid-stream: the export of a clean run, and the alerts topic agrees (none lost, none left standing)', async () => {
     const env = isolatedEnv('rb');
     const first = await startAllServices(env, join(work, 'first.log'));
-    const replay = replayInBackground(env, feed, 3000);
+    const replay = replayInBackground(env, feed, { rate: 3000, report: join(work, 'bad.txt') });
     await new Promise((r) => setTimeout(r, 1500));
     const second = new ServiceProcess('all', env, join(work, 'second.log'));
     await new Promise((r) => setTimeout(r, 6000)); // the second instance joins; partitions move
@@ -86,7 +77,7 @@ describe('faults mid-stream: rebalance and kill -9', () => {
   it('every service killed (-9) mid-stream and restarted: the export of a clean run, and the alerts topic agrees', async () => {
     const env = isolatedEnv('kill9');
     const first = await startAllServices(env, join(work, 'kill9.log'));
-    const replay = replayInBackground(env, feed, 3000);
+    const replay = replayInBackground(env, feed, { rate: 3000, report: join(work, 'bad.txt') });
     await new Promise((r) => setTimeout(r, 3000));
     await first.stop('SIGKILL');
     const second = new ServiceProcess('all', env, join(work, 'kill9.log'));

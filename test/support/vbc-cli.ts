@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ServiceProcess, waitUntil } from './service-process.ts';
 
@@ -36,4 +36,13 @@ export async function startAllServices(env: Record<string, string>, logFile: str
     throw error;
   }
   return services;
+}
+
+/** `vbc replay FILE` in the background, as an operator's publish under way; resolves with its exit. */
+export function replayInBackground(env: Record<string, string>, file: string, options: { rate?: number; report: string }): Promise<{ code: number | null; stderr: string }> {
+  const args = [`${ROOT}bin/vbc.mjs`, 'replay', file, '--report', options.report, '--timeout', '170', ...(options.rate ? ['--rate', String(options.rate)] : [])];
+  const child = spawn('node', args, { env: { ...process.env, ...env }, cwd: ROOT });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
 }
