@@ -46,11 +46,17 @@ records of 'vbc reconcile', and the schedule's bookmark.`,
 async function carryOver(ctx: Context) {
   const { redis, keys } = ctx.store;
   const mbis = await redis.smembers(keys.beneficiaries);
-  const pipeline = redis.pipeline();
-  for (const mbi of mbis) pipeline.hgetall(keys.facts(mbi));
-  const closures = ((await pipeline.exec()) ?? []).map(([, hash], i) => ({
-    mbi: mbis[i]!, pairs: Object.entries(hash as Record<string, string>).filter(([f]) => f.startsWith('x:')).flat(),
-  })).filter((c) => c.pairs.length > 0);
+  const closures: { mbi: string; pairs: string[] }[] = [];
+  // In slices: a large installation has millions of beneficiaries.
+  for (let i = 0; i < mbis.length; i += 1000) {
+    const slice = mbis.slice(i, i + 1000);
+    const pipeline = redis.pipeline();
+    for (const mbi of slice) pipeline.hgetall(keys.facts(mbi));
+    ((await pipeline.exec()) ?? []).forEach(([, hash], j) => {
+      const pairs = Object.entries(hash as Record<string, string>).filter(([f]) => f.startsWith('x:')).flat();
+      if (pairs.length > 0) closures.push({ mbi: slice[j]!, pairs });
+    });
+  }
   const reconciliations = await redis.hgetall(keys.reconciliations);
   const bookmark = await redis.get(keys.lastScheduledRun);
   return {
