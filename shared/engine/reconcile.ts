@@ -6,7 +6,9 @@ import { applyUpdates, type Extension } from './apply.ts';
 import type { BeneficiaryStore } from './beneficiary-store.ts';
 import { directionOf, reconciliationEvent, type OutboxEvent, type ReconciliationRecord } from './events.ts';
 
-const reconField = (r: ReconciliationRecord) => `${r.kind}|${r.subjectId}`;
+/** The field of a subject's latest reconciliation in the reconciliations hash. */
+const reconField = (r: Pick<ReconciliationRecord, 'kind' | 'subjectId'>) => `${r.kind}|${r.subjectId}`;
+const msspSubject = (c: AcoContract) => `${c.acoId}:${c.performanceYear}`;
 
 /**
  * Closes every open episode whose window ended before asOf: a closure fact with the figures of its
@@ -50,7 +52,7 @@ function closeEpisodes(asOf: string): Extension {
 export function msspRecord(contract: AcoContract, expenditureCents: number, asOf: string): ReconciliationRecord {
   const result = msspReconciliation(contract, expenditureCents);
   const final = `${contract.performanceYear}-12-31` < asOf;
-  const subjectId = `${contract.acoId}:${contract.performanceYear}`;
+  const subjectId = msspSubject(contract);
   return {
     eventId: deterministicId('rc', 'MSSP', subjectId, final ? 'final' : asOf, expenditureCents, JSON.stringify(contract)),
     kind: 'MSSP', subjectId, amountCents: result.amountCents, final, asOf, direction: directionOf(result.amountCents),
@@ -73,7 +75,7 @@ export async function reconcileMssp(store: BeneficiaryStore, asOf: string, outbo
   const keys = store.keys;
   let contracts = Object.values(await store.redis.hgetall(keys.contracts)).map((j) => JSON.parse(j) as AcoContract);
   if (skipIfNewer && contracts.length > 0) {
-    const latest = await store.redis.hmget(keys.reconciliations, ...contracts.map((c) => `MSSP|${c.acoId}:${c.performanceYear}`));
+    const latest = await store.redis.hmget(keys.reconciliations, ...contracts.map((c) => reconField({ kind: 'MSSP', subjectId: msspSubject(c) })));
     contracts = contracts.filter((_, i) => latest[i] === null || (JSON.parse(latest[i]!) as ReconciliationRecord).asOf <= asOf);
   }
   if (contracts.length === 0) return [];

@@ -37,12 +37,6 @@ export interface RunningService {
 
 export const groupIdFor = (prefix: string, service: string) => `${prefix}${service}-service`;
 
-/**
- * Runs a consumer group over the service's topics with batch consumption. Per batch: decode and
- * validate synchronously (schemas preloaded once per batch), apply valid records (one pipelined
- * Redis read and one pipelined atomic commit), dead-letter bad ones, publish the outbox, and only
- * then commit the offsets. A crash anywhere replays the batch, whose facts are already held: no-ops.
- */
 export interface StartOptions {
   /**
    * false (rebuild): apply records to the state only; publish no event and dead-letter nothing,
@@ -51,6 +45,12 @@ export interface StartOptions {
   publish?: boolean;
 }
 
+/**
+ * Runs a consumer group over the service's topics with batch consumption. Per batch: decode and
+ * validate synchronously (schemas preloaded once per batch), apply valid records (one pipelined
+ * Redis read and one pipelined atomic commit), dead-letter bad ones, publish the outbox, and only
+ * then commit the offsets. A crash anywhere replays the batch, whose facts are already held: no-ops.
+ */
 export async function startService(ctx: Context, spec: ServiceSpec, options: StartOptions = {}): Promise<RunningService> {
   const publish = options.publish ?? true;
   const { config, logger, topics } = ctx;
