@@ -1,7 +1,7 @@
 import type { Alert } from '../../shared/domain/alerts.ts';
 
 /** An alert event as it arrives on the alerts topic: the alert, whom it is about, and raised or withdrawn. */
-export type AlertEvent = Alert & { action: 'RAISED' | 'WITHDRAWN'; mbi: string };
+export type AlertEvent = Alert & { action: 'RAISED' | 'WITHDRAWN'; mbi: string; sequence: number | null };
 
 const usd = (cents: string | undefined) => `$${(Number(cents ?? 0) / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 
@@ -26,17 +26,25 @@ export function alertLine(e: AlertEvent, publishedAtMs: number): string {
 export class AlertTally {
   private readonly raised = new Map<string, number>();
   private withdrawn = 0;
-  private readonly inForce = new Set<string>();
+  /** Per alert, the highest sequence seen and whether that event raised it. */
+  private readonly current = new Map<string, { sequence: number; raised: boolean }>();
 
   add(e: AlertEvent): void {
     if (e.action === 'RAISED') {
       const kind = e.type === 'EPISODE_OVERRUN' ? `EPISODE_OVERRUN ${e.threshold}%` : e.type;
       this.raised.set(kind, (this.raised.get(kind) ?? 0) + 1);
-      this.inForce.add(e.alertId);
     } else {
       this.withdrawn++;
-      this.inForce.delete(e.alertId);
     }
+    const sequence = e.sequence ?? 0;
+    const held = this.current.get(e.alertId);
+    if (!held || sequence >= held.sequence) this.current.set(e.alertId, { sequence, raised: e.action === 'RAISED' });
+  }
+
+  private get inForce(): number {
+    let n = 0;
+    for (const c of this.current.values()) if (c.raised) n++;
+    return n;
   }
 
   get total(): number {
@@ -45,6 +53,6 @@ export class AlertTally {
 
   summary(): string {
     const raised = [...this.raised].sort().map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
-    return `alerts raised: ${raised}; withdrawn: ${this.withdrawn}; in force now: ${this.inForce.size}`;
+    return `alerts raised: ${raised}; withdrawn: ${this.withdrawn}; in force now: ${this.inForce}`;
   }
 }

@@ -40,10 +40,14 @@ export class OutboxRelay {
       if (entries.length === 0) return published;
       const byTopic = new Map<string, { key: string; value: Buffer }[]>();
       for (const entry of entries) {
-        const event = JSON.parse(entry.slice(entry.indexOf('|') + 1)) as OutboxEvent;
+        const bar = entry.indexOf('|');
+        const event = JSON.parse(entry.slice(bar + 1)) as OutboxEvent;
         const topic = this.topics.output(event.topic);
         const list = byTopic.get(topic) ?? [];
-        list.push({ key: event.key, value: this.codec.encode(valueSubject(topic), event.value) });
+        // The commit order, assigned atomically with the state change: consumers take the event with
+        // the highest sequence as current, whatever order two services' outboxes reached the topic in.
+        const value = { ...event.value, sequence: Number(entry.slice(0, bar)) };
+        list.push({ key: event.key, value: this.codec.encode(valueSubject(topic), value) });
         byTopic.set(topic, list);
       }
       await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });

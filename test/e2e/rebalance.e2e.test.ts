@@ -13,20 +13,22 @@ const work = mkdtempSync(join(tmpdir(), 'vbc-rebalance-'));
 
 
 /**
- * Ids of the alerts in force according to the alerts topic: the latest event per id is RAISED.
- * (Which alerts were raised and later withdrawn depends on arrival order; what is in force does not.)
+ * Ids of the alerts in force according to the alerts topic: the event with the highest sequence per
+ * id is RAISED. (Which alerts were raised and later withdrawn depends on arrival order; what is in
+ * force does not. Topic order alone is not the commit order: two services emit for one alert.)
  */
 async function alertIdsInForce(env: Record<string, string>): Promise<string[]> {
   const ctx = await openContext('test-alert-ids', loadConfig({ ...process.env, ...env }));
   try {
     const records = await readTopic(ctx.kafka, ctx.admin, ctx.topics.output('alerts'));
     await ctx.codec.prepare(records.map((m) => m.value));
-    const latest = new Map<string, string>();
+    const latest = new Map<string, { sequence: number; action: string }>();
     for (const m of records) {
-      const a = ctx.codec.decode(m.value) as { alertId: string; action: string };
-      latest.set(a.alertId, a.action); // one alert's events share a key, so a partition, so an order
+      const a = ctx.codec.decode(m.value) as { alertId: string; action: string; sequence: number };
+      const held = latest.get(a.alertId);
+      if (!held || a.sequence >= held.sequence) latest.set(a.alertId, { sequence: a.sequence, action: a.action });
     }
-    return [...latest].filter(([, action]) => action === 'RAISED').map(([id]) => id).sort();
+    return [...latest].filter(([, e]) => e.action === 'RAISED').map(([id]) => id).sort();
   } finally {
     await ctx.close();
   }
