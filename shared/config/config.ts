@@ -36,6 +36,11 @@ export interface Config {
   /** Consumer tuning: bytes fetched per partition, and partitions processed at once per service. */
   fetchBytesPerPartition: number;
   partitionsInFlight: number;
+  /**
+   * Beneficiaries whose last committed state a service keeps in memory, so their next records need
+   * no read from Redis (0: none). Each costs roughly a kilobyte per fact held.
+   */
+  stateCacheSize: number;
   /** TLS, SASL and passwords (see security.ts); never logged. */
   security: SecurityConfig;
 }
@@ -115,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: int('VBC_METRICS_PORT', 9464, 0, 65535),
     fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     partitionsInFlight: int('VBC_PARTITIONS_IN_FLIGHT', 3, 1, 64),
+    stateCacheSize: int('VBC_STATE_CACHE_SIZE', 50_000, 0, 10_000_000),
     security: loadSecurity(env, problems),
   };
 

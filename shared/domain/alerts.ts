@@ -29,7 +29,7 @@ function openEpisodeOn(episodes: Episode[], date: string): Episode | undefined {
 }
 
 export function readmissionAlerts(mbi: string, facts: BeneficiaryFacts, readmissions: Readmission[], episodes: Episode[]): Alert[] {
-  const attributions = Object.values(facts.attributions);
+  const attributions = [...facts.attributions.values()];
   return readmissions
     .filter((r) => !r.planned)
     .map((r) => {
@@ -63,7 +63,7 @@ export function readmissionAlerts(mbi: string, facts: BeneficiaryFacts, readmiss
 
 /** Contract 1.4: one alert per threshold while spend >= threshold% of the target price. */
 export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Episode[], reference: Reference): Alert[] {
-  const attributions = Object.values(facts.attributions);
+  const attributions = [...facts.attributions.values()];
   const out: Alert[] = [];
   for (const e of episodes) {
     if (e.targetPriceCents === null || e.targetPriceCents <= 0) continue;
@@ -106,7 +106,7 @@ export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Ep
  */
 export function episodeEventDate(episode: Episode, facts: BeneficiaryFacts): string {
   let latest = episode.anchorDischargeDate;
-  for (const c of Object.values(facts.claims)) {
+  for (const c of facts.claims.values()) {
     if (c.fromDate < episode.anchorAdmitDate || c.fromDate > episode.windowEnd) continue;
     const last = c.thruDate < episode.windowEnd ? c.thruDate : episode.windowEnd;
     if (last > latest) latest = last;

@@ -42,8 +42,8 @@ export const acoYearKey = (acoId: string, year: number) => `${acoId}|${year}`;
  */
 export function acoContributions(facts: BeneficiaryFacts): Record<string, AcoContribution> {
   const out: Record<string, AcoContribution> = {};
-  const attributions = Object.values(facts.attributions);
-  for (const claim of Object.values(facts.claims)) {
+  const attributions = [...facts.attributions.values()];
+  for (const claim of facts.claims.values()) {
     if (claim.denied) continue;
     const aco = acoOn(claim.thruDate, attributions);
     if (aco === null) continue;
@@ -62,7 +62,7 @@ export function acoContributions(facts: BeneficiaryFacts): Record<string, AcoCon
 /** The beneficiary's own spend by performance year, attributed or not. */
 export function spendByYear(facts: BeneficiaryFacts): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const claim of Object.values(facts.claims)) {
+  for (const claim of facts.claims.values()) {
     const year = String(yearOf(claim.thruDate));
     out[year] = (out[year] ?? 0) + signedCents(claim);
   }

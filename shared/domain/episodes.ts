@@ -64,7 +64,7 @@ export function anchors(facts: BeneficiaryFacts): Anchor[] {
       admitDate: stay.admitDate, dischargeDate: stay.dischargeDate, category, facilityId: stay.facilityId, source: 'discharge',
     });
   }
-  const inpatient = Object.values(facts.claims).filter((c) => c.claimType === 'INPATIENT');
+  const inpatient = [...facts.claims.values()].filter((c) => c.claimType === 'INPATIENT');
   for (const claim of claimsInForce(inpatient).sort((a, b) => (a.claimId < b.claimId ? -1 : 1))) {
     const admitDate = claim.admissionDate ?? claim.fromDate;
     const dischargeDate = claim.dischargeDate ?? claim.thruDate;
@@ -98,7 +98,7 @@ export function targetPrice(reference: Reference, category: string, facilityId: 
  */
 export function episodes(mbi: string, facts: BeneficiaryFacts, reference: Reference): Episode[] {
   const out: Episode[] = [];
-  const claims = Object.values(facts.claims);
+  const claims = [...facts.claims.values()];
   let windowEnd: string | null = null;
   for (const anchor of anchors(facts)) {
     if (windowEnd !== null && anchor.admitDate <= windowEnd) continue;
@@ -122,7 +122,7 @@ export function episodes(mbi: string, facts: BeneficiaryFacts, reference: Refere
       spendCents,
       targetPriceCents: targetPrice(reference, anchor.category, anchor.facilityId),
       spendByClaimType,
-      status: facts.closures[episodeId] ? 'RECONCILED' : 'OPEN',
+      status: facts.closures.has(episodeId) ? 'RECONCILED' : 'OPEN',
     });
   }
   return out;

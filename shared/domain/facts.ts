@@ -62,16 +62,21 @@ export interface EpisodeClosureFact {
   npraCents: number;
 }
 
+/**
+ * A beneficiary's facts by section, each keyed by the record's own id. Maps, not objects: the keys
+ * are ids (claim ids, encounter ids), unique across the whole feed, and objects keyed by them cost
+ * V8 a new hidden class per id on the hot path.
+ */
 export interface BeneficiaryFacts {
-  claims: Record<string, ClaimFact>;
-  admissions: Record<string, AdmissionFact>;
-  discharges: Record<string, DischargeFact>;
-  attributions: Record<string, AttributionFact>;
-  closures: Record<string, EpisodeClosureFact>;
+  claims: Map<string, ClaimFact>;
+  admissions: Map<string, AdmissionFact>;
+  discharges: Map<string, DischargeFact>;
+  attributions: Map<string, AttributionFact>;
+  closures: Map<string, EpisodeClosureFact>;
 }
 
 export function emptyFacts(): BeneficiaryFacts {
-  return { claims: {}, admissions: {}, discharges: {}, attributions: {}, closures: {} };
+  return { claims: new Map(), admissions: new Map(), discharges: new Map(), attributions: new Map(), closures: new Map() };
 }
 
 /** Reference data shared by all beneficiaries. */

@@ -29,11 +29,11 @@ export interface Readmission {
 
 /** Every encounter known from its admission and/or discharge record. */
 export function encounters(facts: BeneficiaryFacts): Stay[] {
-  const ids = new Set([...Object.keys(facts.admissions), ...Object.keys(facts.discharges)]);
+  const ids = new Set([...facts.admissions.keys(), ...facts.discharges.keys()]);
   const out: Stay[] = [];
   for (const id of ids) {
-    const adm = facts.admissions[id];
-    const dis = facts.discharges[id];
+    const adm = facts.admissions.get(id);
+    const dis = facts.discharges.get(id);
     out.push({
       encounterId: id,
       facilityId: (adm?.facilityId ?? dis?.facilityId)!,

@@ -1,13 +1,19 @@
 import { derive, type Derived } from '../domain/derive.ts';
 import { diff, type Changes } from '../domain/diff.ts';
 import type { BeneficiaryFacts, Reference } from '../domain/facts.ts';
-import type { BeneficiaryStore, Commit, Loaded } from './beneficiary-store.ts';
+import type { BeneficiaryStore, Commit } from './beneficiary-store.ts';
 import { alertEvent, type OutboxEvent } from './events.ts';
+import { StateCache, type BeneficiaryState } from './state-cache.ts';
 
-/** A fact to store for a beneficiary. `overwrite`: a later record for the same id replaces it (ADT corrections). */
+/**
+ * A fact to store for a beneficiary: its field, its JSON as stored and, when the caller has it, the
+ * parsed value (saves parsing the JSON back). `overwrite`: a later record for the same id replaces it
+ * (ADT corrections); otherwise the first one held stays (claims, attribution).
+ */
 export interface FactUpdate {
   field: string;
   json: string;
+  value?: unknown;
   overwrite: boolean;
 }
 
@@ -23,80 +29,120 @@ export interface ApplyOptions {
   refresh?: Iterable<string>;
   extension?: Extension;
   maxAttempts?: number;
+  /** States this caller committed before: beneficiaries found here are not read from Redis. */
+  cache?: StateCache;
 }
 
 const SECTION: Record<string, keyof BeneficiaryFacts> = { c: 'claims', a: 'admissions', d: 'discharges', t: 'attributions', x: 'closures' };
 
 /**
- * Stores facts and applies their consequences for many beneficiaries: one pipelined read, pure
- * derive and diff per beneficiary, one pipelined atomic commit. A fact already held is a no-op, so
- * redelivery and replay change nothing; beneficiaries another writer changed meanwhile are re-read
- * and recomputed.
+ * Stores facts and applies their consequences for many beneficiaries: one pipelined read of those
+ * not cached, pure derive and diff per beneficiary, one pipelined commit (slices, each all or
+ * nothing). A fact already held is a no-op, so redelivery and replay change nothing; beneficiaries
+ * another writer changed meanwhile are re-read and recomputed.
  */
 export async function applyUpdates(store: BeneficiaryStore, updates: Map<string, FactUpdate[]>, options: ApplyOptions): Promise<{ committed: number }> {
   const refresh = new Set(options.refresh ?? []);
+  const cache = options.cache ?? new StateCache(0);
   let pending = [...new Set([...updates.keys(), ...refresh])];
   let committed = 0;
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > (options.maxAttempts ?? 50)) throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
-    const { reference, pricesVersion, byMbi } = await store.load(pending, options.overrunThresholds);
-    const commits: Commit[] = [];
+    const states = new Map<string, BeneficiaryState>();
+    const missing: string[] = [];
     for (const mbi of pending) {
-      const commit = plan(mbi, byMbi.get(mbi)!, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, store.keys.aco);
-      if (commit) commits.push(commit);
+      const cached = cache.get(mbi);
+      if (cached) states.set(mbi, cached);
+      else missing.push(mbi);
     }
-    pending = await store.commit(commits, options.outboxOwner, pricesVersion);
-    committed += commits.length - pending.length;
+    const { reference, pricesVersion, byMbi } = await store.load(missing, options.overrunThresholds);
+    for (const [mbi, state] of byMbi) states.set(mbi, state);
+    const commits: Commit[] = [];
+    const next = new Map<string, BeneficiaryState>();
+    for (const mbi of pending) {
+      const planned = plan(mbi, states.get(mbi)!, updates.get(mbi) ?? [], refresh.has(mbi), reference, options);
+      if (!planned) continue;
+      commits.push(planned.commit);
+      next.set(mbi, planned.state);
+    }
+    let refused: string[];
+    try {
+      refused = await store.commit(commits, options.outboxOwner, pricesVersion);
+    } catch (error) {
+      // Unknown whether it was written: what is cached for these beneficiaries may be stale.
+      for (const c of commits) cache.delete(c.mbi);
+      throw error;
+    }
+    const stale = new Set(refused);
+    for (const [mbi, state] of next) {
+      if (stale.has(mbi)) cache.delete(mbi);
+      else cache.set(mbi, state);
+    }
+    committed += commits.length - refused.length;
+    pending = refused;
   }
   return { committed };
 }
 
-function plan(
-  mbi: string, loaded: Loaded, updates: FactUpdate[], force: boolean, reference: Reference, options: ApplyOptions, acoKey: (acoYear: string) => string,
-): Commit | null {
-  const factPairs: string[] = [];
+/** Facts with the new ones added; copies only the sections that change, never the state it came from. */
+function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[]): BeneficiaryFacts {
+  let out: BeneficiaryFacts | null = null;
+  const copied = new Set<string>();
   for (const u of updates) {
-    const held = loaded.raw.get(u.field);
-    if (held === u.json || (held !== undefined && !u.overwrite)) continue;
-    loaded.raw.set(u.field, u.json);
-    (loaded.facts[SECTION[u.field.slice(0, 1)]!] as Record<string, unknown>)[u.field.slice(2)] = JSON.parse(u.json);
+    const section = SECTION[u.field.slice(0, 1)]!;
+    const id = u.field.slice(2);
+    const held = (out ?? facts)[section].get(id);
+    if (held !== undefined && (!u.overwrite || JSON.stringify(held) === u.json)) continue;
+    out ??= { ...facts };
+    if (!copied.has(section)) {
+      (out as unknown as Record<string, unknown>)[section] = new Map(facts[section] as Map<string, unknown>);
+      copied.add(section);
+    }
+    (out[section] as Map<string, unknown>).set(id, u.value ?? JSON.parse(u.json));
     factPairs.push(u.field, u.json);
   }
+  return out ?? facts;
+}
+
+function plan(
+  mbi: string, state: BeneficiaryState, updates: FactUpdate[], force: boolean, reference: Reference, options: ApplyOptions,
+): { commit: Commit; state: BeneficiaryState } | null {
+  const factPairs: string[] = [];
+  let facts = withUpdates(state.facts, updates, factPairs);
   if (factPairs.length === 0 && !force) return null;
 
-  let derived = derive(mbi, loaded.facts, reference);
+  let derived = derive(mbi, facts, reference);
   const events: OutboxEvent[] = [];
   const reconPairs: string[] = [];
-  const extra = options.extension?.(mbi, loaded.facts, derived, reference);
+  // The extension may add closure facts: to a copy, the state it came from stays as committed.
+  if (options.extension) facts = { ...facts, closures: new Map(facts.closures) };
+  const extra = options.extension?.(mbi, facts, derived, reference);
   if (extra) {
     factPairs.push(...extra.factPairs);
     events.push(...extra.events);
     reconPairs.push(...extra.reconPairs);
     derived = extra.derived;
   }
-  const changes = diff(loaded.derived, derived);
+  const changes = diff(state.derived, derived);
   events.push(...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')), ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')));
-  if (factPairs.length === 0 && events.length === 0 && JSON.stringify(loaded.derived) === JSON.stringify(derived)) return null;
+  if (factPairs.length === 0 && events.length === 0 && JSON.stringify(state.derived) === JSON.stringify(derived)) return null;
   return {
-    mbi,
-    expectedVersion: loaded.version,
-    derived,
-    factPairs,
-    acoDeltas: acoDeltaArgs(changes, acoKey),
-    events: events.map((e) => JSON.stringify(e)),
-    reconPairs,
+    commit: { mbi, expectedVersion: state.version, derived, factPairs, acoDeltas: acoDeltaFields(changes), events: events.map((e) => JSON.stringify(e)), reconPairs },
+    state: { version: String(Number(state.version) + 1), facts, derived },
   };
 }
 
-function acoDeltaArgs(changes: Changes, keyOf: (acoYear: string) => string): Commit['acoDeltas'] {
-  return Object.entries(changes.acoDeltas).map(([acoYear, d]) => {
-    const fields: (string | number)[] = [];
-    const add = (f: string, n: number) => { if (n !== 0) fields.push(f, n); };
+function acoDeltaFields(changes: Changes): Commit['acoDeltas'] {
+  const out: Commit['acoDeltas'] = {};
+  for (const [acoYear, d] of Object.entries(changes.acoDeltas)) {
+    const fields: Record<string, number> = {};
+    const add = (f: string, n: number) => { if (n !== 0) fields[f] = n; };
     add('expenditureCents', d.expenditureCents);
     add('claimRecords', d.claimRecords);
     add('beneficiaries', d.beneficiaries);
     for (const [t, n] of Object.entries(d.byClaimType)) add(`type:${t}`, n);
     for (const [m, n] of Object.entries(d.byServiceMonth)) add(`month:${m}`, n);
-    return [acoYear, keyOf(acoYear), fields];
-  });
+    out[acoYear] = fields;
+  }
+  return out;
 }

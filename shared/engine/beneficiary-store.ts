@@ -1,47 +1,63 @@
 import type { Redis } from 'ioredis';
 import { emptyDerived, type Derived } from '../domain/derive.ts';
 import { emptyFacts, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
-import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
+import type { BeneficiaryState } from './state-cache.ts';
+import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
-export interface Loaded {
-  facts: BeneficiaryFacts;
-  /** Facts as stored, by field, to tell a new or changed fact from one already held. */
-  raw: Map<string, string>;
-  version: string;
-  derived: Derived;
-}
-
+/** A beneficiary's change, computed from the state at `expectedVersion`. */
 export interface Commit {
   mbi: string;
   expectedVersion: string;
   derived: Derived;
+  /** Fact field/JSON pairs to store. */
   factPairs: string[];
-  /** [acoYear, redisKey, [field, increment, ...]] */
-  acoDeltas: [string, string, (string | number)[]][];
+  /** Increments of ACO totals: acoYear -> field -> signed increment. */
+  acoDeltas: Record<string, Record<string, number>>;
   events: string[];
   reconPairs: string[];
 }
 
+export interface Loaded {
+  reference: Reference;
+  pricesVersion: string;
+  byMbi: Map<string, BeneficiaryState>;
+}
+
+/** Beneficiaries per script call: large enough to amortise the call, small enough not to hold Redis up. */
+const SLICE = 400;
+
 const FACT_SECTIONS: Record<string, keyof BeneficiaryFacts> = { c: 'claims', a: 'admissions', d: 'discharges', t: 'attributions', x: 'closures' };
 
-function parseFacts(hash: Record<string, string>): BeneficiaryFacts {
+function parseFacts(flat: string[]): BeneficiaryFacts {
   const facts = emptyFacts();
-  for (const [field, json] of Object.entries(hash)) {
+  for (let i = 0; i < flat.length; i += 2) {
+    const field = flat[i]!;
     const section = FACT_SECTIONS[field.slice(0, 1)];
-    if (section) (facts[section] as Record<string, unknown>)[field.slice(2)] = JSON.parse(json);
+    if (section) (facts[section] as Map<string, unknown>).set(field.slice(2), JSON.parse(flat[i + 1]!));
   }
   return facts;
 }
 
+function slices<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += SLICE) out.push(items.slice(i, i + SLICE));
+  return out;
+}
+
+type ScriptPipeline = { vbcLoad(...a: string[]): void; vbcCommit(...a: (string | number)[]): void; exec(): Promise<[Error | null, unknown][] | null> };
+
 /** Data access for per-beneficiary facts and derived state; every call is one pipelined round trip. */
 export class BeneficiaryStore {
   readonly keys: RedisKeys;
+  /** Prices as of a version: re-read only when a price change bumped the version. */
+  private prices: { version: string; byKey: Record<string, number> } = { version: '', byKey: {} };
 
   constructor(readonly redis: Redis, prefix: string) {
     this.keys = redisKeys(prefix);
-    redis.defineCommand('vbcCommit', { numberOfKeys: 9, lua: COMMIT_SCRIPT });
+    redis.defineCommand('vbcCommit', { lua: COMMIT_SCRIPT });
+    redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
     redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
     redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
     redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 1, lua: ADVANCE_CLOCK_SCRIPT });
@@ -53,57 +69,85 @@ export class BeneficiaryStore {
   }
 
   /** Facts, version and derived state of many beneficiaries, plus the reference data, in one round trip. */
-  async load(mbis: string[], overrunThresholds: number[]): Promise<{ reference: Reference; pricesVersion: string; byMbi: Map<string, Loaded> }> {
-    const pipeline = this.redis.pipeline();
-    pipeline.hgetall(this.keys.prices);
-    pipeline.get(this.keys.pricesVersion);
-    for (const mbi of mbis) {
-      pipeline.hgetall(this.keys.facts(mbi));
-      pipeline.hmget(this.keys.state(mbi), 'v', 'd');
+  async load(mbis: string[], overrunThresholds: number[]): Promise<Loaded> {
+    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
+    const parts = mbis.length > 0 ? slices(mbis) : [[]];
+    for (const part of parts) {
+      const keys = [this.keys.prices, this.keys.pricesVersion];
+      for (const mbi of part) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
+      pipeline.vbcLoad(String(keys.length), ...keys, this.prices.version);
     }
     const started = performance.now();
     const results = (await pipeline.exec()) ?? [];
     metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
-    const prices: Record<string, number> = {};
-    for (const [k, v] of Object.entries((results[0]?.[1] ?? {}) as Record<string, string>)) prices[k] = Number(v);
-    const pricesVersion = (results[1]?.[1] as string | null) ?? '0';
-    const byMbi = new Map<string, Loaded>();
-    mbis.forEach((mbi, i) => {
-      const hash = (results[2 + 2 * i]?.[1] ?? {}) as Record<string, string>;
-      const [version, derivedJson] = (results[3 + 2 * i]?.[1] ?? [null, null]) as [string | null, string | null];
-      byMbi.set(mbi, {
-        facts: parseFacts(hash),
-        raw: new Map(Object.entries(hash)),
-        version: version ?? '0',
-        derived: derivedJson ? (JSON.parse(derivedJson) as Derived) : emptyDerived(),
+    const byMbi = new Map<string, BeneficiaryState>();
+    let pricesVersion = '';
+    results.forEach(([error, reply], s) => {
+      if (error) throw error;
+      const out = reply as [string, string[] | null, ...unknown[]];
+      // Every slice read the version; the oldest one read is the one this state was derived from.
+      if (s === 0) pricesVersion = out[0];
+      if (out[1]) {
+        const byKey: Record<string, number> = {};
+        for (let i = 0; i < out[1].length; i += 2) byKey[out[1][i]!] = Number(out[1][i + 1]);
+        this.prices = { version: out[0], byKey };
+      }
+      parts[s]!.forEach((mbi, i) => {
+        const [version, derivedJson] = out[3 + 2 * i] as [string | null, string | null];
+        byMbi.set(mbi, {
+          facts: parseFacts(out[2 + 2 * i] as string[]),
+          version: version ?? '0',
+          derived: derivedJson ? (JSON.parse(derivedJson) as Derived) : emptyDerived(),
+        });
       });
     });
-    return { reference: { prices, overrunThresholds }, pricesVersion, byMbi };
+    if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
+    return { reference: { prices: this.prices.byKey, overrunThresholds }, pricesVersion, byMbi };
   }
 
-  /** Applies many beneficiaries' commits in one pipelined round trip; returns the mbis that conflicted. */
+  /**
+   * Applies many beneficiaries' commits, in slices that are each all or nothing, in one pipelined
+   * round trip; returns the mbis whose slice was refused (stale version or prices): none written.
+   */
   async commit(commits: Commit[], outboxOwner: string, pricesVersion: string): Promise<string[]> {
     if (commits.length === 0) return [];
-    const pipeline = this.redis.pipeline() as unknown as { vbcCommit(...args: string[]): void; exec(): Promise<[Error | null, unknown][] | null> };
-    for (const c of commits) {
-      pipeline.vbcCommit(
-        this.keys.facts(c.mbi), this.keys.state(c.mbi), this.keys.outbox(outboxOwner), this.keys.beneficiaries,
-        this.keys.episodeBeneficiaries, this.keys.acoIndex, this.keys.outboxSeq, this.keys.reconciliations, this.keys.pricesVersion,
-        c.expectedVersion, JSON.stringify(c.derived), JSON.stringify(c.factPairs), JSON.stringify(c.acoDeltas),
-        JSON.stringify(c.events), c.mbi, c.derived.episodes.length > 0 ? '1' : '0', JSON.stringify(c.reconPairs), pricesVersion,
-      );
+    const k = this.keys;
+    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
+    const parts = slices(commits);
+    for (const part of parts) {
+      const keys: string[] = [k.outbox(outboxOwner), k.beneficiaries, k.episodeBeneficiaries, k.acoIndex, k.outboxSeq, k.reconciliations, k.pricesVersion];
+      const perBeneficiary: (string | number)[] = [];
+      const payload: (string | number)[] = [];
+      const acoTotals = new Map<string, Map<string, number>>();
+      for (const c of part) {
+        keys.push(k.facts(c.mbi), k.state(c.mbi));
+        perBeneficiary.push(
+          c.mbi, c.expectedVersion, JSON.stringify(c.derived), c.derived.episodes.length > 0 ? '1' : '0',
+          c.factPairs.length, c.events.length, c.reconPairs.length, ...c.factPairs, ...c.events, ...c.reconPairs,
+        );
+        for (const acoYear in c.acoDeltas) {
+          const fields = acoTotals.get(acoYear) ?? new Map<string, number>();
+          const delta = c.acoDeltas[acoYear]!;
+          for (const f in delta) fields.set(f, (fields.get(f) ?? 0) + delta[f]!);
+          acoTotals.set(acoYear, fields);
+        }
+      }
+      for (const [acoYear, fields] of acoTotals) {
+        const nonZero = [...fields].filter(([, n]) => n !== 0);
+        keys.push(k.aco(acoYear));
+        payload.push(acoYear, nonZero.length * 2, ...nonZero.flat());
+      }
+      pipeline.vbcCommit(keys.length, ...keys, pricesVersion, part.length, acoTotals.size, ...perBeneficiary, ...payload);
     }
     const started = performance.now();
     const results = (await pipeline.exec()) ?? [];
     metrics.observe(...M.redisSeconds, { op: 'commit' }, (performance.now() - started) / 1000);
-    const conflicts: string[] = [];
-    results.forEach(([error, applied], i) => {
+    const refused: string[] = [];
+    results.forEach(([error, stale], s) => {
       if (error) throw error;
-      if (applied !== 1) conflicts.push(commits[i]!.mbi);
+      if ((stale as number[]).length > 0) refused.push(...parts[s]!.map((c) => c.mbi));
     });
-    return conflicts;
+    return refused;
   }
 
   async append(outboxOwner: string, events: string[], reconPairs: string[]): Promise<void> {

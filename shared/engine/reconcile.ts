@@ -27,7 +27,7 @@ function closeEpisodes(asOf: string): Extension {
         episodeId: e.episodeId, asOf, spendCents: e.spendCents, targetPriceCents: e.targetPriceCents ?? 0,
         npraCents: e.targetPriceCents === null ? 0 : npraCents(e.targetPriceCents, e.spendCents),
       };
-      facts.closures[e.episodeId] = closure;
+      facts.closures.set(e.episodeId, closure);
       factPairs.push(`x:${e.episodeId}`, JSON.stringify(closure));
       if (e.targetPriceCents !== null) {
         const record: ReconciliationRecord = {

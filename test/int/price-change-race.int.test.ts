@@ -25,14 +25,14 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
     await redis.hset(store.keys.prices, 'MJRLE|*', '2000000');
     const { reference, pricesVersion, byMbi } = await store.load(['M1'], [80, 100]);
     const loaded = byMbi.get('M1')!;
-    loaded.facts.discharges.E1 = JSON.parse(anchorJson);
+    loaded.facts.discharges.set('E1', JSON.parse(anchorJson));
     const stale = derive('M1', loaded.facts, reference);
     expect(stale.episodes[0]!.targetPriceCents).toBe(2_000_000);
 
     // The reconciliation service changes the price (and its version, in one transaction) meanwhile.
     await redis.multi().hset(store.keys.prices, 'MJRLE|*', '3000000').incr(store.keys.pricesVersion).exec();
     const conflicts = await store.commit(
-      [{ mbi: 'M1', expectedVersion: loaded.version, derived: stale, factPairs: ['d:E1', anchorJson], acoDeltas: [], events: [], reconPairs: [] }],
+      [{ mbi: 'M1', expectedVersion: loaded.version, derived: stale, factPairs: ['d:E1', anchorJson], acoDeltas: {}, events: [], reconPairs: [] }],
       'test', pricesVersion,
     );
     expect(conflicts).toEqual(['M1']);

@@ -18,8 +18,8 @@ export function discharge(p: Partial<DischargeFact> & { encounterId: string; adm
 
 export function factsWith(parts: { claims?: ClaimFact[]; admissions?: AdmissionFact[]; discharges?: DischargeFact[] }): BeneficiaryFacts {
   const f = emptyFacts();
-  for (const c of parts.claims ?? []) f.claims[c.claimId] = c;
-  for (const a of parts.admissions ?? []) f.admissions[a.encounterId] = a;
-  for (const d of parts.discharges ?? []) f.discharges[d.encounterId] = d;
+  for (const c of parts.claims ?? []) f.claims.set(c.claimId, c);
+  for (const a of parts.admissions ?? []) f.admissions.set(a.encounterId, a);
+  for (const d of parts.discharges ?? []) f.discharges.set(d.encounterId, d);
   return f;
 }

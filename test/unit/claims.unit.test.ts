@@ -42,14 +42,14 @@ describe('attribution (contract 1.2)', () => {
         claim({ claimId: 'C3', thruDate: '2026-07-03', fromDate: '2026-07-03', paidAmountCents: 999, denied: true }),
       ],
     });
-    facts.attributions = { '1': attr('1', 'A1', '2026-01-01', '2026-06-30'), '2': attr('2', 'A2', '2026-07-01') };
+    facts.attributions = new Map([['1', attr('1', 'A1', '2026-01-01', '2026-06-30')], ['2', attr('2', 'A2', '2026-07-01')]]);
     const c = acoContributions(facts);
     expect(c['A1|2026']).toMatchObject({ expenditureCents: 100, claimRecords: 1 });
     expect(c['A2|2026']).toMatchObject({ expenditureCents: 200, claimRecords: 1 });
   });
   it('unattributed claims count toward no ACO', () => {
     const facts = emptyFacts();
-    facts.claims.C = claim({ claimId: 'C', paidAmountCents: 7000 });
+    facts.claims.set('C', claim({ claimId: 'C', paidAmountCents: 7000 }));
     expect(acoContributions(facts)).toEqual({});
   });
 });
@@ -81,8 +81,8 @@ describe('CCLF-style worked example (contract 1.1: negate cancellations, then su
 
   it('reaches the same totals whatever order the records arrive in', () => {
     const facts = emptyFacts();
-    facts.attributions.t = { seq: '1', acoId: 'A1', effectiveFrom: '2026-01-01', effectiveTo: null };
-    for (const c of [...partB, ...partA].reverse()) facts.claims[c.claimId] = c;
+    facts.attributions.set('t', { seq: '1', acoId: 'A1', effectiveFrom: '2026-01-01', effectiveTo: null });
+    for (const c of [...partB, ...partA].reverse()) facts.claims.set(c.claimId, c);
     expect(acoContributions(facts)['A1|2026']).toMatchObject({ expenditureCents: 96700, claimRecords: 7 });
   });
 });

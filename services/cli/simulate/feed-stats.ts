@@ -29,8 +29,8 @@ export function feedStats(lines: FeedLine[]): FeedStats {
     const f = facts.get(checked.value.mbi) ?? emptyFacts();
     facts.set(checked.value.mbi, f);
     const id = checked.value.field.slice(2);
-    if (checked.value.kind === 'admission') f.admissions[id] = checked.value.fact;
-    if (checked.value.kind === 'discharge') f.discharges[id] = checked.value.fact;
+    if (checked.value.kind === 'admission') f.admissions.set(id, checked.value.fact);
+    if (checked.value.kind === 'discharge') f.discharges.set(id, checked.value.fact);
   }
   let indexStays = 0;
   let readmitted = 0;
