@@ -41,6 +41,12 @@ export interface Config {
    * no read from Redis (0: none). Each costs roughly a kilobyte per fact held.
    */
   stateCacheSize: number;
+  /**
+   * Days after December 31 until a performance year closes in event time (CMS: three months of
+   * claims run-out); its claim records are then folded into per-beneficiary summaries and later
+   * claims of it refused. null (VBC_CLAIMS_RUNOUT_DAYS=off): years never close, nothing expires.
+   */
+  claimsRunoutDays: number | null;
   /** TLS, SASL and passwords (see security.ts); never logged. */
   security: SecurityConfig;
 }
@@ -121,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     partitionsInFlight: int('VBC_PARTITIONS_IN_FLIGHT', 3, 1, 64),
     stateCacheSize: int('VBC_STATE_CACHE_SIZE', 50_000, 0, 10_000_000),
+    claimsRunoutDays: str('VBC_CLAIMS_RUNOUT_DAYS', '') === 'off' ? null : int('VBC_CLAIMS_RUNOUT_DAYS', 90, 0, 365),
     security: loadSecurity(env, problems),
   };
 

@@ -56,6 +56,15 @@ export function acoContributions(facts: BeneficiaryFacts): Record<string, AcoCon
     const month = monthOf(claim.thruDate);
     c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
   }
+  for (const summary of facts.summaries.values()) {
+    for (const [key, s] of Object.entries(summary.acos)) {
+      const c = (out[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
+      c.expenditureCents += s.expenditureCents;
+      c.claimRecords += s.claimRecords;
+      for (const [t, n] of Object.entries(s.byClaimType)) c.byClaimType[t] = (c.byClaimType[t] ?? 0) + n;
+      for (const [m, n] of Object.entries(s.byServiceMonth)) c.byServiceMonth[m] = (c.byServiceMonth[m] ?? 0) + n;
+    }
+  }
   return out;
 }
 
@@ -66,5 +75,6 @@ export function spendByYear(facts: BeneficiaryFacts): Record<string, number> {
     const year = String(yearOf(claim.thruDate));
     out[year] = (out[year] ?? 0) + signedCents(claim);
   }
+  for (const s of facts.summaries.values()) out[String(s.year)] = (out[String(s.year)] ?? 0) + s.spendCents;
   return out;
 }

@@ -63,6 +63,21 @@ export interface EpisodeClosureFact {
 }
 
 /**
+ * What a beneficiary's claims of one closed performance year contributed, kept in place of those
+ * claim records once the year's run-out has passed in event time (see expiry.ts): totals stay
+ * exact while the records themselves no longer take memory.
+ */
+export interface YearSummaryFact {
+  year: number;
+  /** Contributions by `ACO|year`, as acoContributions computed them from the records replaced. */
+  acos: Record<string, { expenditureCents: number; claimRecords: number; byClaimType: Record<string, number>; byServiceMonth: Record<string, number> }>;
+  /** Signed spend of the records replaced, attributed or not. */
+  spendCents: number;
+  /** How many claim records it replaced. */
+  claimRecords: number;
+}
+
+/**
  * A beneficiary's facts by section, each keyed by the record's own id. Maps, not objects: the keys
  * are ids (claim ids, encounter ids), unique across the whole feed, and objects keyed by them cost
  * V8 a new hidden class per id on the hot path.
@@ -73,10 +88,16 @@ export interface BeneficiaryFacts {
   discharges: Map<string, DischargeFact>;
   attributions: Map<string, AttributionFact>;
   closures: Map<string, EpisodeClosureFact>;
+  summaries: Map<string, YearSummaryFact>;
 }
 
+/** Fact field prefix (`<prefix>:<id>` in the beneficiary's facts hash) to section. */
+export const FACT_SECTIONS: Record<string, keyof BeneficiaryFacts> = {
+  c: 'claims', a: 'admissions', d: 'discharges', t: 'attributions', x: 'closures', y: 'summaries',
+};
+
 export function emptyFacts(): BeneficiaryFacts {
-  return { claims: new Map(), admissions: new Map(), discharges: new Map(), attributions: new Map(), closures: new Map() };
+  return { claims: new Map(), admissions: new Map(), discharges: new Map(), attributions: new Map(), closures: new Map(), summaries: new Map() };
 }
 
 /** Reference data shared by all beneficiaries. */

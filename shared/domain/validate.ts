@@ -35,15 +35,20 @@ const DISPOSITIONS = new Set([
 
 class Bad extends Error {}
 
+/** No text field may hold a control character: none is meaningful, and ids with one could not be stored safely. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 function str(v: Rec, name: string): string {
   const x = v[name];
   if (typeof x !== 'string' || x.trim() === '') throw new Bad(`missing ${name}`);
+  if (CONTROL.test(x)) throw new Bad(`${name} holds a control character`);
   return x;
 }
 function optStr(v: Rec, name: string): string | null {
   const x = v[name];
   if (x === null || x === undefined || x === '') return null;
   if (typeof x !== 'string') throw new Bad(`${name} must be a string`);
+  if (CONTROL.test(x)) throw new Bad(`${name} holds a control character`);
   return x;
 }
 function date(v: Rec, name: string): string {

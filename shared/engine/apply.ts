@@ -1,6 +1,6 @@
 import { derive, type Derived } from '../domain/derive.ts';
 import { diff, type Changes } from '../domain/diff.ts';
-import type { BeneficiaryFacts, Reference } from '../domain/facts.ts';
+import { FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryStore, Commit } from './beneficiary-store.ts';
 import { alertEvent, type OutboxEvent } from './events.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
@@ -15,11 +15,17 @@ export interface FactUpdate {
   json: string;
   value?: unknown;
   overwrite: boolean;
+  /** The performance year a claim counts in: refused if new once that year is closed (expiry.ts). */
+  year?: number;
+  /** Refuse it unless already held: its year was closed by the event clock of its partition. */
+  refuseIfNew?: boolean;
 }
 
 /** Extra work on a beneficiary's freshly derived state (reconciliation closes episodes this way). */
 export type Extension = (mbi: string, facts: BeneficiaryFacts, derived: Derived, reference: Reference) => {
   factPairs: string[]; events: OutboxEvent[]; reconPairs: string[]; derived: Derived;
+  /** Fact fields to delete, and the facts without them (expiry replaces records by a summary). */
+  removed?: { fields: string[]; facts: BeneficiaryFacts };
 } | null;
 
 export interface ApplyOptions {
@@ -33,7 +39,6 @@ export interface ApplyOptions {
   cache?: StateCache;
 }
 
-const SECTION: Record<string, keyof BeneficiaryFacts> = { c: 'claims', a: 'admissions', d: 'discharges', t: 'attributions', x: 'closures' };
 
 /**
  * Stores facts and applies their consequences for many beneficiaries: one pipelined read of those
@@ -41,11 +46,14 @@ const SECTION: Record<string, keyof BeneficiaryFacts> = { c: 'claims', a: 'admis
  * nothing). A fact already held is a no-op, so redelivery and replay change nothing; beneficiaries
  * another writer changed meanwhile are re-read and recomputed.
  */
-export async function applyUpdates(store: BeneficiaryStore, updates: Map<string, FactUpdate[]>, options: ApplyOptions): Promise<{ committed: number }> {
+export async function applyUpdates(
+  store: BeneficiaryStore, updates: Map<string, FactUpdate[]>, options: ApplyOptions,
+): Promise<{ committed: number; refused: FactUpdate[] }> {
   const refresh = new Set(options.refresh ?? []);
   const cache = options.cache ?? new StateCache(0);
   let pending = [...new Set([...updates.keys(), ...refresh])];
   let committed = 0;
+  const refusedBy = new Map<string, FactUpdate[]>();
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > (options.maxAttempts ?? 50)) throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
     const states = new Map<string, BeneficiaryState>();
@@ -55,44 +63,61 @@ export async function applyUpdates(store: BeneficiaryStore, updates: Map<string,
       if (cached) states.set(mbi, cached);
       else missing.push(mbi);
     }
-    const { reference, pricesVersion, byMbi } = await store.load(missing, options.overrunThresholds);
+    const { reference, readVersions, closedThrough, byMbi } = await store.load(missing, options.overrunThresholds);
     for (const [mbi, state] of byMbi) states.set(mbi, state);
     const commits: Commit[] = [];
     const next = new Map<string, BeneficiaryState>();
     for (const mbi of pending) {
-      const planned = plan(mbi, states.get(mbi)!, updates.get(mbi) ?? [], refresh.has(mbi), reference, options);
+      const refused: FactUpdate[] = [];
+      const planned = plan(mbi, states.get(mbi)!, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
+      refusedBy.set(mbi, refused);
       if (!planned) continue;
       commits.push(planned.commit);
       next.set(mbi, planned.state);
     }
-    let refused: string[];
+    let staleMbis: string[];
     try {
-      refused = await store.commit(commits, options.outboxOwner, pricesVersion);
+      staleMbis = await store.commit(commits, options.outboxOwner, readVersions);
     } catch (error) {
       // Unknown whether it was written: what is cached for these beneficiaries may be stale.
       for (const c of commits) cache.delete(c.mbi);
       throw error;
     }
-    const stale = new Set(refused);
+    const stale = new Set(staleMbis);
     for (const [mbi, state] of next) {
       if (stale.has(mbi)) cache.delete(mbi);
       else cache.set(mbi, state);
     }
-    committed += commits.length - refused.length;
-    pending = refused;
+    committed += commits.length - stale.size;
+    pending = [...stale];
   }
-  return { committed };
+  return { committed, refused: [...refusedBy.values()].flat() };
 }
 
-/** Facts with the new ones added; copies only the sections that change, never the state it came from. */
-function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[]): BeneficiaryFacts {
+/** Claims of closed years: refused when new (the records they could duplicate may be folded away). */
+interface Closure {
+  closedThrough: number | null;
+  refused: FactUpdate[];
+}
+
+/**
+ * Facts with the new ones added; copies only the sections that change, never the state it came
+ * from. A fact already held is a no-op before anything else, so a redelivered claim of a closed
+ * year is a duplicate, not a refusal. The commit checks the closed year read with the state, so
+ * no claim of a year slips in while the year's records are being folded.
+ */
+function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure): BeneficiaryFacts {
   let out: BeneficiaryFacts | null = null;
   const copied = new Set<string>();
   for (const u of updates) {
-    const section = SECTION[u.field.slice(0, 1)]!;
+    const section = FACT_SECTIONS[u.field.slice(0, 1)]!;
     const id = u.field.slice(2);
     const held = (out ?? facts)[section].get(id);
     if (held !== undefined && (!u.overwrite || JSON.stringify(held) === u.json)) continue;
+    if (u.refuseIfNew || (u.year !== undefined && closure.closedThrough !== null && u.year <= closure.closedThrough)) {
+      closure.refused.push(u);
+      continue;
+    }
     out ??= { ...facts };
     if (!copied.has(section)) {
       (out as unknown as Record<string, unknown>)[section] = new Map(facts[section] as Map<string, unknown>);
@@ -105,10 +130,11 @@ function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: 
 }
 
 function plan(
-  mbi: string, state: BeneficiaryState, updates: FactUpdate[], force: boolean, reference: Reference, options: ApplyOptions,
+  mbi: string, state: BeneficiaryState, updates: FactUpdate[], force: boolean, reference: Reference, options: ApplyOptions, closure: Closure,
 ): { commit: Commit; state: BeneficiaryState } | null {
   const factPairs: string[] = [];
-  let facts = withUpdates(state.facts, updates, factPairs);
+  const removeFields: string[] = [];
+  let facts = withUpdates(state.facts, updates, factPairs, closure);
   if (factPairs.length === 0 && !force) return null;
 
   let derived = derive(mbi, facts, reference);
@@ -118,6 +144,10 @@ function plan(
   if (options.extension) facts = { ...facts, closures: new Map(facts.closures) };
   const extra = options.extension?.(mbi, facts, derived, reference);
   if (extra) {
+    if (extra.removed) {
+      removeFields.push(...extra.removed.fields);
+      facts = extra.removed.facts;
+    }
     factPairs.push(...extra.factPairs);
     events.push(...extra.events);
     reconPairs.push(...extra.reconPairs);
@@ -125,9 +155,9 @@ function plan(
   }
   const changes = diff(state.derived, derived);
   events.push(...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')), ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')));
-  if (factPairs.length === 0 && events.length === 0 && JSON.stringify(state.derived) === JSON.stringify(derived)) return null;
+  if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && JSON.stringify(state.derived) === JSON.stringify(derived)) return null;
   return {
-    commit: { mbi, expectedVersion: state.version, derived, factPairs, acoDeltas: acoDeltaFields(changes), events: events.map((e) => JSON.stringify(e)), reconPairs },
+    commit: { mbi, expectedVersion: state.version, derived, factPairs, removeFields, acoDeltas: acoDeltaFields(changes), events: events.map((e) => JSON.stringify(e)), reconPairs },
     state: { version: String(Number(state.version) + 1), facts, derived },
   };
 }

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { emptyDerived, type Derived } from '../domain/derive.ts';
-import { emptyFacts, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
+import { emptyFacts, FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
-import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
+import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT, SEP } from './commit-script.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
@@ -13,6 +13,8 @@ export interface Commit {
   derived: Derived;
   /** Fact field/JSON pairs to store. */
   factPairs: string[];
+  /** Fact fields to delete (expired records folded into a summary). */
+  removeFields?: string[];
   /** Increments of ACO totals: acoYear -> field -> signed increment. */
   acoDeltas: Record<string, Record<string, number>>;
   events: string[];
@@ -21,14 +23,16 @@ export interface Commit {
 
 export interface Loaded {
   reference: Reference;
-  pricesVersion: string;
+  /** What the state was read under, for the commit to check: 'pricesVersion|closedThrough'. */
+  readVersions: string;
+  /** Claims of years up to this one are refused (null: none closed). */
+  closedThrough: number | null;
   byMbi: Map<string, BeneficiaryState>;
 }
 
 /** Beneficiaries per script call: large enough to amortise the call, small enough not to hold Redis up. */
 const SLICE = 400;
 
-const FACT_SECTIONS: Record<string, keyof BeneficiaryFacts> = { c: 'claims', a: 'admissions', d: 'discharges', t: 'attributions', x: 'closures' };
 
 function parseFacts(flat: string[]): BeneficiaryFacts {
   const facts = emptyFacts();
@@ -60,12 +64,19 @@ export class BeneficiaryStore {
     redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
     redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
     redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
-    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 1, lua: ADVANCE_CLOCK_SCRIPT });
+    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 2, lua: ADVANCE_CLOCK_SCRIPT });
   }
 
-  /** Advances the event clock (latest claim thruDate processed) to this date if it is later. */
-  async advanceClock(date: string): Promise<void> {
-    await (this.redis as unknown as { vbcAdvanceClock(...a: string[]): Promise<number> }).vbcAdvanceClock(this.keys.eventClock, date);
+  /** Advances the event clock (latest claim thruDate processed), overall and of a partition, to this date if it is later. */
+  async advanceClock(date: string, partition: number): Promise<void> {
+    await (this.redis as unknown as { vbcAdvanceClock(...a: string[]): Promise<number> }).vbcAdvanceClock(
+      this.keys.eventClock, this.keys.partitionClocks, date, String(partition),
+    );
+  }
+
+  /** The event clock of one claims partition (null before its first claim). */
+  async partitionClock(partition: number): Promise<string | null> {
+    return this.redis.hget(this.keys.partitionClocks, String(partition));
   }
 
   /** Facts, version and derived state of many beneficiaries, plus the reference data, in one round trip. */
@@ -73,7 +84,7 @@ export class BeneficiaryStore {
     const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
     const parts = mbis.length > 0 ? slices(mbis) : [[]];
     for (const part of parts) {
-      const keys = [this.keys.prices, this.keys.pricesVersion];
+      const keys = [this.keys.prices, this.keys.pricesVersion, this.keys.closedThrough];
       for (const mbi of part) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
       pipeline.vbcLoad(String(keys.length), ...keys, this.prices.version);
     }
@@ -82,62 +93,72 @@ export class BeneficiaryStore {
     metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
     const byMbi = new Map<string, BeneficiaryState>();
     let pricesVersion = '';
+    let closed = '';
     results.forEach(([error, reply], s) => {
       if (error) throw error;
-      const out = reply as [string, string[] | null, ...unknown[]];
-      // Every slice read the version; the oldest one read is the one this state was derived from.
-      if (s === 0) pricesVersion = out[0];
+      const out = reply as [string, string[] | null, string, ...unknown[]];
+      // Every slice read the versions; the first one read is the one the commit checks.
+      if (s === 0) {
+        pricesVersion = out[0];
+        closed = out[2];
+      }
       if (out[1]) {
         const byKey: Record<string, number> = {};
         for (let i = 0; i < out[1].length; i += 2) byKey[out[1][i]!] = Number(out[1][i + 1]);
         this.prices = { version: out[0], byKey };
       }
       parts[s]!.forEach((mbi, i) => {
-        const [version, derivedJson] = out[3 + 2 * i] as [string | null, string | null];
+        const [version, derivedJson] = out[4 + 2 * i] as [string | null, string | null];
         byMbi.set(mbi, {
-          facts: parseFacts(out[2 + 2 * i] as string[]),
+          facts: parseFacts(out[3 + 2 * i] as string[]),
           version: version ?? '0',
           derived: derivedJson ? (JSON.parse(derivedJson) as Derived) : emptyDerived(),
         });
       });
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
-    return { reference: { prices: this.prices.byKey, overrunThresholds }, pricesVersion, byMbi };
+    return {
+      reference: { prices: this.prices.byKey, overrunThresholds }, readVersions: `${pricesVersion}|${closed}`,
+      closedThrough: closed === '' ? null : Number(closed), byMbi,
+    };
   }
 
   /**
    * Applies many beneficiaries' commits, in slices that are each all or nothing, in one pipelined
    * round trip; returns the mbis whose slice was refused (stale version or prices): none written.
    */
-  async commit(commits: Commit[], outboxOwner: string, pricesVersion: string): Promise<string[]> {
+  async commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]> {
     if (commits.length === 0) return [];
     const k = this.keys;
     const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
     const parts = slices(commits);
     for (const part of parts) {
-      const keys: string[] = [k.outbox(outboxOwner), k.beneficiaries, k.episodeBeneficiaries, k.acoIndex, k.outboxSeq, k.reconciliations, k.pricesVersion];
-      const perBeneficiary: (string | number)[] = [];
-      const payload: (string | number)[] = [];
+      const keys: string[] = [k.outbox(outboxOwner), k.beneficiaries, k.episodeBeneficiaries, k.acoIndex, k.outboxSeq, k.reconciliations, k.pricesVersion, k.closedThrough];
+      const args: string[] = [];
       const acoTotals = new Map<string, Map<string, number>>();
       for (const c of part) {
         keys.push(k.facts(c.mbi), k.state(c.mbi));
-        perBeneficiary.push(
-          c.mbi, c.expectedVersion, JSON.stringify(c.derived), c.derived.episodes.length > 0 ? '1' : '0',
-          c.factPairs.length, c.events.length, c.reconPairs.length, ...c.factPairs, ...c.events, ...c.reconPairs,
-        );
+        const remove = c.removeFields ?? [];
+        let packed = `${c.mbi}${SEP}${c.expectedVersion}${SEP}${c.derived.episodes.length > 0 ? '1' : '0'}${SEP}${c.factPairs.length}${SEP}${c.events.length}${SEP}${c.reconPairs.length}${SEP}${remove.length}${SEP}${JSON.stringify(c.derived)}`;
+        for (const x of c.factPairs) packed += SEP + x;
+        for (const x of c.events) packed += SEP + x;
+        for (const x of c.reconPairs) packed += SEP + x;
+        for (const x of remove) packed += SEP + x;
+        args.push(packed);
         for (const acoYear in c.acoDeltas) {
-          const fields = acoTotals.get(acoYear) ?? new Map<string, number>();
+          let fields = acoTotals.get(acoYear);
+          if (!fields) acoTotals.set(acoYear, (fields = new Map()));
           const delta = c.acoDeltas[acoYear]!;
           for (const f in delta) fields.set(f, (fields.get(f) ?? 0) + delta[f]!);
-          acoTotals.set(acoYear, fields);
         }
       }
       for (const [acoYear, fields] of acoTotals) {
-        const nonZero = [...fields].filter(([, n]) => n !== 0);
+        let packed = acoYear;
+        for (const [f, n] of fields) if (n !== 0) packed += `${SEP}${f}${SEP}${n}`;
         keys.push(k.aco(acoYear));
-        payload.push(acoYear, nonZero.length * 2, ...nonZero.flat());
+        args.push(packed);
       }
-      pipeline.vbcCommit(keys.length, ...keys, pricesVersion, part.length, acoTotals.size, ...perBeneficiary, ...payload);
+      pipeline.vbcCommit(keys.length, ...keys, readVersions, part.length, acoTotals.size, ...args);
     }
     const started = performance.now();
     const results = (await pipeline.exec()) ?? [];

@@ -1,64 +1,82 @@
+/** Separates the parts of one packed argument: JSON text and validated ids never hold a raw control character. */
+export const SEP = '\x1f';
+
 /**
  * The changes of many beneficiaries (one slice of a batch), applied all or nothing: for each, its
  * new facts, derived snapshot, outbox events and reconciliation records; then the ACO total deltas
  * of the whole slice, summed by the caller. Applied only if every beneficiary's version is still the
  * one its change was computed from (optimistic concurrency between services and instances) and the
- * prices version is unchanged (a state derived from old prices would keep the old target). Otherwise
+ * prices version is unchanged (a state derived from old prices would keep the old target), and so
+ * is the closed performance year (a claim admitted as open must not land in a year being folded). Otherwise
  * nothing is written and the script returns the 1-based positions of the stale beneficiaries
- * ({0}: the prices changed, all are stale); the caller re-reads those and retries the slice.
+ * ({0}: prices or closed year changed, all are stale); the caller re-reads those and retries the slice.
+ * Each beneficiary and each ACO total is one argument of SEP-separated parts: a client pays per
+ * argument, and splitting in Lua is cheap.
  *
  * KEYS: outbox, beneficiaries, episodeBeneficiaries, acoIndex, outboxSeq, reconciliations,
- *       pricesVersion, then facts and state of each beneficiary, then each ACO total's key
- * ARGV: expectedPricesVersion, beneficiaryCount, acoCount,
- *       per beneficiary: mbi, expectedVersion, derivedJson, hasEpisodes ('1'|'0'), factStrings,
- *         eventCount, reconStrings, then the fact field/value pairs, the events, the recon pairs;
- *       per ACO total: acoYear, fieldStrings, then field/increment pairs
+ *       pricesVersion, closedThrough, then facts and state of each beneficiary, then each ACO total's key
+ * ARGV: expected 'pricesVersion|closedThrough', beneficiaryCount, acoCount, then per beneficiary
+ *       mbi SEP expectedVersion SEP hasEpisodes SEP factStrings SEP eventCount SEP reconStrings SEP
+ *       removeCount SEP derivedJson [SEP fact field SEP fact json]... [SEP event]...
+ *       [SEP recon field SEP recon json]... [SEP fact field to delete]...,
+ *       then per ACO total: acoYear [SEP field SEP increment]...
  */
 export const COMMIT_SCRIPT = `
+local function split(s)
+  local out, i = {}, 1
+  while true do
+    local j = string.find(s, '\\31', i, true)
+    if not j then out[#out + 1] = string.sub(s, i) return out end
+    out[#out + 1] = string.sub(s, i, j - 1)
+    i = j + 1
+  end
+end
 local nb, na = tonumber(ARGV[2]), tonumber(ARGV[3])
-if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[1] then return {0} end
-local starts, stale, p = {}, {}, 4
+if (redis.call('GET', KEYS[7]) or '0') .. '|' .. (redis.call('GET', KEYS[8]) or '') ~= ARGV[1] then return {0} end
+local parts, stale = {}, {}
 for b = 1, nb do
-  starts[b] = p
-  if (redis.call('HGET', KEYS[7 + 2 * b], 'v') or '0') ~= ARGV[p + 1] then stale[#stale + 1] = b end
-  p = p + 7 + tonumber(ARGV[p + 4]) + tonumber(ARGV[p + 5]) + tonumber(ARGV[p + 6])
+  local c = split(ARGV[3 + b])
+  parts[b] = c
+  if (redis.call('HGET', KEYS[8 + 2 * b], 'v') or '0') ~= c[2] then stale[#stale + 1] = b end
 end
 if #stale > 0 then return stale end
 for b = 1, nb do
-  local q = starts[b]
-  local mbi, nf, ne, nr = ARGV[q], tonumber(ARGV[q + 4]), tonumber(ARGV[q + 5]), tonumber(ARGV[q + 6])
-  local r = q + 7
-  if nf > 0 then redis.call('HSET', KEYS[6 + 2 * b], unpack(ARGV, r, r + nf - 1)) end
+  local c = parts[b]
+  local mbi, nf, ne, nr, nd = c[1], tonumber(c[4]), tonumber(c[5]), tonumber(c[6]), tonumber(c[7])
+  local r = 9
+  if nf > 0 then redis.call('HSET', KEYS[7 + 2 * b], unpack(c, r, r + nf - 1)) end
   r = r + nf
-  redis.call('HSET', KEYS[7 + 2 * b], 'v', tostring(tonumber(ARGV[q + 1]) + 1), 'd', ARGV[q + 2])
+  redis.call('HSET', KEYS[8 + 2 * b], 'v', tostring(tonumber(c[2]) + 1), 'd', c[8])
   for e = r, r + ne - 1 do
-    redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. ARGV[e])
+    redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. c[e])
   end
   r = r + ne
-  if nr > 0 then redis.call('HSET', KEYS[6], unpack(ARGV, r, r + nr - 1)) end
+  if nr > 0 then redis.call('HSET', KEYS[6], unpack(c, r, r + nr - 1)) end
+  r = r + nr
+  if nd > 0 then redis.call('HDEL', KEYS[7 + 2 * b], unpack(c, r, r + nd - 1)) end
   redis.call('SADD', KEYS[2], mbi)
-  if ARGV[q + 3] == '1' then redis.call('SADD', KEYS[3], mbi) else redis.call('SREM', KEYS[3], mbi) end
+  if c[3] == '1' then redis.call('SADD', KEYS[3], mbi) else redis.call('SREM', KEYS[3], mbi) end
 end
 for a = 1, na do
-  local key, nfld = KEYS[7 + 2 * nb + a], tonumber(ARGV[p + 1])
-  redis.call('SADD', KEYS[4], ARGV[p])
-  for i = p + 2, p + 1 + nfld, 2 do redis.call('HINCRBY', key, ARGV[i], ARGV[i + 1]) end
-  p = p + 2 + nfld
+  local c = split(ARGV[3 + nb + a])
+  redis.call('SADD', KEYS[4], c[1])
+  for i = 2, #c, 2 do redis.call('HINCRBY', KEYS[8 + 2 * nb + a], c[i], c[i + 1]) end
 end
 return {}
 `;
 
 /**
- * Reads many beneficiaries in one call: the prices (only when their version is not the one the
- * caller holds), then per beneficiary its facts (flat field/value list) and its version and
- * derived snapshot.
- * KEYS: prices, pricesVersion, then facts and state of each beneficiary  ARGV: knownPricesVersion
+ * Reads many beneficiaries in one call: the prices version, the prices (only when their version is
+ * not the one the caller holds), the latest closed year, then per beneficiary its facts (flat
+ * field/value list) and its version and derived snapshot.
+ * KEYS: prices, pricesVersion, closedThrough, then facts and state of each beneficiary
+ * ARGV: knownPricesVersion
  */
 export const LOAD_SCRIPT = `
 local version = redis.call('GET', KEYS[2]) or '0'
-local out = { version, false }
+local out = { version, false, redis.call('GET', KEYS[3]) or '' }
 if version ~= ARGV[1] then out[2] = redis.call('HGETALL', KEYS[1]) end
-for i = 3, #KEYS, 2 do
+for i = 4, #KEYS, 2 do
   out[#out + 1] = redis.call('HGETALL', KEYS[i])
   out[#out + 1] = redis.call('HMGET', KEYS[i + 1], 'v', 'd')
 end
@@ -94,11 +112,14 @@ return 1
 `;
 
 /**
- * Moves a date forward only: event time never goes back when an older record arrives late.
- * KEYS: clock  ARGV: date (ISO, so string order is date order)
+ * Moves the event clock forward only, for the whole topic and for one partition: event time never
+ * goes back when an older record arrives late.
+ * KEYS: clock, partitionClocks  ARGV: date (ISO, so string order is date order), partition
  */
 export const ADVANCE_CLOCK_SCRIPT = `
 local cur = redis.call('GET', KEYS[1])
 if not cur or ARGV[1] > cur then redis.call('SET', KEYS[1], ARGV[1]) end
+local p = redis.call('HGET', KEYS[2], ARGV[2])
+if not p or ARGV[1] > p then redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) end
 return 1
 `;

@@ -21,6 +21,12 @@ export function redisKeys(prefix: string) {
     deadLettered: `${prefix}:metrics:dead-lettered`,
     /** Event time reached: the latest claim thruDate processed. */
     eventClock: `${prefix}:clock:claims`,
+    /** The same per claims-topic partition: what a claim's year is judged by (expiry.ts). */
+    partitionClocks: `${prefix}:clock:claims:partitions`,
+    /** The latest performance year closed by its run-out in event time (expiry.ts). */
+    closedThrough: `${prefix}:expiry:closed-through`,
+    /** The latest closed year whose claim records every beneficiary had folded into summaries. */
+    compactedThrough: `${prefix}:expiry:compacted-through`,
     /** As-of date of the last scheduled MSSP reconciliation. */
     lastScheduledRun: `${prefix}:schedule:mssp`,
     pattern: `${prefix}:*`,

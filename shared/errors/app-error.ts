@@ -11,6 +11,8 @@ export const ErrorCode = {
   SCHEMA_UNKNOWN: 'SCHEMA_UNKNOWN',
   RECORD_UNDECODABLE: 'RECORD_UNDECODABLE',
   RECORD_INVALID: 'RECORD_INVALID',
+  /** A claim of a performance year closed by its run-out (expiry): refused, never counted twice. */
+  PERIOD_CLOSED: 'PERIOD_CLOSED',
   SCENARIO_INVALID: 'SCENARIO_INVALID',
   STATE_CONFLICT: 'STATE_CONFLICT',
 } as const;

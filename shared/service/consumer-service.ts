@@ -13,11 +13,18 @@ export interface ValidRecord {
   message: KafkaMessage;
 }
 
+/** A valid record the service would not apply (its performance year is closed): dead-lettered. */
+export interface Refusal {
+  record: ValidRecord;
+  code: 'PERIOD_CLOSED';
+  reason: string;
+}
+
 export interface ServiceSpec {
   name: string;
   topics: InputTopic[];
-  /** Applies a batch's valid records atomically per beneficiary; must be idempotent. */
-  apply(ctx: Context, records: ValidRecord[]): Promise<void>;
+  /** Applies a batch's valid records atomically per beneficiary; must be idempotent. Returns the records it refused. */
+  apply(ctx: Context, records: ValidRecord[], batch: { topic: InputTopic; partition: number }): Promise<Refusal[] | void>;
   /**
    * Periodic work besides consuming (scheduled reconciliation), every `config.scheduleCheckMs`;
    * must be idempotent. Events it appends to the service's outbox are published right after.
@@ -95,14 +102,18 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
         dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code, reason: oneLine(error) });
       }
     }
-    await spec.apply(ctx, valid);
-    metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, valid.length);
+    const refused = (await spec.apply(ctx, valid, { topic: logical, partition: batch.partition })) ?? [];
+    for (const r of refused) dead.push({ message: r.record.message, partition: batch.partition, sourceTopic: batch.topic, code: r.code, reason: r.reason });
+    metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, valid.length - refused.length);
     if (dead.length > 0 && publish) {
       metrics.inc(...M.deadLettered, { service: spec.name, topic: logical }, dead.length);
       await ctx.producer.send({ topic: topics.deadLetter(logical), acks: -1, messages: dead.map(deadLetterMessage) });
       await ctx.redis.hincrby(ctx.store.keys.deadLettered, logical, dead.length);
-      // No record content here: the reason and the position identify it without PHI.
-      for (const d of dead) log.warn({ topic: d.sourceTopic, partition: d.partition, offset: d.message.offset, code: d.code, reason: d.reason }, 'record dead-lettered');
+      // One line per batch, not per record (a bad file must not flood the log), and no record
+      // content: codes and positions identify them without PHI; `vbc dlq list` shows each reason.
+      const byCode: Record<string, number> = {};
+      for (const d of dead) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
+      log.warn({ topic: batch.topic, partition: batch.partition, count: dead.length, byCode, offsets: dead.slice(0, 20).map((d) => d.message.offset) }, 'records dead-lettered');
     }
     if (publish) metrics.inc(...M.eventsOut, { service: spec.name }, await relay.flush());
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);

@@ -1,26 +1,40 @@
+import { yearOf } from '../domain/dates.ts';
 import { applyUpdates, type FactUpdate } from '../engine/apply.ts';
 import { StateCache } from '../engine/state-cache.ts';
-import type { ServiceSpec } from './consumer-service.ts';
+import type { Refusal, ValidRecord } from './consumer-service.ts';
+import type { Context } from './context.ts';
 
 /**
  * The apply step of the per-beneficiary services: each record becomes a fact under its own id.
  * `overwrite` says whether a later record with the same id replaces the earlier one: never for
  * claims (contract 1.1) and attribution (each record is its own fact), yes for ADT corrections.
  * The states this service committed are kept in a cache of `config.stateCacheSize` beneficiaries.
+ * Returns the records refused because their performance year is closed (expiry).
  */
-export function factApplier(name: string, overwrite: (kind: string) => boolean): ServiceSpec['apply'] {
+export function factApplier(name: string, overwrite: (kind: string) => boolean) {
   let cache: StateCache | null = null;
-  return async (ctx, records) => {
+  /** `refuseIfNew`: records to refuse unless already held (claims of a year closed in event time). */
+  return async (ctx: Context, records: ValidRecord[], refuseIfNew: (r: ValidRecord) => boolean = () => false): Promise<Refusal[]> => {
     cache ??= new StateCache(ctx.config.stateCacheSize);
     const updates = new Map<string, FactUpdate[]>();
-    for (const { fact } of records) {
+    const sources = new Map<FactUpdate, ValidRecord>();
+    for (const record of records) {
+      const { fact } = record;
       if (!('mbi' in fact)) continue;
       const list = updates.get(fact.mbi);
-      const update: FactUpdate = { field: fact.field, json: JSON.stringify(fact.fact), value: fact.fact, overwrite: overwrite(fact.kind) };
+      const update: FactUpdate = {
+        field: fact.field, json: JSON.stringify(fact.fact), value: fact.fact, overwrite: overwrite(fact.kind),
+        year: fact.kind === 'claim' ? yearOf(fact.fact.thruDate) : undefined, refuseIfNew: refuseIfNew(record),
+      };
+      sources.set(update, record);
       if (list) list.push(update);
       else updates.set(fact.mbi, [update]);
     }
-    if (updates.size === 0) return;
-    await applyUpdates(ctx.store, updates, { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: name, cache });
+    if (updates.size === 0) return [];
+    const { refused } = await applyUpdates(ctx.store, updates, { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: name, cache });
+    return refused.map((u) => ({
+      record: sources.get(u)!, code: 'PERIOD_CLOSED' as const,
+      reason: `performance year ${u.year} is closed (its claims run-out has passed in event time); the record was not counted`,
+    }));
   };
 }

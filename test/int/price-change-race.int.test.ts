@@ -23,7 +23,7 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
 
   it('a commit derived from prices that changed since it read them conflicts, and the retry uses the new price', async () => {
     await redis.hset(store.keys.prices, 'MJRLE|*', '2000000');
-    const { reference, pricesVersion, byMbi } = await store.load(['M1'], [80, 100]);
+    const { reference, readVersions, byMbi } = await store.load(['M1'], [80, 100]);
     const loaded = byMbi.get('M1')!;
     loaded.facts.discharges.set('E1', JSON.parse(anchorJson));
     const stale = derive('M1', loaded.facts, reference);
@@ -33,7 +33,7 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
     await redis.multi().hset(store.keys.prices, 'MJRLE|*', '3000000').incr(store.keys.pricesVersion).exec();
     const conflicts = await store.commit(
       [{ mbi: 'M1', expectedVersion: loaded.version, derived: stale, factPairs: ['d:E1', anchorJson], acoDeltas: {}, events: [], reconPairs: [] }],
-      'test', pricesVersion,
+      'test', readVersions,
     );
     expect(conflicts).toEqual(['M1']);
 

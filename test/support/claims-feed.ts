@@ -97,7 +97,8 @@ export function claimsFeed(seed: number, total: number, beneficiaries: number): 
       continue;
     }
     const claimType = rnd.pick(TYPES);
-    const fromDate = addDays('2025-10-01', rnd.int(0, 450));
+    // One performance year, so no record of the feed is late for a year its own feed closed (expiry).
+    const fromDate = addDays('2026-01-01', rnd.int(0, 350));
     const paid = claimType === 'INPATIENT' ? rnd.int(400000, 3000000) : rnd.int(2000, 90000);
     const claim: ClaimValue = {
       claimId: `CL${seed}-${n}`, claimControlNumber: `CCN${seed}-${n}`, adjustmentType: 'ORIGINAL', mbi: rnd.pick(mbis), claimType,

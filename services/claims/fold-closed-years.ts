@@ -1,0 +1,61 @@
+import { derive } from '../../shared/domain/derive.ts';
+import { closedThroughYear, compactClosedYears } from '../../shared/domain/expiry.ts';
+import { applyUpdates, type Extension } from '../../shared/engine/apply.ts';
+import type { Context } from '../../shared/service/context.ts';
+
+const SCAN_COUNT = 1000;
+
+/** Folds a beneficiary's foldable claim records of years up to `throughYear` into year summaries. */
+function foldInto(throughYear: number, folded: { records: number }): Extension {
+  return (mbi, facts, derived, reference) => {
+    const compaction = compactClosedYears(facts, derived, throughYear);
+    if (!compaction) return null;
+    const claims = new Map(facts.claims);
+    for (const id of compaction.removed) claims.delete(id);
+    const summaries = new Map(facts.summaries);
+    for (const s of compaction.summaries) summaries.set(String(s.year), s);
+    const after = { ...facts, claims, summaries };
+    folded.records += compaction.removed.length;
+    return {
+      factPairs: compaction.summaries.flatMap((s) => [`y:${s.year}`, JSON.stringify(s)]),
+      events: [], reconPairs: [],
+      // Derived again from what is stored: totals come out the same (the summaries hold them).
+      derived: derive(mbi, after, reference),
+      removed: { fields: compaction.removed.map((id) => `c:${id}`), facts: after },
+    };
+  };
+}
+
+/**
+ * Expiry, in event time (see shared/domain/expiry.ts): once every claims partition's clock is past a
+ * year's run-out, close the year (claims of it are refused from then on; commits read before that
+ * conflict and re-read), then fold each beneficiary's records of it into a summary. Resumable: a
+ * crash mid-way leaves `compactedThrough` behind, and the next tick folds again (a no-op where done).
+ */
+export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
+  const runout = ctx.config.claimsRunoutDays;
+  if (runout === null) return;
+  const { redis, keys } = ctx.store;
+  const clocks = Object.values(await redis.hgetall(keys.partitionClocks)).sort();
+  if (clocks.length === 0) return;
+  const through = closedThroughYear(clocks[0]!, runout);
+  const [closed, compacted] = await redis.mget(keys.closedThrough, keys.compactedThrough);
+  if (compacted !== null && Number(compacted) >= through) return;
+  if (closed === null || Number(closed) < through) await redis.set(keys.closedThrough, String(through));
+
+  const started = Date.now();
+  const folded = { records: 0 };
+  let beneficiaries = 0;
+  let cursor = '0';
+  do {
+    const [next, mbis] = await redis.sscan(keys.beneficiaries, cursor, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    if (mbis.length === 0) continue;
+    const { committed } = await applyUpdates(ctx.store, new Map(), {
+      overrunThresholds: ctx.config.overrunThresholds, outboxOwner: 'claims', refresh: mbis, extension: foldInto(through, folded),
+    });
+    beneficiaries += committed;
+  } while (cursor !== '0');
+  await redis.set(keys.compactedThrough, String(through));
+  ctx.logger.info({ closedThrough: through, beneficiaries, recordsFolded: folded.records, ms: Date.now() - started }, 'closed performance years folded into summaries');
+}

@@ -1,0 +1,81 @@
+import { acoContributions, signedCents } from './claims.ts';
+import { addDays, yearOf } from './dates.ts';
+import { categoryForDrg } from './episode-definitions.ts';
+import type { Derived } from './derive.ts';
+import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact } from './facts.ts';
+
+/**
+ * Bounded memory in event time. A performance year closes once the event clock (latest claim
+ * thruDate processed) is past its claims run-out: `runoutDays` days after December 31 (CMS closes
+ * MSSP claims three months after the year). From then on no rule needs that year's claim records
+ * one by one: each beneficiary's records of the year are replaced by one summary of what they
+ * contributed (ACO totals and spend stay exact), and a claim of a closed year that arrives later is
+ * refused (dead-lettered with the reason) rather than counted without its duplicate check.
+ *
+ * Records still in an episode's reach stay: inpatient claims with an episode DRG (they anchor
+ * episodes) and any claim whose fromDate falls in an episode's window.
+ */
+
+/** The latest year closed on this event-clock date (years up to it included), or null. */
+export function closedThroughYear(clock: string, runoutDays: number): number {
+  const year = yearOf(clock);
+  return clock >= addDays(`${year}-01-01`, runoutDays) ? year - 1 : year - 2;
+}
+
+/**
+ * A claim record that may be folded into its year's summary once the year is closed: no inpatient
+ * record of a claim that has an episode DRG (it anchors an episode, and its cancellations and
+ * adjustments decide whether it still does) and in no episode's window (episode spend, reconciled
+ * or not, is derived from the records themselves).
+ */
+function foldable(claim: ClaimFact, throughYear: number, derived: Derived, anchoring: Set<string>): boolean {
+  if (yearOf(claim.thruDate) > throughYear) return false;
+  if (claim.claimType === 'INPATIENT' && anchoring.has(claim.claimControlNumber)) return false;
+  return !derived.episodes.some((e) => claim.fromDate >= e.anchorAdmitDate && claim.fromDate <= e.windowEnd);
+}
+
+function addSummary(into: YearSummaryFact | undefined, year: number, claims: ClaimFact[], facts: BeneficiaryFacts): YearSummaryFact {
+  const only = { ...emptyFacts(), attributions: facts.attributions, claims: new Map(claims.map((c) => [c.claimId, c])) };
+  const summary: YearSummaryFact = structuredClone(into) ?? { year, acos: {}, spendCents: 0, claimRecords: 0 };
+  for (const [key, c] of Object.entries(acoContributions(only))) {
+    const s = (summary.acos[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
+    s.expenditureCents += c.expenditureCents;
+    s.claimRecords += c.claimRecords;
+    for (const [t, n] of Object.entries(c.byClaimType)) s.byClaimType[t] = (s.byClaimType[t] ?? 0) + n;
+    for (const [m, n] of Object.entries(c.byServiceMonth)) s.byServiceMonth[m] = (s.byServiceMonth[m] ?? 0) + n;
+  }
+  for (const c of claims) summary.spendCents += signedCents(c);
+  summary.claimRecords += claims.length;
+  return summary;
+}
+
+export interface Compaction {
+  /** Claim ids replaced. */
+  removed: string[];
+  /** The new or grown summaries, by year. */
+  summaries: YearSummaryFact[];
+}
+
+/** The claim records of years up to `throughYear` to fold into summaries, or null when there are none. */
+export function compactClosedYears(facts: BeneficiaryFacts, derived: Derived, throughYear: number): Compaction | null {
+  const anchoring = new Set<string>();
+  for (const c of facts.claims.values()) {
+    if (c.claimType === 'INPATIENT' && categoryForDrg(c.drg, c.admissionDate ?? c.fromDate) !== null) anchoring.add(c.claimControlNumber);
+  }
+  const byYear = new Map<number, ClaimFact[]>();
+  for (const claim of facts.claims.values()) {
+    if (!foldable(claim, throughYear, derived, anchoring)) continue;
+    const year = yearOf(claim.thruDate);
+    const list = byYear.get(year);
+    if (list) list.push(claim);
+    else byYear.set(year, [claim]);
+  }
+  if (byYear.size === 0) return null;
+  const removed: string[] = [];
+  const summaries: YearSummaryFact[] = [];
+  for (const [year, claims] of [...byYear].sort(([a], [b]) => a - b)) {
+    summaries.push(addSummary(facts.summaries.get(String(year)), year, claims, facts));
+    for (const c of claims) removed.push(c.claimId);
+  }
+  return { removed, summaries };
+}

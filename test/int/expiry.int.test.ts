@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimsService } from '../../services/claims/service.ts';
+import { groupLag } from '../../services/cli/catch-up.ts';
+import { exportState } from '../../services/cli/state-export.ts';
+import { loadConfig } from '../../shared/config/config.ts';
+import { header, readTopic } from '../../shared/kafka/read-topic.ts';
+import { recordKey } from '../../shared/kafka/topics.ts';
+import { valueSubject } from '../../shared/registry/schemas.ts';
+import { groupIdFor, startService, type RunningService } from '../../shared/service/consumer-service.ts';
+import { openContext, type Context } from '../../shared/service/context.ts';
+import { claimsFeed, type ClaimValue, type Totals } from '../support/claims-feed.ts';
+import { isolatedEnv } from '../support/isolated.ts';
+import { publishClaimsFeed } from '../support/publish-claims.ts';
+import { waitUntil } from '../support/service-process.ts';
+
+const config = loadConfig({ ...process.env, ...isolatedEnv('expiry'), VBC_SCHEDULE_CHECK_MS: '200' });
+const feed = claimsFeed(777, 4_000, 400);
+let ctx: Context;
+let service: RunningService;
+
+async function acoTotals(): Promise<Record<string, Totals>> {
+  const out: Record<string, Totals> = {};
+  for (const a of (await exportState(ctx.store)).acos) out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
+  return out;
+}
+
+/** Bytes Redis holds for this test's beneficiaries' facts (MEMORY USAGE of each key, so other tests' data does not count). */
+async function factBytes(): Promise<{ bytes: number; claimFields: number }> {
+  let bytes = 0;
+  let claimFields = 0;
+  for (const mbi of await ctx.redis.smembers(ctx.store.keys.beneficiaries)) {
+    const key = ctx.store.keys.facts(mbi);
+    bytes += Number(await ctx.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') ?? 0);
+    claimFields += (await ctx.redis.hkeys(key)).filter((f) => f.startsWith('c:')).length;
+  }
+  return { bytes, claimFields };
+}
+
+async function publishClaims(values: ClaimValue[]) {
+  const topic = ctx.topics.input('claims');
+  await ctx.producer.send({ topic, acks: -1, messages: values.map((v) => ({ key: recordKey('claims', { ...v }), value: ctx.codec.encode(valueSubject(topic), v) })) });
+}
+const caughtUp = async () => (await groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')])) === 0;
+const good = feed.records.flatMap((r) => ('good' in r ? [r.good] : []));
+const attributed = good.find((c) => c.nonPaymentReasonCode === null && feed.attribution.some((a) => a.mbi === c.mbi && a.effectiveTo === null))!;
+
+describe('expiry in event time: a closed year\'s claim records fold into summaries, totals stay exact, late claims are refused', () => {
+  beforeAll(async () => {
+    ctx = await openContext('test-expiry', config);
+    service = await startService(ctx, claimsService);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await ctx?.close();
+  });
+
+  it('memory per claim falls once the 2026 run-out has passed in event time, and every ACO total is unchanged', async () => {
+    await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
+    await waitUntil(caughtUp, 'the feed to be processed', 120_000, 200);
+    expect(await acoTotals()).toEqual(feed.expected);
+    const before = await factBytes();
+    expect(before.claimFields).toBeGreaterThan(3_000);
+    expect(await ctx.redis.get(ctx.store.keys.compactedThrough)).not.toBe('2026');
+
+    // Event time moves past March 31, 2027 on every partition: claims of 60 beneficiaries dated April 2.
+    const clockClaims = Array.from({ length: 60 }, (_, i) => ({ ...attributed, mbi: `9Z${String(i).padStart(9, '0')}`, claimId: `CLOCK-${i}`, claimControlNumber: `CLOCK-${i}`, fromDate: '2027-04-02', thruDate: '2027-04-02' }));
+    await publishClaims(clockClaims);
+    await waitUntil(async () => (await ctx.redis.get(ctx.store.keys.compactedThrough)) === '2026', '2026 to be folded', 60_000, 200);
+
+    const after = await factBytes();
+    expect(after.claimFields).toBeLessThan(before.claimFields / 10);
+    expect(after.bytes).toBeLessThan(before.bytes / 3);
+    expect(await acoTotals()).toEqual(feed.expected);
+  });
+
+  it('a duplicate of a folded claim and a new claim of the closed year are dead-lettered as PERIOD_CLOSED; a 2027 claim still counts', async () => {
+    const late = { ...attributed, claimId: 'LATE-2026', claimControlNumber: 'LATE-2026', fromDate: '2026-12-20', thruDate: '2026-12-20', paidAmountCents: 123_456 };
+    const next = { ...attributed, claimId: 'NEW-2027', claimControlNumber: 'NEW-2027', claimType: 'PROFESSIONAL', fromDate: '2027-04-10', thruDate: '2027-04-10', paidAmountCents: 5_000, imeAmountCents: null, dshAmountCents: null };
+    await publishClaims([attributed, late, next]);
+    await waitUntil(caughtUp, 'the late claims to be processed', 60_000, 200);
+
+    const dead = (await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'))).filter((m) => header(m, 'vbc-error-code') === 'PERIOD_CLOSED');
+    const ids = dead.map((m) => (ctx.codec.decode(m.value) as ClaimValue).claimId).sort();
+    expect(ids).toEqual([attributed.claimId, 'LATE-2026'].sort());
+    expect(header(dead[0]!, 'vbc-reason')).toMatch(/performance year 2026 is closed/);
+
+    const totals = await acoTotals();
+    for (const [key, t] of Object.entries(feed.expected)) expect(totals[key]).toEqual(t);
+    const aco = feed.attribution.find((a) => a.mbi === attributed.mbi && a.effectiveTo === null)!.acoId;
+    // The April clock claims belong to new, unattributed beneficiaries: only NEW-2027 counts here.
+    expect(totals[`${aco}|2027`]).toEqual({ expenditureCents: 5_000, claimRecords: 1 });
+  });
+});
