@@ -12,7 +12,7 @@ import { recordKey } from '../../shared/kafka/topics.ts';
 import { valueSubject } from '../../shared/registry/schemas.ts';
 import { groupIdFor } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
-import { claimsFeed } from '../../test/support/claims-feed.ts';
+import { claimsFeed, type ClaimValue } from '../../test/support/claims-feed.ts';
 import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
 import { ServiceProcess } from '../../test/support/service-process.ts';
 import { measureGroup, peakRssMb, percentile } from './measure.ts';
@@ -115,6 +115,33 @@ async function alertLatency(ctx: Context) {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, expected, records: records.length, achievedRate };
 }
 
+/**
+ * 4. Expiry: claims dated April 2, 2027 for new beneficiaries (enough to reach every partition)
+ * move event time past the 2026 run-out; the claims service folds 2026 and the totals must not move.
+ */
+async function expiryPass(ctx: Context, feed: ReturnType<typeof claimsFeed>) {
+  const service = new ServiceProcess('claims', { ...env, VBC_SCHEDULE_CHECK_MS: '500' }, join(work, 'claims-expiry.log'));
+  const template = feed.records.find((r) => 'good' in r) as { good: ClaimValue };
+  const topic = ctx.topics.input('claims');
+  const clock = Array.from({ length: 120 }, (_, i) => ({
+    ...template.good, mbi: `9Z${String(i).padStart(9, '0')}`, claimId: `CLOCK-${i}`, claimControlNumber: `CLOCK-${i}`, fromDate: '2027-04-02', thruDate: '2027-04-02',
+  }));
+  const started = Date.now();
+  await ctx.producer.send({ topic, acks: -1, messages: clock.map((v) => ({ key: v.mbi, value: ctx.codec.encode(valueSubject(topic), v) })) });
+  const deadline = Date.now() + 600_000;
+  while ((await ctx.redis.get(ctx.store.keys.compactedThrough)) !== '2026') {
+    if (service.exited) throw new Error(`the claims service exited: ${service.logTail()}`);
+    if (Date.now() > deadline) throw new Error('2026 was not folded within 10 minutes');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  await service.stop('SIGTERM');
+  const state = await exportState(ctx.store);
+  const actual = Object.fromEntries(state.acos.filter((a) => a.performanceYear === 2026).map((a) => [`${a.acoId}|${a.performanceYear}`, { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords }]));
+  const verified = JSON.stringify(actual, Object.keys(actual).sort()) === JSON.stringify(feed.expected, Object.keys(feed.expected).sort());
+  return { verified, seconds };
+}
+
 async function main() {
   const ctx = await openContext('vbc-bench', config);
   try {
@@ -146,6 +173,10 @@ async function main() {
     const beneficiaries = await ctx.redis.scard(ctx.store.keys.beneficiaries);
     const distinctClaims = new Set(feed.records.flatMap((r) => ('good' in r ? [r.good.claimId] : []))).size;
 
+    say('4. expiry: event time moves past the 2026 claims run-out (March 31, 2027)');
+    const expiry = await expiryPass(ctx, feed);
+    const memExpired = await usedMemory(ctx);
+
     say(`3. alert latency at ${ADT_RATE} ADT records/s for ${ADT_SECONDS}s`);
     const latency = await alertLatency(ctx);
 
@@ -154,7 +185,9 @@ async function main() {
       claimsPerSec: claimsRun.perSec, ceilingPerSec: top.perSec, ratio, stateVerified: verified,
       alertP50Ms: latency.p50, alertP99Ms: latency.p99, alertSamples: latency.samples, adtRatePerSec: latency.achievedRate,
       redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
-      redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)), rssMb,
+      redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)),
+      redisBytesPerClaimAfterRunout: Math.round((memExpired - memBefore) / Math.max(1, distinctClaims)), rssMb,
+      stateVerifiedAfterRunout: expiry.verified, foldSeconds: expiry.seconds,
     };
     const rows: [string, string][] = [
       ['records published (claims + attribution)', total.toLocaleString('en-US')],
@@ -165,11 +198,12 @@ async function main() {
       ['state verified against the oracle', verified ? 'yes' : 'NO'],
       ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
       ['Redis bytes per beneficiary / per claim record', `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`],
+      ['Redis bytes per claim record after the run-out', `${result.redisBytesPerClaimAfterRunout} (2026 folded in ${expiry.seconds.toFixed(1)} s; state verified: ${expiry.verified ? 'yes' : 'NO'})`],
       ['claims service peak RSS', `${rssMb} MB`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(48)} ${v}`);
     console.log(JSON.stringify(result));
-    if (!verified) process.exitCode = 1;
+    if (!verified || !expiry.verified) process.exitCode = 1;
   } finally {
     // The bench's topics and keys are its own: remove them so repeated runs do not fill the stack.
     const topics = (await ctx.admin.listTopics()).filter((t) => t.startsWith(`${run}.`));

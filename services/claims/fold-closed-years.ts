@@ -1,3 +1,4 @@
+import { yearOf } from '../../shared/domain/dates.ts';
 import { derive } from '../../shared/domain/derive.ts';
 import { closedThroughYear, compactClosedYears } from '../../shared/domain/expiry.ts';
 import { applyUpdates, type Extension } from '../../shared/engine/apply.ts';
@@ -39,9 +40,14 @@ export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
   const clocks = Object.values(await redis.hgetall(keys.partitionClocks)).sort();
   if (clocks.length === 0) return;
   const through = closedThroughYear(clocks[0]!, runout);
-  const [closed, compacted] = await redis.mget(keys.closedThrough, keys.compactedThrough);
+  const [closed, compacted, earliest] = await redis.mget(keys.closedThrough, keys.compactedThrough, keys.earliestClaim);
   if (compacted !== null && Number(compacted) >= through) return;
   if (closed === null || Number(closed) < through) await redis.set(keys.closedThrough, String(through));
+  if (!earliest || yearOf(earliest) > through) {
+    // No stored claim is of a closed year: nothing to fold, no pass over the beneficiaries.
+    await redis.set(keys.compactedThrough, String(through));
+    return;
+  }
 
   const started = Date.now();
   const folded = { records: 0 };

@@ -21,6 +21,7 @@ export const claimsService: ServiceSpec = {
     const runout = ctx.config.claimsRunoutDays;
     let clock = runout === null ? '' : ((await ctx.store.partitionClock(batch.partition)) ?? '');
     let latest = '';
+    let earliest = '9999-12-31';
     const late = new Set<ValidRecord>();
     for (const r of records) {
       if (r.fact.kind !== 'claim') continue;
@@ -28,10 +29,11 @@ export const claimsService: ServiceSpec = {
       if (runout !== null && clock !== '' && yearOf(thru) <= closedThroughYear(clock, runout)) late.add(r);
       if (thru > clock) clock = thru;
       if (thru > latest) latest = thru;
+      if (thru < earliest) earliest = thru;
     }
     const refused = await storeFacts(ctx, records, (r) => late.has(r));
     // After the facts are stored: the clock never runs ahead of the state it stands for.
-    if (latest) await ctx.store.advanceClock(latest, batch.partition);
+    if (latest) await ctx.store.advanceClock(latest, batch.partition, earliest);
     return refused;
   },
   tick: foldClosedYearsIfDue,

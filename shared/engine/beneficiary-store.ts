@@ -64,13 +64,16 @@ export class BeneficiaryStore {
     redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
     redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
     redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
-    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 2, lua: ADVANCE_CLOCK_SCRIPT });
+    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 3, lua: ADVANCE_CLOCK_SCRIPT });
   }
 
-  /** Advances the event clock (latest claim thruDate processed), overall and of a partition, to this date if it is later. */
-  async advanceClock(date: string, partition: number): Promise<void> {
+  /**
+   * Advances the event clock (latest claim thruDate processed), overall and of a partition, to
+   * `latest` if it is later; keeps `earliest` if no earlier claim date is stored.
+   */
+  async advanceClock(latest: string, partition: number, earliest: string): Promise<void> {
     await (this.redis as unknown as { vbcAdvanceClock(...a: string[]): Promise<number> }).vbcAdvanceClock(
-      this.keys.eventClock, this.keys.partitionClocks, date, String(partition),
+      this.keys.eventClock, this.keys.partitionClocks, this.keys.earliestClaim, latest, String(partition), earliest,
     );
   }
 

@@ -113,13 +113,17 @@ return 1
 
 /**
  * Moves the event clock forward only, for the whole topic and for one partition: event time never
- * goes back when an older record arrives late.
- * KEYS: clock, partitionClocks  ARGV: date (ISO, so string order is date order), partition
+ * goes back when an older record arrives late. Also keeps the earliest claim date stored, so
+ * closing a year no claim belongs to needs no pass over the beneficiaries.
+ * KEYS: clock, partitionClocks, earliest  ARGV: latest date (ISO, so string order is date order),
+ * partition, earliest date of the batch
  */
 export const ADVANCE_CLOCK_SCRIPT = `
 local cur = redis.call('GET', KEYS[1])
 if not cur or ARGV[1] > cur then redis.call('SET', KEYS[1], ARGV[1]) end
 local p = redis.call('HGET', KEYS[2], ARGV[2])
 if not p or ARGV[1] > p then redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) end
+local e = redis.call('GET', KEYS[3])
+if not e or ARGV[3] < e then redis.call('SET', KEYS[3], ARGV[3]) end
 return 1
 `;

@@ -23,6 +23,8 @@ export function redisKeys(prefix: string) {
     eventClock: `${prefix}:clock:claims`,
     /** The same per claims-topic partition: what a claim's year is judged by (expiry.ts). */
     partitionClocks: `${prefix}:clock:claims:partitions`,
+    /** The earliest claim thruDate stored: years before it hold no records to fold. */
+    earliestClaim: `${prefix}:clock:claims:earliest`,
     /** The latest performance year closed by its run-out in event time (expiry.ts). */
     closedThrough: `${prefix}:expiry:closed-through`,
     /** The latest closed year whose claim records every beneficiary had folded into summaries. */
