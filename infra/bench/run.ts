@@ -173,7 +173,7 @@ async function main() {
     const beneficiaries = await ctx.redis.scard(ctx.store.keys.beneficiaries);
     const distinctClaims = new Set(feed.records.flatMap((r) => ('good' in r ? [r.good.claimId] : []))).size;
 
-    say('4. expiry: event time moves past the 2026 claims run-out (March 31, 2027)');
+    say('4. memory after expiry: event time moves past the 2026 claims run-out (March 31, 2027)');
     const expiry = await expiryPass(ctx, feed);
     const memExpired = await usedMemory(ctx);
 

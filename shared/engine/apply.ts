@@ -58,13 +58,23 @@ export async function applyUpdates(
     if (attempt > (options.maxAttempts ?? 50)) throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
     const states = new Map<string, BeneficiaryState>();
     const missing: string[] = [];
+    const cachedMbis: string[] = [];
     for (const mbi of pending) {
       const cached = cache.get(mbi);
-      if (cached) states.set(mbi, cached);
-      else missing.push(mbi);
+      if (cached) {
+        states.set(mbi, cached);
+        cachedMbis.push(mbi);
+      } else missing.push(mbi);
     }
-    const { reference, readVersions, closedThrough, byMbi } = await store.load(missing, options.overrunThresholds);
+    const { reference, readVersions, closedThrough, byMbi, versions } = await store.load(missing, options.overrunThresholds, cachedMbis);
     for (const [mbi, state] of byMbi) states.set(mbi, state);
+    // A cached copy is used only while its version is the stored one: a fact it holds is then held
+    // in Redis too, so skipping a duplicate is safe. Another writer (or a reset) moved the others on.
+    const outdated = cachedMbis.filter((mbi) => versions.get(mbi) !== states.get(mbi)!.version);
+    if (outdated.length > 0) {
+      for (const mbi of outdated) cache.delete(mbi);
+      continue;
+    }
     const commits: Commit[] = [];
     const next = new Map<string, BeneficiaryState>();
     for (const mbi of pending) {

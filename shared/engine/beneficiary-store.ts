@@ -27,6 +27,8 @@ export interface Loaded {
   readVersions: string;
   /** Claims of years up to this one are refused (null: none closed). */
   closedThrough: number | null;
+  /** The stored version of each beneficiary asked about with `versionsOf`. */
+  versions: Map<string, string>;
   byMbi: Map<string, BeneficiaryState>;
 }
 
@@ -82,21 +84,27 @@ export class BeneficiaryStore {
     return this.redis.hget(this.keys.partitionClocks, String(partition));
   }
 
-  /** Facts, version and derived state of many beneficiaries, plus the reference data, in one round trip. */
-  async load(mbis: string[], overrunThresholds: number[]): Promise<Loaded> {
+  /**
+   * Facts, version and derived state of many beneficiaries, plus the reference data, in one round
+   * trip; and only the version of `versionsOf` (beneficiaries the caller holds a copy of).
+   */
+  async load(mbis: string[], overrunThresholds: number[], versionsOf: string[] = []): Promise<Loaded> {
     const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
     const parts = mbis.length > 0 ? slices(mbis) : [[]];
-    for (const part of parts) {
+    parts.forEach((part, s) => {
       const keys = [this.keys.prices, this.keys.pricesVersion, this.keys.closedThrough];
       for (const mbi of part) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
-      pipeline.vbcLoad(String(keys.length), ...keys, this.prices.version);
-    }
+      // The version checks ride with the first slice.
+      if (s === 0) for (const mbi of versionsOf) keys.push(this.keys.state(mbi));
+      pipeline.vbcLoad(String(keys.length), ...keys, this.prices.version, String(part.length));
+    });
     const started = performance.now();
     const results = (await pipeline.exec()) ?? [];
     metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
     const byMbi = new Map<string, BeneficiaryState>();
     let pricesVersion = '';
     let closed = '';
+    const versions = new Map<string, string>();
     results.forEach(([error, reply], s) => {
       if (error) throw error;
       const out = reply as [string, string[] | null, string, ...unknown[]];
@@ -110,7 +118,8 @@ export class BeneficiaryStore {
         for (let i = 0; i < out[1].length; i += 2) byKey[out[1][i]!] = Number(out[1][i + 1]);
         this.prices = { version: out[0], byKey };
       }
-      parts[s]!.forEach((mbi, i) => {
+      const part = parts[s]!;
+      part.forEach((mbi, i) => {
         const [version, derivedJson] = out[4 + 2 * i] as [string | null, string | null];
         byMbi.set(mbi, {
           facts: parseFacts(out[3 + 2 * i] as string[]),
@@ -118,11 +127,12 @@ export class BeneficiaryStore {
           derived: derivedJson ? (JSON.parse(derivedJson) as Derived) : emptyDerived(),
         });
       });
+      if (s === 0) versionsOf.forEach((mbi, i) => versions.set(mbi, out[3 + 2 * part.length + i] as string));
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
     return {
       reference: { prices: this.prices.byKey, overrunThresholds }, readVersions: `${pricesVersion}|${closed}`,
-      closedThrough: closed === '' ? null : Number(closed), byMbi,
+      closedThrough: closed === '' ? null : Number(closed), byMbi, versions,
     };
   }
 

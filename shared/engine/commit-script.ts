@@ -67,18 +67,24 @@ return {}
 
 /**
  * Reads many beneficiaries in one call: the prices version, the prices (only when their version is
- * not the one the caller holds), the latest closed year, then per beneficiary its facts (flat
- * field/value list) and its version and derived snapshot.
- * KEYS: prices, pricesVersion, closedThrough, then facts and state of each beneficiary
- * ARGV: knownPricesVersion
+ * not the one the caller holds), the latest closed year, then per beneficiary read in full its
+ * facts (flat field/value list) and its version and derived snapshot, then the bare version of
+ * each beneficiary the caller has cached (to tell whether its copy is still current).
+ * KEYS: prices, pricesVersion, closedThrough, facts and state of each beneficiary read in full,
+ *       state of each cached one
+ * ARGV: knownPricesVersion, number of beneficiaries read in full
  */
 export const LOAD_SCRIPT = `
 local version = redis.call('GET', KEYS[2]) or '0'
 local out = { version, false, redis.call('GET', KEYS[3]) or '' }
 if version ~= ARGV[1] then out[2] = redis.call('HGETALL', KEYS[1]) end
-for i = 4, #KEYS, 2 do
+local full = 3 + 2 * tonumber(ARGV[2])
+for i = 4, full, 2 do
   out[#out + 1] = redis.call('HGETALL', KEYS[i])
   out[#out + 1] = redis.call('HMGET', KEYS[i + 1], 'v', 'd')
+end
+for i = full + 1, #KEYS do
+  out[#out + 1] = redis.call('HGET', KEYS[i], 'v') or '0'
 end
 return out
 `;
