@@ -36,6 +36,16 @@ export interface AcoContribution {
 
 export const acoYearKey = (acoId: string, year: number) => `${acoId}|${year}`;
 
+/** Adds one contribution into another (by claim type and service month too). */
+export function addContribution(into: AcoContribution, from: AcoContribution): void {
+  into.expenditureCents += from.expenditureCents;
+  into.claimRecords += from.claimRecords;
+  for (const [t, n] of Object.entries(from.byClaimType)) into.byClaimType[t] = (into.byClaimType[t] ?? 0) + n;
+  for (const [m, n] of Object.entries(from.byServiceMonth)) into.byServiceMonth[m] = (into.byServiceMonth[m] ?? 0) + n;
+}
+
+const emptyContribution = (): AcoContribution => ({ expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
+
 /**
  * Contract 1.2: each non-denied claim record counts toward the ACO attributed on its thruDate, in the
  * year of its thruDate. Unattributed records count toward no ACO (they still show in spendByYear).
@@ -48,7 +58,7 @@ export function acoContributions(facts: BeneficiaryFacts): Record<string, AcoCon
     const aco = acoOn(claim.thruDate, attributions);
     if (aco === null) continue;
     const key = acoYearKey(aco, yearOf(claim.thruDate));
-    const c = (out[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
+    const c = (out[key] ??= emptyContribution());
     const cents = signedCents(claim);
     c.expenditureCents += cents;
     c.claimRecords += 1;
@@ -57,13 +67,7 @@ export function acoContributions(facts: BeneficiaryFacts): Record<string, AcoCon
     c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
   }
   for (const summary of facts.summaries.values()) {
-    for (const [key, s] of Object.entries(summary.acos)) {
-      const c = (out[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
-      c.expenditureCents += s.expenditureCents;
-      c.claimRecords += s.claimRecords;
-      for (const [t, n] of Object.entries(s.byClaimType)) c.byClaimType[t] = (c.byClaimType[t] ?? 0) + n;
-      for (const [m, n] of Object.entries(s.byServiceMonth)) c.byServiceMonth[m] = (c.byServiceMonth[m] ?? 0) + n;
-    }
+    for (const [key, s] of Object.entries(summary.acos)) addContribution((out[key] ??= emptyContribution()), s);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { acoContributions, signedCents } from './claims.ts';
+import { acoContributions, addContribution, signedCents } from './claims.ts';
 import { addDays, yearOf } from './dates.ts';
 import { categoryForDrg } from './episode-definitions.ts';
 import type { Derived } from './derive.ts';
@@ -38,11 +38,7 @@ function addSummary(into: YearSummaryFact | undefined, year: number, claims: Cla
   const only = { ...emptyFacts(), attributions: facts.attributions, claims: new Map(claims.map((c) => [c.claimId, c])) };
   const summary: YearSummaryFact = structuredClone(into) ?? { year, acos: {}, spendCents: 0, claimRecords: 0 };
   for (const [key, c] of Object.entries(acoContributions(only))) {
-    const s = (summary.acos[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
-    s.expenditureCents += c.expenditureCents;
-    s.claimRecords += c.claimRecords;
-    for (const [t, n] of Object.entries(c.byClaimType)) s.byClaimType[t] = (s.byClaimType[t] ?? 0) + n;
-    for (const [m, n] of Object.entries(c.byServiceMonth)) s.byServiceMonth[m] = (s.byServiceMonth[m] ?? 0) + n;
+    addContribution((summary.acos[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} }), c);
   }
   for (const c of claims) summary.spendCents += signedCents(c);
   summary.claimRecords += claims.length;

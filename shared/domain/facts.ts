@@ -1,3 +1,5 @@
+import type { AcoContribution } from './claims.ts';
+
 /**
  * Facts: the input records as stored per beneficiary, keyed by their own ids. Storing a fact again
  * is a no-op (idempotence); everything else is derived from the set of facts (order independence).
@@ -70,7 +72,7 @@ export interface EpisodeClosureFact {
 export interface YearSummaryFact {
   year: number;
   /** Contributions by `ACO|year`, as acoContributions computed them from the records replaced. */
-  acos: Record<string, { expenditureCents: number; claimRecords: number; byClaimType: Record<string, number>; byServiceMonth: Record<string, number> }>;
+  acos: Record<string, AcoContribution>;
   /** Signed spend of the records replaced, attributed or not. */
   spendCents: number;
   /** How many claim records it replaced. */
