@@ -85,6 +85,9 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
     const logical = topics.logical(batch.topic) as InputTopic;
+    // Only attribution needs the arrival order, only ADT the arrival time: not built for the rest.
+    const needsSeq = logical === 'attribution';
+    const needsTime = logical === 'admissions' || logical === 'discharges';
     await ctx.codec.prepare(batch.messages.map((m) => m.value));
     const valid: ValidRecord[] = [];
     const dead: DeadLetter[] = [];
@@ -92,8 +95,8 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
       try {
         const value = ctx.codec.decode(message.value);
         const result = validateRecord(logical, value, {
-          seq: message.offset.padStart(20, '0'),
-          receivedAt: new Date(Number(message.timestamp)).toISOString(),
+          seq: needsSeq ? message.offset.padStart(20, '0') : undefined,
+          receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
         });
         if (result.ok) valid.push({ fact: result.value, message });
         else dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code: 'RECORD_INVALID', reason: result.reason });
