@@ -1,7 +1,7 @@
 import { derive, type Derived } from '../domain/derive.ts';
 import { diff, type Changes } from '../domain/diff.ts';
 import { FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
-import type { BeneficiaryStore, Commit } from './beneficiary-store.ts';
+import { newVersion, type BeneficiaryStore, type Commit } from './beneficiary-store.ts';
 import { alertEvent, type OutboxEvent } from './events.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
 
@@ -66,22 +66,22 @@ export async function applyUpdates(
         cachedMbis.push(mbi);
       } else missing.push(mbi);
     }
-    const { reference, readVersions, closedThrough, byMbi, versions } = await store.load(missing, options.overrunThresholds, cachedMbis);
+    const { reference, readVersions, closedThrough, byMbi } = await store.load(missing, options.overrunThresholds);
     for (const [mbi, state] of byMbi) states.set(mbi, state);
-    // A cached copy is used only while its version is the stored one: a fact it holds is then held
-    // in Redis too, so skipping a duplicate is safe. Another writer (or a reset) moved the others on.
-    const outdated = cachedMbis.filter((mbi) => versions.get(mbi) !== states.get(mbi)!.version);
-    if (outdated.length > 0) {
-      for (const mbi of outdated) cache.delete(mbi);
-      continue;
-    }
+    const cachedSet = new Set(cachedMbis);
+    // Cached beneficiaries whose records all turned out held (or refused): no commit will check
+    // their version, so it is checked below; a stale copy (another writer, a reset) is re-read.
+    const unchecked: string[] = [];
     const commits: Commit[] = [];
     const next = new Map<string, BeneficiaryState>();
     for (const mbi of pending) {
       const refused: FactUpdate[] = [];
       const planned = plan(mbi, states.get(mbi)!, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
       refusedBy.set(mbi, refused);
-      if (!planned) continue;
+      if (!planned) {
+        if (cachedSet.has(mbi) && (updates.get(mbi)?.length ?? 0) > 0) unchecked.push(mbi);
+        continue;
+      }
       commits.push(planned.commit);
       next.set(mbi, planned.state);
     }
@@ -99,7 +99,15 @@ export async function applyUpdates(
       else cache.set(mbi, state);
     }
     committed += commits.length - stale.size;
-    pending = [...stale];
+    const outdated: string[] = [];
+    if (unchecked.length > 0) {
+      const versions = await store.versions(unchecked);
+      unchecked.forEach((mbi, i) => {
+        if (versions[i] !== states.get(mbi)!.version) outdated.push(mbi);
+      });
+      for (const mbi of outdated) cache.delete(mbi);
+    }
+    pending = [...stale, ...outdated];
   }
   return { committed, refused: [...refusedBy.values()].flat() };
 }
@@ -166,9 +174,13 @@ function plan(
   const changes = diff(state.derived, derived);
   events.push(...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')), ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')));
   if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && JSON.stringify(state.derived) === JSON.stringify(derived)) return null;
+  const commitVersion = newVersion();
   return {
-    commit: { mbi, expectedVersion: state.version, derived, factPairs, removeFields, acoDeltas: acoDeltaFields(changes), events: events.map((e) => JSON.stringify(e)), reconPairs },
-    state: { version: String(Number(state.version) + 1), facts, derived },
+    commit: {
+      mbi, expectedVersion: state.version, newVersion: commitVersion, derived, factPairs, removeFields, acoDeltas: acoDeltaFields(changes), events: events.map((e) => JSON.stringify(e)), reconPairs,
+      episodesChanged: (state.derived.episodes.length > 0) === (derived.episodes.length > 0) ? '' : derived.episodes.length > 0 ? '+' : '-',
+    },
+    state: { version: commitVersion, facts, derived },
   };
 }
 

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { emptyDerived, type Derived } from '../domain/derive.ts';
 import { emptyFacts, FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
-import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT, SEP } from './commit-script.ts';
+import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
@@ -15,6 +16,13 @@ export interface Commit {
   factPairs: string[];
   /** Fact fields to delete (expired records folded into a summary). */
   removeFields?: string[];
+  /** The version the commit writes (default: a fresh one from newVersion()). */
+  newVersion?: string;
+  /**
+   * Whether the beneficiary starts or stops having episodes ('+', '-'), or neither (''): keeps the
+   * set of beneficiaries with episodes. Unset: said from the derived state alone.
+   */
+  episodesChanged?: '+' | '-' | '';
   /** Increments of ACO totals: acoYear -> field -> signed increment. */
   acoDeltas: Record<string, Record<string, number>>;
   events: string[];
@@ -27,9 +35,15 @@ export interface Loaded {
   readVersions: string;
   /** Claims of years up to this one are refused (null: none closed). */
   closedThrough: number | null;
-  /** The stored version of each beneficiary asked about with `versionsOf`. */
-  versions: Map<string, string>;
   byMbi: Map<string, BeneficiaryState>;
+}
+
+const INSTANCE = randomBytes(6).toString('base64url');
+let commitsMade = 0;
+
+/** A version token no other commit, in this process or any other, writes. */
+export function newVersion(): string {
+  return `${INSTANCE}.${(commitsMade++).toString(36)}`;
 }
 
 /** Beneficiaries per script call: large enough to amortise the call, small enough not to hold Redis up. */
@@ -79,32 +93,36 @@ export class BeneficiaryStore {
     );
   }
 
+  /** The stored version of each beneficiary ('0': none yet). */
+  async versions(mbis: string[]): Promise<string[]> {
+    const pipeline = this.redis.pipeline();
+    for (const mbi of mbis) pipeline.hget(this.keys.state(mbi), 'v');
+    return ((await pipeline.exec()) ?? []).map(([error, v]) => {
+      if (error) throw error;
+      return (v as string | null) ?? '0';
+    });
+  }
+
   /** The event clock of one claims partition (null before its first claim). */
   async partitionClock(partition: number): Promise<string | null> {
     return this.redis.hget(this.keys.partitionClocks, String(partition));
   }
 
-  /**
-   * Facts, version and derived state of many beneficiaries, plus the reference data, in one round
-   * trip; and only the version of `versionsOf` (beneficiaries the caller holds a copy of).
-   */
-  async load(mbis: string[], overrunThresholds: number[], versionsOf: string[] = []): Promise<Loaded> {
+  /** Facts, version and derived state of many beneficiaries, plus the reference data, in one round trip. */
+  async load(mbis: string[], overrunThresholds: number[]): Promise<Loaded> {
     const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
     const parts = mbis.length > 0 ? slices(mbis) : [[]];
-    parts.forEach((part, s) => {
+    for (const part of parts) {
       const keys = [this.keys.prices, this.keys.pricesVersion, this.keys.closedThrough];
       for (const mbi of part) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
-      // The version checks ride with the first slice.
-      if (s === 0) for (const mbi of versionsOf) keys.push(this.keys.state(mbi));
-      pipeline.vbcLoad(String(keys.length), ...keys, this.prices.version, String(part.length));
-    });
+      pipeline.vbcLoad(String(keys.length), ...keys, this.prices.version);
+    }
     const started = performance.now();
     const results = (await pipeline.exec()) ?? [];
     metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
     const byMbi = new Map<string, BeneficiaryState>();
     let pricesVersion = '';
     let closed = '';
-    const versions = new Map<string, string>();
     results.forEach(([error, reply], s) => {
       if (error) throw error;
       const out = reply as [string, string[] | null, string, ...unknown[]];
@@ -127,12 +145,12 @@ export class BeneficiaryStore {
           derived: derivedJson ? (JSON.parse(derivedJson) as Derived) : emptyDerived(),
         });
       });
-      if (s === 0) versionsOf.forEach((mbi, i) => versions.set(mbi, out[3 + 2 * part.length + i] as string));
+
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
     return {
       reference: { prices: this.prices.byKey, overrunThresholds }, readVersions: `${pricesVersion}|${closed}`,
-      closedThrough: closed === '' ? null : Number(closed), byMbi, versions,
+      closedThrough: closed === '' ? null : Number(closed), byMbi,
     };
   }
 
@@ -147,17 +165,12 @@ export class BeneficiaryStore {
     const parts = slices(commits);
     for (const part of parts) {
       const keys: string[] = [k.outbox(outboxOwner), k.beneficiaries, k.episodeBeneficiaries, k.acoIndex, k.outboxSeq, k.reconciliations, k.pricesVersion, k.closedThrough];
-      const args: string[] = [];
+      const slice: unknown[] = [];
       const acoTotals = new Map<string, Map<string, number>>();
       for (const c of part) {
         keys.push(k.facts(c.mbi), k.state(c.mbi));
-        const remove = c.removeFields ?? [];
-        let packed = `${c.mbi}${SEP}${c.expectedVersion}${SEP}${c.derived.episodes.length > 0 ? '1' : '0'}${SEP}${c.factPairs.length}${SEP}${c.events.length}${SEP}${c.reconPairs.length}${SEP}${remove.length}${SEP}${JSON.stringify(c.derived)}`;
-        for (const x of c.factPairs) packed += SEP + x;
-        for (const x of c.events) packed += SEP + x;
-        for (const x of c.reconPairs) packed += SEP + x;
-        for (const x of remove) packed += SEP + x;
-        args.push(packed);
+        const episodes = c.episodesChanged ?? (c.derived.episodes.length > 0 ? '+' : '-');
+        slice.push([c.mbi, c.expectedVersion, episodes, JSON.stringify(c.derived), c.factPairs, c.events, c.reconPairs, c.removeFields ?? [], c.newVersion ?? newVersion()]);
         for (const acoYear in c.acoDeltas) {
           let fields = acoTotals.get(acoYear);
           if (!fields) acoTotals.set(acoYear, (fields = new Map()));
@@ -165,13 +178,14 @@ export class BeneficiaryStore {
           for (const f in delta) fields.set(f, (fields.get(f) ?? 0) + delta[f]!);
         }
       }
+      const totals: [string, string[]][] = [];
       for (const [acoYear, fields] of acoTotals) {
-        let packed = acoYear;
-        for (const [f, n] of fields) if (n !== 0) packed += `${SEP}${f}${SEP}${n}`;
+        const pairs: string[] = [];
+        for (const [f, n] of fields) if (n !== 0) pairs.push(f, String(n));
         keys.push(k.aco(acoYear));
-        args.push(packed);
+        totals.push([acoYear, pairs]);
       }
-      pipeline.vbcCommit(keys.length, ...keys, readVersions, part.length, acoTotals.size, ...args);
+      pipeline.vbcCommit(keys.length, ...keys, readVersions, JSON.stringify(slice), JSON.stringify(totals));
     }
     const started = performance.now();
     const results = (await pipeline.exec()) ?? [];

@@ -1,90 +1,68 @@
-/** Separates the parts of one packed argument: JSON text and validated ids never hold a raw control character. */
-export const SEP = '\x1f';
-
 /**
  * The changes of many beneficiaries (one slice of a batch), applied all or nothing: for each, its
  * new facts, derived snapshot, outbox events and reconciliation records; then the ACO total deltas
  * of the whole slice, summed by the caller. Applied only if every beneficiary's version is still the
  * one its change was computed from (optimistic concurrency between services and instances) and the
  * prices version is unchanged (a state derived from old prices would keep the old target), and so
- * is the closed performance year (a claim admitted as open must not land in a year being folded). Otherwise
- * nothing is written and the script returns the 1-based positions of the stale beneficiaries
- * ({0}: prices or closed year changed, all are stale); the caller re-reads those and retries the slice.
- * Each beneficiary and each ACO total is one argument of SEP-separated parts: a client pays per
- * argument, and splitting in Lua is cheap.
+ * is the closed performance year (a claim admitted as open must not land in a year being folded).
+ * Otherwise nothing is written and the script returns the 1-based positions of the stale
+ * beneficiaries ({0}: prices or closed year changed, all are stale); the caller re-reads those and
+ * retries the slice. The slice travels as one JSON argument: one native encode in the client, one
+ * cjson decode here, instead of a client cost per argument or a split in interpreted Lua.
  *
  * KEYS: outbox, beneficiaries, episodeBeneficiaries, acoIndex, outboxSeq, reconciliations,
  *       pricesVersion, closedThrough, then facts and state of each beneficiary, then each ACO total's key
- * ARGV: expected 'pricesVersion|closedThrough', beneficiaryCount, acoCount, then per beneficiary
- *       mbi SEP expectedVersion SEP hasEpisodes SEP factStrings SEP eventCount SEP reconStrings SEP
- *       removeCount SEP derivedJson [SEP fact field SEP fact json]... [SEP event]...
- *       [SEP recon field SEP recon json]... [SEP fact field to delete]...,
- *       then per ACO total: acoYear [SEP field SEP increment]...
+ * ARGV: expected 'pricesVersion|closedThrough',
+ *       JSON [[mbi, expectedVersion, episodes ('+' now has some, '-' now has none, '' unchanged),
+ *              derivedJson, [fact field, fact json, ...], [event, ...], [recon field, recon json, ...],
+ *              [fact field to delete, ...], newVersion], ...],
+ * A version is an opaque token, unique per commit (not a counter): a copy cached before a reset can
+ * never match a version written after it by chance.
+ *       JSON [[acoYear, [field, increment, ...]], ...]
  */
 export const COMMIT_SCRIPT = `
-local function split(s)
-  local out, i = {}, 1
-  while true do
-    local j = string.find(s, '\\31', i, true)
-    if not j then out[#out + 1] = string.sub(s, i) return out end
-    out[#out + 1] = string.sub(s, i, j - 1)
-    i = j + 1
-  end
-end
-local nb, na = tonumber(ARGV[2]), tonumber(ARGV[3])
 if (redis.call('GET', KEYS[7]) or '0') .. '|' .. (redis.call('GET', KEYS[8]) or '') ~= ARGV[1] then return {0} end
-local parts, stale = {}, {}
-for b = 1, nb do
-  local c = split(ARGV[3 + b])
-  parts[b] = c
+local slice = cjson.decode(ARGV[2])
+local stale = {}
+for b, c in ipairs(slice) do
   if (redis.call('HGET', KEYS[8 + 2 * b], 'v') or '0') ~= c[2] then stale[#stale + 1] = b end
 end
 if #stale > 0 then return stale end
-for b = 1, nb do
-  local c = parts[b]
-  local mbi, nf, ne, nr, nd = c[1], tonumber(c[4]), tonumber(c[5]), tonumber(c[6]), tonumber(c[7])
-  local r = 9
-  if nf > 0 then redis.call('HSET', KEYS[7 + 2 * b], unpack(c, r, r + nf - 1)) end
-  r = r + nf
-  redis.call('HSET', KEYS[8 + 2 * b], 'v', tostring(tonumber(c[2]) + 1), 'd', c[8])
-  for e = r, r + ne - 1 do
-    redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. c[e])
+for b, c in ipairs(slice) do
+  local mbi = c[1]
+  if #c[5] > 0 then redis.call('HSET', KEYS[7 + 2 * b], unpack(c[5])) end
+  redis.call('HSET', KEYS[8 + 2 * b], 'v', c[9], 'd', c[4])
+  for _, e in ipairs(c[6]) do
+    redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. e)
   end
-  r = r + ne
-  if nr > 0 then redis.call('HSET', KEYS[6], unpack(c, r, r + nr - 1)) end
-  r = r + nr
-  if nd > 0 then redis.call('HDEL', KEYS[7 + 2 * b], unpack(c, r, r + nd - 1)) end
-  redis.call('SADD', KEYS[2], mbi)
-  if c[3] == '1' then redis.call('SADD', KEYS[3], mbi) else redis.call('SREM', KEYS[3], mbi) end
+  if #c[7] > 0 then redis.call('HSET', KEYS[6], unpack(c[7])) end
+  if #c[8] > 0 then redis.call('HDEL', KEYS[7 + 2 * b], unpack(c[8])) end
+  if c[2] == '0' then redis.call('SADD', KEYS[2], mbi) end
+  if c[3] == '+' then redis.call('SADD', KEYS[3], mbi) elseif c[3] == '-' then redis.call('SREM', KEYS[3], mbi) end
 end
-for a = 1, na do
-  local c = split(ARGV[3 + nb + a])
-  redis.call('SADD', KEYS[4], c[1])
-  for i = 2, #c, 2 do redis.call('HINCRBY', KEYS[8 + 2 * nb + a], c[i], c[i + 1]) end
+local nb = #slice
+for a, t in ipairs(cjson.decode(ARGV[3])) do
+  redis.call('SADD', KEYS[4], t[1])
+  local f = t[2]
+  for i = 1, #f, 2 do redis.call('HINCRBY', KEYS[8 + 2 * nb + a], f[i], f[i + 1]) end
 end
 return {}
 `;
 
 /**
  * Reads many beneficiaries in one call: the prices version, the prices (only when their version is
- * not the one the caller holds), the latest closed year, then per beneficiary read in full its
- * facts (flat field/value list) and its version and derived snapshot, then the bare version of
- * each beneficiary the caller has cached (to tell whether its copy is still current).
- * KEYS: prices, pricesVersion, closedThrough, facts and state of each beneficiary read in full,
- *       state of each cached one
- * ARGV: knownPricesVersion, number of beneficiaries read in full
+ * not the one the caller holds), the latest closed year, then per beneficiary its facts (flat
+ * field/value list) and its version and derived snapshot.
+ * KEYS: prices, pricesVersion, closedThrough, then facts and state of each beneficiary
+ * ARGV: knownPricesVersion
  */
 export const LOAD_SCRIPT = `
 local version = redis.call('GET', KEYS[2]) or '0'
 local out = { version, false, redis.call('GET', KEYS[3]) or '' }
 if version ~= ARGV[1] then out[2] = redis.call('HGETALL', KEYS[1]) end
-local full = 3 + 2 * tonumber(ARGV[2])
-for i = 4, full, 2 do
+for i = 4, #KEYS, 2 do
   out[#out + 1] = redis.call('HGETALL', KEYS[i])
   out[#out + 1] = redis.call('HMGET', KEYS[i + 1], 'v', 'd')
-end
-for i = full + 1, #KEYS do
-  out[#out + 1] = redis.call('HGET', KEYS[i], 'v') or '0'
 end
 return out
 `;
