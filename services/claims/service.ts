@@ -37,4 +37,5 @@ export const claimsService: ServiceSpec = {
     return refused;
   },
   tick: foldClosedYearsIfDue,
+  partitionsInFlight: 3,
 };

@@ -33,9 +33,12 @@ export interface Config {
   /** Where `vbc run` serves /metrics, /healthz and /readyz (port 0: not at all). */
   metricsHost: string;
   metricsPort: number;
-  /** Consumer tuning: bytes fetched per partition, and partitions processed at once per service. */
+  /**
+   * Consumer tuning: bytes fetched per partition, and partitions processed at once per service
+   * (null: the service's own default, see ServiceSpec.partitionsInFlight).
+   */
   fetchBytesPerPartition: number;
-  partitionsInFlight: number;
+  partitionsInFlight: number | null;
   /**
    * Beneficiaries whose last committed state a service keeps in memory, so their next records need
    * no read from Redis (0: none). Each costs roughly a kilobyte per fact held.
@@ -125,7 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsHost: str('VBC_METRICS_HOST', '127.0.0.1'),
     metricsPort: int('VBC_METRICS_PORT', 9464, 0, 65535),
     fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
-    partitionsInFlight: int('VBC_PARTITIONS_IN_FLIGHT', 3, 1, 64),
+    partitionsInFlight: str('VBC_PARTITIONS_IN_FLIGHT', '') === '' ? null : int('VBC_PARTITIONS_IN_FLIGHT', 6, 1, 64),
     stateCacheSize: int('VBC_STATE_CACHE_SIZE', 50_000, 0, 10_000_000),
     claimsRunoutDays: str('VBC_CLAIMS_RUNOUT_DAYS', '') === 'off' ? null : int('VBC_CLAIMS_RUNOUT_DAYS', 90, 0, 365),
     security: loadSecurity(env, problems),

@@ -30,6 +30,13 @@ export interface ServiceSpec {
    * must be idempotent. Events it appends to the service's outbox are published right after.
    */
   tick?(ctx: Context): Promise<void>;
+  /**
+   * Partitions processed at once unless VBC_PARTITIONS_IN_FLIGHT says otherwise (default 6, the
+   * default partition count: no partition's batch waits behind another's, which keeps the alert
+   * latency tail short). The claims service takes 3: its batches are large, and memory grows with
+   * each one in flight while throughput does not.
+   */
+  partitionsInFlight?: number;
 }
 
 export interface RunningService {
@@ -63,12 +70,13 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
   const { config, logger, topics } = ctx;
   const log = logger.child({ component: spec.name });
   const groupId = groupIdFor(config.groupPrefix, spec.name);
+  const inFlight = config.partitionsInFlight ?? spec.partitionsInFlight ?? 6;
   const relay = new OutboxRelay(ctx.store, spec.name, ctx.producer, ctx.codec, topics);
   // Large fetches: a beneficiary's facts are read, derived and committed once per batch, so the
   // more of its records a batch holds, the less each record costs (see README, Performance).
   const consumer = ctx.kafka.consumer({
     groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100, allowAutoTopicCreation: false,
-    maxBytesPerPartition: config.fetchBytesPerPartition, maxBytes: config.fetchBytesPerPartition * config.partitionsInFlight * 2,
+    maxBytesPerPartition: config.fetchBytesPerPartition, maxBytes: config.fetchBytesPerPartition * inFlight * 2,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: spec.topics.map((t) => topics.input(t)), fromBeginning: true });
@@ -126,7 +134,7 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
   };
 
   const ticker = publish ? startTicker(ctx, spec, relay, log) : { stop: async () => undefined };
-  await consumer.run({ autoCommit: true, autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.partitionsInFlight, eachBatch: handleBatch });
+  await consumer.run({ autoCommit: true, autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: inFlight, eachBatch: handleBatch });
   log.info({ groupId, topics: spec.topics }, 'service started');
   return {
     name: spec.name, groupId, consumer, relay,
