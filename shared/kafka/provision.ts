@@ -14,9 +14,12 @@ export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPref
   const specs = topicSpecs(config);
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-    await waitUntilServed(admin, missing.map((s) => s.topic));
+    // Not kafkajs's waitForLeaders: on a cold KRaft broker its metadata check can fail with "does
+    // not host this topic-partition" instead of retrying; waitUntilServed retries whatever it meets.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
   }
+  // Every topic, not only the ones created here: another process may have created one a moment ago.
+  await waitUntilServed(admin, specs.map((s) => s.topic));
   const present = specs.filter((s) => existing.has(s.topic) && s.configEntries.length > 0);
   if (present.length > 0) {
     const described = await admin.describeConfigs({

@@ -45,7 +45,40 @@ export async function setup(): Promise<void> {
   }
 }
 
+/**
+ * Removes what the tests left on the stack: their topics (prefix `t.`) and Redis keys (`t:`), so a
+ * stack kept between runs (VBC_KEEP_STACK, a developer's) does not pile up thousands of partitions
+ * until the broker's heap no longer holds them at start.
+ */
+async function removeTestData(): Promise<void> {
+  const { loadConfig } = await import('../../shared/config/config.ts');
+  const { createKafka } = await import('../../shared/kafka/client.ts');
+  const { connectRedis } = await import('../../shared/redis/client.ts');
+  const { createLogger } = await import('../../shared/logging/logger.ts');
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
+  const admin = createKafka(config, createLogger({ name: 'test-teardown', level: 'error' }), 'test-teardown').admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith('t.'));
+    for (let i = 0; i < topics.length; i += 100) await admin.deleteTopics({ topics: topics.slice(i, i + 100) });
+  } finally {
+    await admin.disconnect();
+  }
+  const redis = await connectRedis(config);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 't:*', 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
 export async function teardown(): Promise<void> {
+  await removeTestData().catch((error: unknown) => console.error(`test teardown: could not remove the tests' topics and keys: ${String(error)}`));
   if (compose) await compose.down();
   if (stopLocalStack) spawnSync('bash', [`${ROOT}infra/stack.sh`, 'down'], { stdio: 'inherit' });
 }
