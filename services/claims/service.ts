@@ -20,14 +20,20 @@ export const claimsService: ServiceSpec = {
     // records before it), so the verdict is the same on every replay whatever the batch sizes.
     const runout = ctx.config.claimsRunoutDays;
     let clock = runout === null ? '' : ((await ctx.store.partitionClock(batch.partition)) ?? '');
+    // The closed year moves only when the clock does: not worked out again for every record.
+    const closedOn = (date: string) => (runout === null || date === '' ? -Infinity : closedThroughYear(date, runout));
+    let closed = closedOn(clock);
     let latest = '';
     let earliest = '9999-12-31';
     const late = new Set<ValidRecord>();
     for (const r of records) {
       if (r.fact.kind !== 'claim') continue;
       const thru = r.fact.fact.thruDate;
-      if (runout !== null && clock !== '' && yearOf(thru) <= closedThroughYear(clock, runout)) late.add(r);
-      if (thru > clock) clock = thru;
+      if (yearOf(thru) <= closed) late.add(r);
+      if (thru > clock) {
+        clock = thru;
+        closed = closedOn(clock);
+      }
       if (thru > latest) latest = thru;
       if (thru < earliest) earliest = thru;
     }

@@ -44,7 +44,7 @@ export function addContribution(into: AcoContribution, from: AcoContribution): v
   for (const [m, n] of Object.entries(from.byServiceMonth)) into.byServiceMonth[m] = (into.byServiceMonth[m] ?? 0) + n;
 }
 
-const emptyContribution = (): AcoContribution => ({ expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
+export const emptyContribution = (): AcoContribution => ({ expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} });
 
 /**
  * Contract 1.2: each non-denied claim record counts toward the ACO attributed on its thruDate, in the

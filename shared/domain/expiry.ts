@@ -1,4 +1,4 @@
-import { acoContributions, addContribution, signedCents } from './claims.ts';
+import { acoContributions, addContribution, emptyContribution, signedCents } from './claims.ts';
 import { addDays, yearOf } from './dates.ts';
 import { categoryForDrg } from './episode-definitions.ts';
 import type { Derived } from './derive.ts';
@@ -38,7 +38,7 @@ function addSummary(into: YearSummaryFact | undefined, year: number, claims: Cla
   const only = { ...emptyFacts(), attributions: facts.attributions, claims: new Map(claims.map((c) => [c.claimId, c])) };
   const summary: YearSummaryFact = structuredClone(into) ?? { year, acos: {}, spendCents: 0, claimRecords: 0 };
   for (const [key, c] of Object.entries(acoContributions(only))) {
-    addContribution((summary.acos[key] ??= { expenditureCents: 0, claimRecords: 0, byClaimType: {}, byServiceMonth: {} }), c);
+    addContribution((summary.acos[key] ??= emptyContribution()), c);
   }
   for (const c of claims) summary.spendCents += signedCents(c);
   summary.claimRecords += claims.length;

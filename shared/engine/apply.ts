@@ -39,7 +39,6 @@ export interface ApplyOptions {
   cache?: StateCache;
 }
 
-
 /**
  * Stores facts and applies their consequences for many beneficiaries: one pipelined read of those
  * not cached, pure derive and diff per beneficiary, one pipelined commit (slices, each all or
@@ -58,17 +57,14 @@ export async function applyUpdates(
     if (attempt > (options.maxAttempts ?? 50)) throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
     const states = new Map<string, BeneficiaryState>();
     const missing: string[] = [];
-    const cachedMbis: string[] = [];
     for (const mbi of pending) {
       const cached = cache.get(mbi);
-      if (cached) {
-        states.set(mbi, cached);
-        cachedMbis.push(mbi);
-      } else missing.push(mbi);
+      if (cached) states.set(mbi, cached);
+      else missing.push(mbi);
     }
+    const cachedSet = new Set(states.keys());
     const { reference, readVersions, closedThrough, byMbi } = await store.load(missing, options.overrunThresholds);
     for (const [mbi, state] of byMbi) states.set(mbi, state);
-    const cachedSet = new Set(cachedMbis);
     // Cached beneficiaries whose records all turned out held (or refused): no commit will check
     // their version, so it is checked below; a stale copy (another writer, a reset) is re-read.
     const unchecked: string[] = [];

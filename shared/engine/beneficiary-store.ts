@@ -49,7 +49,6 @@ export function newVersion(): string {
 /** Beneficiaries per script call: large enough to amortise the call, small enough not to hold Redis up. */
 const SLICE = 400;
 
-
 function parseFacts(flat: string[]): BeneficiaryFacts {
   const facts = emptyFacts();
   for (let i = 0; i < flat.length; i += 2) {

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsService } from '../../services/claims/service.ts';
-import { groupLag } from '../../services/cli/catch-up.ts';
 import { exportState } from '../../services/cli/state-export.ts';
-import { loadConfig, type Config } from '../../shared/config/config.ts';
-import { groupIdFor, startService } from '../../shared/service/consumer-service.ts';
+import { loadConfig } from '../../shared/config/config.ts';
+import { startService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { claimsFeed, type Totals } from '../support/claims-feed.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { header, readTopic } from '../../shared/kafka/read-topic.ts';
 import { ServiceProcess, waitUntil } from '../support/service-process.ts';
+import { claimsLag } from '../support/publish-records.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-claims-eo-'));
 
@@ -20,11 +20,6 @@ async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
   const out: Record<string, Totals> = {};
   for (const a of (await exportState(ctx.store)).acos) out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
   return out;
-}
-
-/** Records of the claims and attribution topics the claims service's group has not committed yet. */
-function claimsLag(ctx: Context, config: Config): Promise<number> {
-  return groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')]);
 }
 
 describe('claims service: exactly-once totals under crash, replay and late attribution', () => {

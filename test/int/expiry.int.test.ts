@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsService } from '../../services/claims/service.ts';
-import { groupLag } from '../../services/cli/catch-up.ts';
 import { exportState } from '../../services/cli/state-export.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { header, readTopic } from '../../shared/kafka/read-topic.ts';
-import { recordKey } from '../../shared/kafka/topics.ts';
-import { valueSubject } from '../../shared/registry/schemas.ts';
-import { groupIdFor, startService, type RunningService } from '../../shared/service/consumer-service.ts';
+import { startService, type RunningService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { claimsFeed, type ClaimValue, type Totals } from '../support/claims-feed.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { waitUntil } from '../support/service-process.ts';
+import { claimsLag, publishRecords } from '../support/publish-records.ts';
 
 const config = loadConfig({ ...process.env, ...isolatedEnv('expiry'), VBC_SCHEDULE_CHECK_MS: '200' });
 const feed = claimsFeed(777, 4_000, 400);
@@ -36,11 +34,8 @@ async function factBytes(): Promise<{ bytes: number; claimFields: number }> {
   return { bytes, claimFields };
 }
 
-async function publishClaims(values: ClaimValue[]) {
-  const topic = ctx.topics.input('claims');
-  await ctx.producer.send({ topic, acks: -1, messages: values.map((v) => ({ key: recordKey('claims', { ...v }), value: ctx.codec.encode(valueSubject(topic), v) })) });
-}
-const caughtUp = async () => (await groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')])) === 0;
+const publishClaims = (values: ClaimValue[]) => publishRecords(ctx, 'claims', values);
+const caughtUp = async () => (await claimsLag(ctx, config)) === 0;
 const good = feed.records.flatMap((r) => ('good' in r ? [r.good] : []));
 const attributed = good.find((c) => c.nonPaymentReasonCode === null && feed.attribution.some((a) => a.mbi === c.mbi && a.effectiveTo === null))!;
 

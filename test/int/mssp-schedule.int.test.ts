@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsService } from '../../services/claims/service.ts';
-import { groupLag } from '../../services/cli/catch-up.ts';
 import { exportState } from '../../services/cli/state-export.ts';
 import { reconciliationService } from '../../services/reconciliation/service.ts';
 import { runDueReconciliation } from '../../services/reconciliation/schedule.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { msspReconciliation, type AcoContract } from '../../shared/domain/mssp.ts';
 import { reconcile } from '../../shared/engine/reconcile.ts';
-import { recordKey, type InputTopic } from '../../shared/kafka/topics.ts';
-import { valueSubject } from '../../shared/registry/schemas.ts';
-import { groupIdFor, startService, type RunningService } from '../../shared/service/consumer-service.ts';
+import type { InputTopic } from '../../shared/kafka/topics.ts';
+import { startService, type RunningService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { readTopic } from '../../shared/kafka/read-topic.ts';
 import { waitUntil } from '../support/service-process.ts';
+import { claimsLag, publishRecords } from '../support/publish-records.ts';
 
 const config = loadConfig({ ...process.env, ...isolatedEnv('schedule'), VBC_MSSP_SCHEDULE: 'monthly', VBC_SCHEDULE_CHECK_MS: '200' });
 const contract: AcoContract = {
@@ -29,11 +28,8 @@ const claimOn = (id: string, thruDate: string, paidAmountCents: number) => ({
 let ctx: Context;
 let services: RunningService[] = [];
 
-async function publish(topic: InputTopic, values: Record<string, unknown>[]) {
-  const physical = ctx.topics.input(topic);
-  await ctx.producer.send({ topic: physical, acks: -1, messages: values.map((v) => ({ key: recordKey(topic, v), value: ctx.codec.encode(valueSubject(physical), v) })) });
-}
-const caughtUp = async () => (await groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')])) === 0;
+const publish = (topic: InputTopic, values: object[]) => publishRecords(ctx, topic, values);
+const caughtUp = async () => (await claimsLag(ctx, config)) === 0;
 const msspEvents = async () => (await readTopic(ctx.kafka, ctx.admin, ctx.topics.output('reconciliations'))).map((m) => ctx.codec.decode(m.value) as { eventId: string; asOf: string; final: boolean; amountCents: number; subjectId: string });
 
 describe('reconciliation service: interim MSSP reconciliations on a monthly schedule in event time', () => {

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupLag } from '../../services/cli/catch-up.ts';
 import { reconciliationService } from '../../services/reconciliation/service.ts';
 import { loadConfig } from '../../shared/config/config.ts';
-import { recordKey, type InputTopic } from '../../shared/kafka/topics.ts';
-import { valueSubject } from '../../shared/registry/schemas.ts';
+import type { InputTopic } from '../../shared/kafka/topics.ts';
 import { groupIdFor, startService, type RunningService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { header, readTopic } from '../../shared/kafka/read-topic.ts';
 import { waitUntil } from '../support/service-process.ts';
+import { publishRecords } from '../support/publish-records.ts';
 
 const config = loadConfig({ ...process.env, ...isolatedEnv('ref-dlq') });
 const contract = {
@@ -18,10 +18,7 @@ const contract = {
 let ctx: Context;
 let service: RunningService;
 
-async function publish(topic: InputTopic, values: Record<string, unknown>[]) {
-  const physical = ctx.topics.input(topic);
-  await ctx.producer.send({ topic: physical, acks: -1, messages: values.map((v) => ({ key: recordKey(topic, v), value: ctx.codec.encode(valueSubject(physical), v) })) });
-}
+const publish = (topic: InputTopic, values: object[]) => publishRecords(ctx, topic, values);
 
 describe('reconciliation service: bad reference records are dead-lettered, good ones kept', () => {
   beforeAll(async () => {
