@@ -1,12 +1,14 @@
-import { derive, type Derived } from '../domain/derive.ts';
-import { diff, type Changes } from '../domain/diff.ts';
-import { FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
+import { derive, snapshotJson, type Derived } from '../domain/derive.ts';
+import { diff, type AcoDelta } from '../domain/diff.ts';
+import { changesOnlyTotals, evolveTotals } from '../domain/evolve.ts';
+import { FACT_SECTIONS, type BeneficiaryFacts, type ClaimFact, type Reference } from '../domain/facts.ts';
 import { newVersion, type BeneficiaryStore, type Commit } from './beneficiary-store.ts';
 import { alertEvent, type OutboxEvent } from './events.ts';
+import { decodeFact, encodeFact } from './fact-codec.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
 
 /**
- * A fact to store for a beneficiary: its field, its JSON as stored and, when the caller has it, the
+ * A fact to store for a beneficiary: its field, its encoding as stored (fact-codec.ts) and, when the caller has it, the
  * parsed value (saves parsing the JSON back). `overwrite`: a later record for the same id replaces it
  * (ADT corrections); otherwise the first one held stays (claims, attribution).
  */
@@ -118,16 +120,17 @@ interface Closure {
  * Facts with the new ones added; copies only the sections that change, never the state it came
  * from. A fact already held is a no-op before anything else, so a redelivered claim of a closed
  * year is a duplicate, not a refusal. The commit checks the closed year read with the state, so
- * no claim of a year slips in while the year's records are being folded.
+ * no claim of a year slips in while the year's records are being folded. `added` collects the new
+ * facts' values by section.
  */
-function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure): BeneficiaryFacts {
+function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure, added: { section: string; value: unknown }[]): BeneficiaryFacts {
   let out: BeneficiaryFacts | null = null;
   const copied = new Set<string>();
   for (const u of updates) {
     const section = FACT_SECTIONS[u.field.slice(0, 1)]!;
     const id = u.field.slice(2);
     const held = (out ?? facts)[section].get(id);
-    if (held !== undefined && (!u.overwrite || JSON.stringify(held) === u.json)) continue;
+    if (held !== undefined && (!u.overwrite || encodeFact(u.field, held) === u.json)) continue;
     if (u.refuseIfNew || (u.year !== undefined && closure.closedThrough !== null && u.year <= closure.closedThrough)) {
       closure.refused.push(u);
       continue;
@@ -137,10 +140,22 @@ function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: 
       (out as unknown as Record<string, unknown>)[section] = new Map(facts[section] as Map<string, unknown>);
       copied.add(section);
     }
-    (out[section] as Map<string, unknown>).set(id, u.value ?? JSON.parse(u.json));
+    const value = u.value ?? decodeFact(u.field, u.json);
+    (out[section] as Map<string, unknown>).set(id, value);
     factPairs.push(u.field, u.json);
+    added.push({ section, value: held === undefined ? value : null });
   }
   return out ?? facts;
+}
+
+/** The new claim records, if every new fact is one that changes only totals (evolve.ts); else null. */
+function totalsOnlyClaims(added: { section: string; value: unknown }[], derived: Derived): ClaimFact[] | null {
+  const claims: ClaimFact[] = [];
+  for (const a of added) {
+    if (a.section !== 'claims' || a.value === null || !changesOnlyTotals(a.value as ClaimFact, derived)) return null;
+    claims.push(a.value as ClaimFact);
+  }
+  return claims;
 }
 
 function plan(
@@ -148,8 +163,24 @@ function plan(
 ): { commit: Commit; state: BeneficiaryState } | null {
   const factPairs: string[] = [];
   const removeFields: string[] = [];
-  let facts = withUpdates(state.facts, updates, factPairs, closure);
+  const added: { section: string; value: unknown }[] = [];
+  let facts = withUpdates(state.facts, updates, factPairs, closure, added);
   if (factPairs.length === 0 && !force) return null;
+
+  // The bulk of a claims feed: new records that can only add to totals are added to the derived
+  // state as they are, the outputs are their contributions; the snapshot stays as stored.
+  const simple = force || options.extension ? null : totalsOnlyClaims(added, state.derived);
+  if (simple) {
+    const evolved = evolveTotals(state.derived, simple, [...facts.attributions.values()]);
+    const version = newVersion();
+    return {
+      commit: {
+        mbi, expectedVersion: state.version, newVersion: version, snapshot: '', factPairs, removeFields, acoDeltas: acoDeltaFields(evolved.acoDeltas),
+        events: [], reconPairs: [], episodesChanged: '',
+      },
+      state: { version, facts, derived: evolved.derived, snapshot: state.snapshot },
+    };
+  }
 
   let derived = derive(mbi, facts, reference);
   const events: OutboxEvent[] = [];
@@ -169,20 +200,22 @@ function plan(
   }
   const changes = diff(state.derived, derived);
   events.push(...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')), ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')));
-  if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && JSON.stringify(state.derived) === JSON.stringify(derived)) return null;
-  const commitVersion = newVersion();
+  const snapshot = snapshotJson(derived);
+  const acoDeltas = acoDeltaFields(changes.acoDeltas);
+  if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && snapshot === state.snapshot && Object.keys(acoDeltas).length === 0) return null;
+  const version = newVersion();
   return {
     commit: {
-      mbi, expectedVersion: state.version, newVersion: commitVersion, derived, factPairs, removeFields, acoDeltas: acoDeltaFields(changes), events: events.map((e) => JSON.stringify(e)), reconPairs,
+      mbi, expectedVersion: state.version, newVersion: version, snapshot: snapshot === state.snapshot ? '' : snapshot, factPairs, removeFields, acoDeltas, events: events.map((e) => JSON.stringify(e)), reconPairs,
       episodesChanged: (state.derived.episodes.length > 0) === (derived.episodes.length > 0) ? '' : derived.episodes.length > 0 ? '+' : '-',
     },
-    state: { version: commitVersion, facts, derived },
+    state: { version, facts, derived, snapshot },
   };
 }
 
-function acoDeltaFields(changes: Changes): Commit['acoDeltas'] {
+function acoDeltaFields(deltas: Record<string, AcoDelta>): Commit['acoDeltas'] {
   const out: Commit['acoDeltas'] = {};
-  for (const [acoYear, d] of Object.entries(changes.acoDeltas)) {
+  for (const [acoYear, d] of Object.entries(deltas)) {
     const fields: Record<string, number> = {};
     const add = (f: string, n: number) => { if (n !== 0) fields[f] = n; };
     add('expenditureCents', d.expenditureCents);

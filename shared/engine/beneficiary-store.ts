@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { emptyDerived, type Derived } from '../domain/derive.ts';
+import { restoreDerived } from '../domain/derive.ts';
 import { emptyFacts, FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
+import { decodeFact } from './fact-codec.ts';
 import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
@@ -11,7 +12,8 @@ import { redisKeys, type RedisKeys } from './keys.ts';
 export interface Commit {
   mbi: string;
   expectedVersion: string;
-  derived: Derived;
+  /** The derived snapshot to store (snapshotJson), or '' to leave the stored one as it is. */
+  snapshot: string;
   /** Fact field/JSON pairs to store. */
   factPairs: string[];
   /** Fact fields to delete (expired records folded into a summary). */
@@ -20,9 +22,9 @@ export interface Commit {
   newVersion?: string;
   /**
    * Whether the beneficiary starts or stops having episodes ('+', '-'), or neither (''): keeps the
-   * set of beneficiaries with episodes. Unset: said from the derived state alone.
+   * set of beneficiaries with episodes.
    */
-  episodesChanged?: '+' | '-' | '';
+  episodesChanged: '+' | '-' | '';
   /** Increments of ACO totals: acoYear -> field -> signed increment. */
   acoDeltas: Record<string, Record<string, number>>;
   events: string[];
@@ -54,7 +56,7 @@ function parseFacts(flat: string[]): BeneficiaryFacts {
   for (let i = 0; i < flat.length; i += 2) {
     const field = flat[i]!;
     const section = FACT_SECTIONS[field.slice(0, 1)];
-    if (section) (facts[section] as Map<string, unknown>).set(field.slice(2), JSON.parse(flat[i + 1]!));
+    if (section) (facts[section] as Map<string, unknown>).set(field.slice(2), decodeFact(field, flat[i + 1]!));
   }
   return facts;
 }
@@ -137,12 +139,9 @@ export class BeneficiaryStore {
       }
       const part = parts[s]!;
       part.forEach((mbi, i) => {
-        const [version, derivedJson] = out[4 + 2 * i] as [string | null, string | null];
-        byMbi.set(mbi, {
-          facts: parseFacts(out[3 + 2 * i] as string[]),
-          version: version ?? '0',
-          derived: derivedJson ? (JSON.parse(derivedJson) as Derived) : emptyDerived(),
-        });
+        const [version, snapshot] = out[4 + 2 * i] as [string | null, string | null];
+        const facts = parseFacts(out[3 + 2 * i] as string[]);
+        byMbi.set(mbi, { facts, version: version ?? '0', derived: restoreDerived(snapshot ?? '', facts), snapshot: snapshot ?? '' });
       });
 
     });
@@ -168,8 +167,7 @@ export class BeneficiaryStore {
       const acoTotals = new Map<string, Map<string, number>>();
       for (const c of part) {
         keys.push(k.facts(c.mbi), k.state(c.mbi));
-        const episodes = c.episodesChanged ?? (c.derived.episodes.length > 0 ? '+' : '-');
-        slice.push([c.mbi, c.expectedVersion, episodes, JSON.stringify(c.derived), c.factPairs, c.events, c.reconPairs, c.removeFields ?? [], c.newVersion ?? newVersion()]);
+        slice.push([c.mbi, c.expectedVersion, c.episodesChanged, c.snapshot, c.factPairs, c.events, c.reconPairs, c.removeFields ?? [], c.newVersion ?? newVersion()]);
         for (const acoYear in c.acoDeltas) {
           let fields = acoTotals.get(acoYear);
           if (!fields) acoTotals.set(acoYear, (fields = new Map()));

@@ -14,7 +14,7 @@
  *       pricesVersion, closedThrough, then facts and state of each beneficiary, then each ACO total's key
  * ARGV: expected 'pricesVersion|closedThrough',
  *       JSON [[mbi, expectedVersion, episodes ('+' now has some, '-' now has none, '' unchanged),
- *              derivedJson, [fact field, fact json, ...], [event, ...], [recon field, recon json, ...],
+ *              snapshot ('' leaves the stored one), [fact field, fact json, ...], [event, ...], [recon field, recon json, ...],
  *              [fact field to delete, ...], newVersion], ...],
  * A version is an opaque token, unique per commit (not a counter): a copy cached before a reset can
  * never match a version written after it by chance.
@@ -31,7 +31,7 @@ if #stale > 0 then return stale end
 for b, c in ipairs(slice) do
   local mbi = c[1]
   if #c[5] > 0 then redis.call('HSET', KEYS[7 + 2 * b], unpack(c[5])) end
-  redis.call('HSET', KEYS[8 + 2 * b], 'v', c[9], 'd', c[4])
+  if c[4] == '' then redis.call('HSET', KEYS[8 + 2 * b], 'v', c[9]) else redis.call('HSET', KEYS[8 + 2 * b], 'v', c[9], 'd', c[4]) end
   for _, e in ipairs(c[6]) do
     redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. e)
   end

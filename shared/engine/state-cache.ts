@@ -6,6 +6,8 @@ export interface BeneficiaryState {
   version: string;
   facts: BeneficiaryFacts;
   derived: Derived;
+  /** The snapshot of `derived` as stored ('' when none is stored yet). */
+  snapshot: string;
 }
 
 /**

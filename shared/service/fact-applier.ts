@@ -1,6 +1,7 @@
 import { yearOf } from '../domain/dates.ts';
 import { applyUpdates, type FactUpdate } from '../engine/apply.ts';
 import { StateCache } from '../engine/state-cache.ts';
+import { encodeFact } from '../engine/fact-codec.ts';
 import type { Refusal, ValidRecord } from './consumer-service.ts';
 import type { Context } from './context.ts';
 
@@ -23,7 +24,7 @@ export function factApplier(name: string, overwrite: (kind: string) => boolean) 
       if (!('mbi' in fact)) continue;
       const list = updates.get(fact.mbi);
       const update: FactUpdate = {
-        field: fact.field, json: JSON.stringify(fact.fact), value: fact.fact, overwrite: overwrite(fact.kind),
+        field: fact.field, json: encodeFact(fact.field, fact.fact), value: fact.fact, overwrite: overwrite(fact.kind),
         year: fact.kind === 'claim' ? yearOf(fact.fact.thruDate) : undefined, refuseIfNew: refuseIfNew(record),
       };
       sources.set(update, record);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { derive } from '../../shared/domain/derive.ts';
+import { derive, snapshotJson } from '../../shared/domain/derive.ts';
 import { applyUpdates } from '../../shared/engine/apply.ts';
 import { BeneficiaryStore } from '../../shared/engine/beneficiary-store.ts';
 import { connectRedis } from '../../shared/redis/client.ts';
@@ -32,7 +32,7 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
     // The reconciliation service changes the price (and its version, in one transaction) meanwhile.
     await redis.multi().hset(store.keys.prices, 'MJRLE|*', '3000000').incr(store.keys.pricesVersion).exec();
     const conflicts = await store.commit(
-      [{ mbi: 'M1', expectedVersion: loaded.version, derived: stale, factPairs: ['d:E1', anchorJson], acoDeltas: {}, events: [], reconPairs: [] }],
+      [{ mbi: 'M1', expectedVersion: loaded.version, snapshot: snapshotJson(stale), episodesChanged: '+', factPairs: ['d:E1', anchorJson], acoDeltas: {}, events: [], reconPairs: [] }],
       'test', readVersions,
     );
     expect(conflicts).toEqual(['M1']);

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { derive, restoreDerived, snapshotJson } from '../../shared/domain/derive.ts';
+import { diff } from '../../shared/domain/diff.ts';
+import { changesOnlyTotals, evolveTotals } from '../../shared/domain/evolve.ts';
+import type { AttributionFact, BeneficiaryFacts, ClaimFact, ClaimType } from '../../shared/domain/facts.ts';
+import { decodeFact, encodeFact } from '../../shared/engine/fact-codec.ts';
+import { Seeded } from '../../shared/random/seeded.ts';
+import { claim, discharge, factsWith } from '../support/facts.ts';
+
+const reference = { prices: { 'MJRLE|*': 2_500_000 }, overrunThresholds: [80, 100] };
+const TYPES: ClaimType[] = ['PROFESSIONAL', 'OUTPATIENT', 'SNF', 'HHA', 'DME', 'HOSPICE', 'INPATIENT'];
+
+/** A random claim record of 2025-2027, sometimes a cancellation or adjustment of an earlier one, sometimes denied, sometimes of zero. */
+function randomClaim(rnd: Seeded, n: number, earlier: ClaimFact[]): ClaimFact {
+  const date = `${2025 + rnd.int(0, 2)}-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 27)).padStart(2, '0')}`;
+  const of = earlier.length > 0 && rnd.next() < 0.2 ? rnd.pick(earlier) : null;
+  return claim({
+    claimId: `C${n}`, claimControlNumber: of?.claimControlNumber ?? `C${n}`, adjustmentType: of ? rnd.pick(['CANCELLATION', 'ADJUSTMENT'] as const) : 'ORIGINAL',
+    claimType: of?.claimType ?? rnd.pick(TYPES), fromDate: of?.fromDate ?? date, thruDate: of?.thruDate ?? date,
+    paidAmountCents: rnd.next() < 0.05 ? 0 : rnd.int(0, 499_999), imeAmountCents: rnd.int(0, 99), dshAmountCents: rnd.int(0, 99), denied: rnd.next() < 0.05,
+  });
+}
+
+function randomAttributions(rnd: Seeded): AttributionFact[] {
+  const out: AttributionFact[] = [];
+  for (let i = 0; i < rnd.int(0, 3); i++) {
+    const from = `${2025 + rnd.int(0, 2)}-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-01`;
+    out.push({ seq: String(i).padStart(20, '0'), acoId: rnd.pick(['A1', 'A2', 'A3']), effectiveFrom: from, effectiveTo: rnd.next() < 0.5 ? null : `${Number(from.slice(0, 4)) + rnd.int(0, 1)}-12-31` });
+  }
+  return out;
+}
+
+const withClaims = (facts: BeneficiaryFacts, claims: ClaimFact[]): BeneficiaryFacts => {
+  const out = { ...facts, claims: new Map(facts.claims) };
+  for (const c of claims) out.claims.set(c.claimId, c);
+  return out;
+};
+
+describe('evolve: claim records that change only totals are added without deriving again', () => {
+  it('gives the same derived state and the same ACO deltas as derive() and diff(), over 500 random beneficiaries', () => {
+    const rnd = new Seeded(11);
+    let checked = 0;
+    for (let b = 0; b < 500; b++) {
+      let facts = factsWith({});
+      for (const a of randomAttributions(rnd)) facts.attributions.set(a.seq, a);
+      let derived = derive('M', facts, reference);
+      let n = 0;
+      // Several batches per beneficiary, each evolved from the state the previous one left.
+      for (let batch = 0; batch < 4; batch++) {
+        const claims: ClaimFact[] = [];
+        for (let i = rnd.int(0, 5); i >= 0; i--) claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
+        const after = withClaims(facts, claims);
+        const full = derive('M', after, reference);
+        if (claims.every((c) => changesOnlyTotals(c, derived))) {
+          const evolved = evolveTotals(derived, claims, [...facts.attributions.values()]);
+          expect(evolved.derived).toEqual(full);
+          expect(evolved.acoDeltas).toEqual(diff(derived, full).acoDeltas);
+          checked++;
+        }
+        facts = after;
+        derived = full;
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
+
+  it('does not change the state it started from (a cached state stays as committed)', () => {
+    const facts = factsWith({ claims: [claim({ claimId: 'P1', paidAmountCents: 1_000 })] });
+    facts.attributions.set('1', { seq: '1', acoId: 'A1', effectiveFrom: '2026-01-01', effectiveTo: null });
+    const before = derive('M', facts, reference);
+    const copy = structuredClone(before);
+    evolveTotals(before, [claim({ claimId: 'P2', paidAmountCents: 2_000 })], [...facts.attributions.values()]);
+    expect(before).toEqual(copy);
+  });
+
+  it('an inpatient record, or any record of a beneficiary with an episode, goes through derive()', () => {
+    const none = derive('M', factsWith({}), reference);
+    expect(changesOnlyTotals(claim({ claimId: 'P1' }), none)).toBe(true);
+    expect(changesOnlyTotals(claim({ claimId: 'I1', claimType: 'INPATIENT' }), none)).toBe(false);
+    const withEpisode = derive('M', factsWith({ discharges: [discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04', drg: '470' })] }), reference);
+    expect(withEpisode.episodes.length).toBe(1);
+    expect(changesOnlyTotals(claim({ claimId: 'P1' }), withEpisode)).toBe(false);
+  });
+});
+
+describe('stored state: the snapshot and the facts give back the derived state', () => {
+  it('totals are derived again from the facts on read, the rest comes from the snapshot', () => {
+    const facts = factsWith({
+      claims: [claim({ claimId: 'P1', paidAmountCents: 1_000 }), claim({ claimId: 'I1', claimType: 'INPATIENT', drg: '470', fromDate: '2026-03-01', thruDate: '2026-03-04', admissionDate: '2026-03-01', dischargeDate: '2026-03-04', paidAmountCents: 2_400_000 })],
+    });
+    facts.attributions.set('1', { seq: '1', acoId: 'A1', effectiveFrom: '2026-01-01', effectiveTo: null });
+    const derived = derive('M', facts, reference);
+    expect(derived.episodes.length).toBe(1);
+    expect(JSON.parse(snapshotJson(derived))).not.toHaveProperty('acos');
+    expect(restoreDerived(snapshotJson(derived), facts)).toEqual(derived);
+    expect(restoreDerived('', factsWith({}))).toEqual(derive('M', factsWith({}), reference));
+  });
+
+  it('claim records round-trip through their stored form, which is smaller than their JSON', () => {
+    const c = claim({ claimId: 'C-1"x', claimControlNumber: 'CCN|1', claimType: 'INPATIENT', drg: '470', facilityId: 'F\\1', admissionDate: '2026-03-01', dischargeDate: '2026-03-04', paidAmountCents: 12_345, imeAmountCents: 10, dshAmountCents: 5, denied: true });
+    const stored = encodeFact(`c:${c.claimId}`, c);
+    expect(decodeFact(`c:${c.claimId}`, stored)).toEqual(c);
+    expect(stored.length).toBeLessThan(JSON.stringify(c).length / 2);
+    // Records stored as JSON objects (earlier versions) are read as they are.
+    expect(decodeFact(`c:${c.claimId}`, JSON.stringify(c))).toEqual(c);
+  });
+});
