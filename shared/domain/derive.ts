@@ -20,10 +20,6 @@ export interface Derived {
   alerts: Record<string, Alert>;
 }
 
-export function emptyDerived(): Derived {
-  return { acos: {}, spendByYear: {}, readmissions: [], episodes: [], alerts: {} };
-}
-
 /**
  * The part of a derived state stored with the beneficiary (field `d` of its state hash): what
  * depends on more than the facts (episode targets come from prices) or is read by the export. ACO

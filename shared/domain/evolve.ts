@@ -1,4 +1,4 @@
-import { acoOn, acoYearKey, emptyContribution, signedCents, type AcoContribution } from './claims.ts';
+import { acoOn, acoYearKey, emptyContribution, signedCents } from './claims.ts';
 import { monthOf, yearOf } from './dates.ts';
 import type { Derived } from './derive.ts';
 import type { AcoDelta } from './diff.ts';
@@ -17,19 +17,13 @@ export function changesOnlyTotals(claim: ClaimFact, derived: Derived): boolean {
   return claim.claimType !== 'INPATIENT' && derived.episodes.length === 0;
 }
 
-export interface Evolved {
-  derived: Derived;
-  acoDeltas: Record<string, AcoDelta>;
-}
-
 /**
- * `derived` with new claim records added (each one for which changesOnlyTotals holds, none held
- * before). Copies what it changes: the state it started from may be cached and is never mutated.
+ * Adds new claim records (each one for which changesOnlyTotals holds, none held before) to
+ * `derived`, in place: the caller owns the state (the engine takes it out of its cache while it
+ * works on it). Returns the ACO deltas, as diff() would give them.
  */
-export function evolveTotals(derived: Derived, claims: ClaimFact[], attributions: AttributionFact[]): Evolved {
-  const acos = { ...derived.acos };
-  const spendByYear = { ...derived.spendByYear };
-  const copied = new Set<string>();
+export function addTotals(derived: Derived, claims: ClaimFact[], attributions: AttributionFact[]): Record<string, AcoDelta> {
+  const { acos, spendByYear } = derived;
   const acoDeltas: Record<string, AcoDelta> = {};
   for (const claim of claims) {
     const cents = signedCents(claim);
@@ -39,14 +33,7 @@ export function evolveTotals(derived: Derived, claims: ClaimFact[], attributions
     const aco = acoOn(claim.thruDate, attributions);
     if (aco === null) continue;
     const key = acoYearKey(aco, year);
-    const before = acos[key];
-    let c: AcoContribution;
-    if (copied.has(key)) c = before!;
-    else {
-      c = before ? { ...before, byClaimType: { ...before.byClaimType }, byServiceMonth: { ...before.byServiceMonth } } : emptyContribution();
-      acos[key] = c;
-      copied.add(key);
-    }
+    const c = (acos[key] ??= emptyContribution());
     const d = (acoDeltas[key] ??= { expenditureCents: 0, claimRecords: 0, beneficiaries: 0, byClaimType: {}, byServiceMonth: {} });
     // Records only come in here, so a beneficiary starts counting for an ACO-year and never stops.
     if (c.claimRecords === 0) d.beneficiaries = 1;
@@ -65,5 +52,5 @@ export function evolveTotals(derived: Derived, claims: ClaimFact[], attributions
     for (const t in d.byClaimType) if (d.byClaimType[t] === 0) delete d.byClaimType[t];
     for (const m in d.byServiceMonth) if (d.byServiceMonth[m] === 0) delete d.byServiceMonth[m];
   }
-  return { derived: { ...derived, acos, spendByYear }, acoDeltas };
+  return acoDeltas;
 }

@@ -1,6 +1,6 @@
 import { derive, snapshotJson, type Derived } from '../domain/derive.ts';
 import { diff, type AcoDelta } from '../domain/diff.ts';
-import { changesOnlyTotals, evolveTotals } from '../domain/evolve.ts';
+import { addTotals, changesOnlyTotals } from '../domain/evolve.ts';
 import { FACT_SECTIONS, type BeneficiaryFacts, type ClaimFact, type Reference } from '../domain/facts.ts';
 import { newVersion, type BeneficiaryStore, type Commit } from './beneficiary-store.ts';
 import { alertEvent, type OutboxEvent } from './events.ts';
@@ -57,10 +57,13 @@ export async function applyUpdates(
   const refusedBy = new Map<string, FactUpdate[]>();
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > (options.maxAttempts ?? 50)) throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
+    // Cached states are taken out of the cache, not shared: this call owns them and adds the new
+    // facts in place; a state goes back only as committed (or unchanged), so a failed or refused
+    // commit leaves nothing half-applied cached, and a concurrent batch reads its own copy.
     const states = new Map<string, BeneficiaryState>();
     const missing: string[] = [];
     for (const mbi of pending) {
-      const cached = cache.get(mbi);
+      const cached = cache.take(mbi);
       if (cached) states.set(mbi, cached);
       else missing.push(mbi);
     }
@@ -74,28 +77,23 @@ export async function applyUpdates(
     const next = new Map<string, BeneficiaryState>();
     for (const mbi of pending) {
       const refused: FactUpdate[] = [];
-      const planned = plan(mbi, states.get(mbi)!, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
+      const state = states.get(mbi)!;
+      const planned = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
       refusedBy.set(mbi, refused);
       if (!planned) {
-        if (cachedSet.has(mbi) && (updates.get(mbi)?.length ?? 0) > 0) unchecked.push(mbi);
+        if (cachedSet.has(mbi)) {
+          cache.set(mbi, state);
+          if ((updates.get(mbi)?.length ?? 0) > 0) unchecked.push(mbi);
+        }
         continue;
       }
       commits.push(planned.commit);
       next.set(mbi, planned.state);
     }
-    let staleMbis: string[];
-    try {
-      staleMbis = await store.commit(commits, options.outboxOwner, readVersions);
-    } catch (error) {
-      // Unknown whether it was written: what is cached for these beneficiaries may be stale.
-      for (const c of commits) cache.delete(c.mbi);
-      throw error;
-    }
+    // If this throws, whether it was written is unknown: none of these states goes back to the cache.
+    const staleMbis = await store.commit(commits, options.outboxOwner, readVersions);
     const stale = new Set(staleMbis);
-    for (const [mbi, state] of next) {
-      if (stale.has(mbi)) cache.delete(mbi);
-      else cache.set(mbi, state);
-    }
+    for (const [mbi, state] of next) if (!stale.has(mbi)) cache.set(mbi, state);
     committed += commits.length - stale.size;
     const outdated: string[] = [];
     if (unchecked.length > 0) {
@@ -117,35 +115,27 @@ interface Closure {
 }
 
 /**
- * Facts with the new ones added; copies only the sections that change, never the state it came
- * from. A fact already held is a no-op before anything else, so a redelivered claim of a closed
- * year is a duplicate, not a refusal. The commit checks the closed year read with the state, so
- * no claim of a year slips in while the year's records are being folded. `added` collects the new
- * facts' values by section.
+ * Adds the new facts to `facts` (in place: the caller owns the state) and their stored pairs to
+ * `factPairs`. A fact already held is a no-op before anything else, so a redelivered claim of a
+ * closed year is a duplicate, not a refusal. The commit checks the closed year read with the
+ * state, so no claim of a year slips in while the year's records are being folded. `added`
+ * collects the new facts' values by section (null: one replaced by a correction).
  */
-function withUpdates(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure, added: { section: string; value: unknown }[]): BeneficiaryFacts {
-  let out: BeneficiaryFacts | null = null;
-  const copied = new Set<string>();
+function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure, added: { section: string; value: unknown }[]): void {
   for (const u of updates) {
     const section = FACT_SECTIONS[u.field.slice(0, 1)]!;
     const id = u.field.slice(2);
-    const held = (out ?? facts)[section].get(id);
+    const held = facts[section].get(id);
     if (held !== undefined && (!u.overwrite || encodeFact(u.field, held) === u.json)) continue;
     if (u.refuseIfNew || (u.year !== undefined && closure.closedThrough !== null && u.year <= closure.closedThrough)) {
       closure.refused.push(u);
       continue;
     }
-    out ??= { ...facts };
-    if (!copied.has(section)) {
-      (out as unknown as Record<string, unknown>)[section] = new Map(facts[section] as Map<string, unknown>);
-      copied.add(section);
-    }
     const value = u.value ?? decodeFact(u.field, u.json);
-    (out[section] as Map<string, unknown>).set(id, value);
+    (facts[section] as Map<string, unknown>).set(id, value);
     factPairs.push(u.field, u.json);
     added.push({ section, value: held === undefined ? value : null });
   }
-  return out ?? facts;
 }
 
 /** The new claim records, if every new fact is one that changes only totals (evolve.ts); else null. */
@@ -164,29 +154,28 @@ function plan(
   const factPairs: string[] = [];
   const removeFields: string[] = [];
   const added: { section: string; value: unknown }[] = [];
-  let facts = withUpdates(state.facts, updates, factPairs, closure, added);
+  let facts = state.facts;
+  addFacts(facts, updates, factPairs, closure, added);
   if (factPairs.length === 0 && !force) return null;
 
   // The bulk of a claims feed: new records that can only add to totals are added to the derived
   // state as they are, the outputs are their contributions; the snapshot stays as stored.
   const simple = force || options.extension ? null : totalsOnlyClaims(added, state.derived);
   if (simple) {
-    const evolved = evolveTotals(state.derived, simple, [...facts.attributions.values()]);
+    const acoDeltas = addTotals(state.derived, simple, [...facts.attributions.values()]);
     const version = newVersion();
     return {
       commit: {
-        mbi, expectedVersion: state.version, newVersion: version, snapshot: '', factPairs, removeFields, acoDeltas: acoDeltaFields(evolved.acoDeltas),
+        mbi, expectedVersion: state.version, newVersion: version, snapshot: '', factPairs, removeFields, acoDeltas: acoDeltaFields(acoDeltas),
         events: [], reconPairs: [], episodesChanged: '',
       },
-      state: { version, facts, derived: evolved.derived, snapshot: state.snapshot },
+      state: { version, facts, derived: state.derived, snapshot: state.snapshot },
     };
   }
 
   let derived = derive(mbi, facts, reference);
   const events: OutboxEvent[] = [];
   const reconPairs: string[] = [];
-  // The extension may add closure facts: to a copy, the state it came from stays as committed.
-  if (options.extension) facts = { ...facts, closures: new Map(facts.closures) };
   const extra = options.extension?.(mbi, facts, derived, reference);
   if (extra) {
     if (extra.removed) {

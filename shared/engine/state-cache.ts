@@ -1,7 +1,7 @@
 import type { Derived } from '../domain/derive.ts';
 import type { BeneficiaryFacts } from '../domain/facts.ts';
 
-/** A beneficiary's facts and derived state as of one committed version. Never mutated once cached. */
+/** A beneficiary's facts and derived state as of one committed version. Never changed while cached. */
 export interface BeneficiaryState {
   version: string;
   facts: BeneficiaryFacts;
@@ -15,34 +15,49 @@ export interface BeneficiaryState {
  * from Redis. Safe without invalidation: every commit names the version it was computed from and
  * the commit script refuses it if any writer (another service, another instance after a
  * rebalance, a rebuild) moved the beneficiary on; the refused beneficiary is evicted and re-read.
- * Least recently used entries go first once `capacity` beneficiaries are held (0: no cache).
+ * A state is taken out to be worked on (take) and put back as committed (set): whoever holds it
+ * may change it in place, and no one else sees it meanwhile.
+ *
+ * Eviction by generations, not by exact recency: states go into the young generation; when it
+ * holds half the capacity, it becomes the old one and the previous old one is dropped whole. A
+ * state used again while old moves back to the young one. Every operation is O(1): an exact LRU
+ * on one Map evicts from its front, and V8 walks over every entry deleted there before finding
+ * the oldest live one (it cost more than the rest of the apply step on a feed of many
+ * beneficiaries). At most `capacity` states are held (0: no cache).
  */
 export class StateCache {
-  private readonly entries = new Map<string, BeneficiaryState>();
+  private young = new Map<string, BeneficiaryState>();
+  private old = new Map<string, BeneficiaryState>();
 
   constructor(readonly capacity: number) {}
 
-  get(mbi: string): BeneficiaryState | undefined {
-    const state = this.entries.get(mbi);
-    if (state !== undefined) {
-      this.entries.delete(mbi);
-      this.entries.set(mbi, state);
+  /** The cached state, removed from the cache: the caller owns it until it puts it back. */
+  take(mbi: string): BeneficiaryState | undefined {
+    let state = this.young.get(mbi);
+    if (state !== undefined) this.young.delete(mbi);
+    else {
+      state = this.old.get(mbi);
+      if (state !== undefined) this.old.delete(mbi);
     }
     return state;
   }
 
   set(mbi: string, state: BeneficiaryState): void {
     if (this.capacity <= 0) return;
-    this.entries.delete(mbi);
-    this.entries.set(mbi, state);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.old.delete(mbi);
+    this.young.set(mbi, state);
+    if (this.young.size >= Math.max(1, this.capacity / 2)) {
+      this.old = this.young;
+      this.young = new Map();
+    }
   }
 
   delete(mbi: string): void {
-    this.entries.delete(mbi);
+    this.young.delete(mbi);
+    this.old.delete(mbi);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.young.size + this.old.size;
   }
 }
