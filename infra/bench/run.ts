@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the product's speed as a ratio to what this machine's Kafka and Redis can do,
  * measured in one run on the local stack (see README, Performance). Not a test: it reports.
- *   BENCH_CLAIMS (500000), BENCH_ADT_RATE (1000 records/s), BENCH_ADT_SECONDS (20)
+ *   BENCH_CLAIMS (500000), BENCH_BENEFICIARIES (a tenth of the claims), BENCH_ADT_RATE (1000
+ *   records/s), BENCH_ADT_SECONDS (20)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { ServiceProcess } from '../../test/support/service-process.ts';
 import { measureGroup, peakRssMb, percentile } from './measure.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 500_000);
+const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? Math.max(1, Math.round(CLAIMS / 10)));
 const ADT_RATE = Number(process.env.BENCH_ADT_RATE ?? 1000);
 const ADT_SECONDS = Number(process.env.BENCH_ADT_SECONDS ?? 20);
 const run = `bench-${Date.now().toString(36)}`;
@@ -145,8 +147,8 @@ async function expiryPass(ctx: Context, feed: ReturnType<typeof claimsFeed>) {
 async function main() {
   const ctx = await openContext('vbc-bench', config);
   try {
-    say(`generating ${CLAIMS.toLocaleString('en-US')} claims (duplicates, cancellations, adjustments, 1% bad) for ${(CLAIMS / 10).toLocaleString('en-US')} beneficiaries`);
-    const feed = claimsFeed(2026, CLAIMS, Math.max(1, Math.round(CLAIMS / 10)));
+    say(`generating ${CLAIMS.toLocaleString('en-US')} claims (duplicates, cancellations, adjustments, 1% bad) for ${BENEFICIARIES.toLocaleString('en-US')} beneficiaries`);
+    const feed = claimsFeed(2026, CLAIMS, BENEFICIARIES);
     const t0 = Date.now();
     await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
     const total = feed.attribution.length + feed.records.length;
