@@ -49,3 +49,25 @@ export function diff(before: Derived, after: Derived): Changes {
   const withdrawn = Object.values(before.alerts).filter((a) => !after.alerts[a.alertId]);
   return { acoDeltas, raised, withdrawn };
 }
+
+/**
+ * ACO total deltas as flat counters, by `ACO|year`: `expenditureCents`, `claimRecords`,
+ * `beneficiaries`, `type:<claimType>` and `month:<yyyy-mm>` (cents), none of them zero. The form
+ * the totals are kept in (one counter each), so deltas of many beneficiaries simply add up.
+ */
+export type CounterDeltas = Record<string, Record<string, number>>;
+
+export function counterDeltas(deltas: Record<string, AcoDelta>): CounterDeltas {
+  const out: CounterDeltas = {};
+  for (const [acoYear, d] of Object.entries(deltas)) {
+    const fields: Record<string, number> = {};
+    const add = (f: string, n: number) => { if (n !== 0) fields[f] = n; };
+    add('expenditureCents', d.expenditureCents);
+    add('claimRecords', d.claimRecords);
+    add('beneficiaries', d.beneficiaries);
+    for (const [t, n] of Object.entries(d.byClaimType)) add(`type:${t}`, n);
+    for (const [m, n] of Object.entries(d.byServiceMonth)) add(`month:${m}`, n);
+    out[acoYear] = fields;
+  }
+  return out;
+}

@@ -49,6 +49,11 @@ function claimsInForce(claims: ClaimFact[]): ClaimFact[] {
   return claims.filter((c) => !c.denied && c.adjustmentType !== 'CANCELLATION' && (balance.get(c.claimControlNumber) ?? 0) > 0);
 }
 
+/** The episode category an inpatient claim record would anchor (its DRG on its admit date), or null. */
+export function claimAnchorCategory(claim: ClaimFact): string | null {
+  return claim.claimType === 'INPATIENT' ? categoryForDrg(claim.drg, claim.admissionDate ?? claim.fromDate) : null;
+}
+
 /**
  * Anchor stays from discharge records and from inpatient claims, one per (admit date, discharge
  * date): both sources describing the same stay anchor one episode. Where both carry a trigger DRG,
@@ -68,7 +73,7 @@ export function anchors(facts: BeneficiaryFacts): Anchor[] {
   for (const claim of claimsInForce(inpatient).sort((a, b) => (a.claimId < b.claimId ? -1 : 1))) {
     const admitDate = claim.admissionDate ?? claim.fromDate;
     const dischargeDate = claim.dischargeDate ?? claim.thruDate;
-    const category = categoryForDrg(claim.drg, admitDate);
+    const category = claimAnchorCategory(claim);
     if (category === null) continue;
     const key = `${admitDate}|${dischargeDate}`;
     const seen = byStay.get(key);

@@ -1,30 +1,45 @@
 import { acoOn, acoYearKey, emptyContribution, signedCents } from './claims.ts';
 import { monthOf, yearOf } from './dates.ts';
 import type { Derived } from './derive.ts';
-import type { AcoDelta } from './diff.ts';
+import { claimAnchorCategory } from './episodes.ts';
+import type { CounterDeltas } from './diff.ts';
 import type { AttributionFact, ClaimFact } from './facts.ts';
 
 /**
- * The incremental form of derive() for the bulk of a claims feed. A new claim record that is not
- * inpatient, for a beneficiary with no episode, can change nothing but the ACO totals and the spend
- * by year: stays come from ADT, episodes are anchored by inpatient records and only an episode's
- * window takes a claim's spend. For those records the derived state is evolved by adding each
- * record's contribution, and the ACO deltas are the contributions themselves: no re-derivation
- * over every record the beneficiary has, no diff. The result equals derive() over all the facts
- * and diff() against the state before (test/unit/evolve.unit.test.ts checks it on random feeds).
+ * The incremental form of derive() for the bulk of a claims feed. For a beneficiary with no
+ * episode, a new claim record that cannot anchor one changes nothing but the ACO totals and the
+ * spend by year: stays come from ADT, and only an episode's window takes a claim's spend. For
+ * those records the derived state is evolved by adding each record's contribution, and the ACO
+ * deltas are the contributions themselves: no re-derivation over every record the beneficiary has,
+ * no diff. The result equals derive() over all the facts and diff() against the state before
+ * (test/unit/evolve.unit.test.ts checks it on random feeds, with anchoring records among them).
  */
-export function changesOnlyTotals(claim: ClaimFact, derived: Derived): boolean {
-  return claim.claimType !== 'INPATIENT' && derived.episodes.length === 0;
+export function changesOnlyTotals(claim: ClaimFact, derived: Derived, claims: Map<string, ClaimFact>): boolean {
+  if (derived.episodes.length > 0) return false;
+  if (claim.claimType !== 'INPATIENT') return true;
+  if (claimAnchorCategory(claim) !== null) return false;
+  // Without a trigger DRG of its own, an inpatient record can still bring an anchoring record of
+  // the same claim back in force (an adjustment after a cancellation).
+  for (const other of claims.values()) {
+    if (other !== claim && other.claimControlNumber === claim.claimControlNumber && claimAnchorCategory(other) !== null) return false;
+  }
+  return true;
 }
+
+/** Counter names by claim type and by month, made once rather than per record. */
+const TYPE_FIELDS = new Map<string, string>();
+const MONTH_FIELDS = new Map<string, string>();
+const typeField = (t: string) => TYPE_FIELDS.get(t) ?? (TYPE_FIELDS.set(t, `type:${t}`), `type:${t}`);
+const monthField = (m: string) => MONTH_FIELDS.get(m) ?? (MONTH_FIELDS.set(m, `month:${m}`), `month:${m}`);
 
 /**
  * Adds new claim records (each one for which changesOnlyTotals holds, none held before) to
  * `derived`, in place: the caller owns the state (the engine takes it out of its cache while it
- * works on it). Returns the ACO deltas, as diff() would give them.
+ * works on it). Returns the ACO deltas as counters, as counterDeltas(diff()) would give them.
  */
-export function addTotals(derived: Derived, claims: ClaimFact[], attributions: AttributionFact[]): Record<string, AcoDelta> {
+export function addTotals(derived: Derived, claims: ClaimFact[], attributions: AttributionFact[]): CounterDeltas {
   const { acos, spendByYear } = derived;
-  const acoDeltas: Record<string, AcoDelta> = {};
+  const deltas: CounterDeltas = {};
   for (const claim of claims) {
     const cents = signedCents(claim);
     const year = yearOf(claim.thruDate);
@@ -34,7 +49,7 @@ export function addTotals(derived: Derived, claims: ClaimFact[], attributions: A
     if (aco === null) continue;
     const key = acoYearKey(aco, year);
     const c = (acos[key] ??= emptyContribution());
-    const d = (acoDeltas[key] ??= { expenditureCents: 0, claimRecords: 0, beneficiaries: 0, byClaimType: {}, byServiceMonth: {} });
+    const d = (deltas[key] ??= { expenditureCents: 0, claimRecords: 0 });
     // Records only come in here, so a beneficiary starts counting for an ACO-year and never stops.
     if (c.claimRecords === 0) d.beneficiaries = 1;
     const month = monthOf(claim.thruDate);
@@ -42,15 +57,17 @@ export function addTotals(derived: Derived, claims: ClaimFact[], attributions: A
     c.claimRecords += 1;
     c.byClaimType[claim.claimType] = (c.byClaimType[claim.claimType] ?? 0) + cents;
     c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
-    d.expenditureCents += cents;
-    d.claimRecords += 1;
-    d.byClaimType[claim.claimType] = (d.byClaimType[claim.claimType] ?? 0) + cents;
-    d.byServiceMonth[month] = (d.byServiceMonth[month] ?? 0) + cents;
+    d.expenditureCents! += cents;
+    d.claimRecords! += 1;
+    const tf = typeField(claim.claimType);
+    const mf = monthField(month);
+    d[tf] = (d[tf] ?? 0) + cents;
+    d[mf] = (d[mf] ?? 0) + cents;
   }
-  // As diff() reports them: no entry for a claim type or month whose sum came to zero.
-  for (const d of Object.values(acoDeltas)) {
-    for (const t in d.byClaimType) if (d.byClaimType[t] === 0) delete d.byClaimType[t];
-    for (const m in d.byServiceMonth) if (d.byServiceMonth[m] === 0) delete d.byServiceMonth[m];
+  // No counter that comes to zero, as counterDeltas() leaves them out.
+  for (const key in deltas) {
+    const d = deltas[key]!;
+    for (const f in d) if (d[f] === 0) delete d[f];
   }
-  return acoDeltas;
+  return deltas;
 }

@@ -1,6 +1,6 @@
 import { acoContributions, addContribution, emptyContribution, signedCents } from './claims.ts';
 import { addDays, yearOf } from './dates.ts';
-import { categoryForDrg } from './episode-definitions.ts';
+import { claimAnchorCategory } from './episodes.ts';
 import type { Derived } from './derive.ts';
 import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact } from './facts.ts';
 
@@ -56,7 +56,7 @@ export interface Compaction {
 export function compactClosedYears(facts: BeneficiaryFacts, derived: Derived, throughYear: number): Compaction | null {
   const anchoring = new Set<string>();
   for (const c of facts.claims.values()) {
-    if (c.claimType === 'INPATIENT' && categoryForDrg(c.drg, c.admissionDate ?? c.fromDate) !== null) anchoring.add(c.claimControlNumber);
+    if (claimAnchorCategory(c) !== null) anchoring.add(c.claimControlNumber);
   }
   const byYear = new Map<number, ClaimFact[]>();
   for (const claim of facts.claims.values()) {

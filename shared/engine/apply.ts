@@ -1,5 +1,5 @@
 import { derive, snapshotJson, type Derived } from '../domain/derive.ts';
-import { diff, type AcoDelta } from '../domain/diff.ts';
+import { counterDeltas, diff } from '../domain/diff.ts';
 import { addTotals, changesOnlyTotals } from '../domain/evolve.ts';
 import { FACT_SECTIONS, type BeneficiaryFacts, type ClaimFact, type Reference } from '../domain/facts.ts';
 import { newVersion, type BeneficiaryStore, type Commit } from './beneficiary-store.ts';
@@ -139,10 +139,10 @@ function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: str
 }
 
 /** The new claim records, if every new fact is one that changes only totals (evolve.ts); else null. */
-function totalsOnlyClaims(added: { section: string; value: unknown }[], derived: Derived): ClaimFact[] | null {
+function totalsOnlyClaims(added: { section: string; value: unknown }[], state: BeneficiaryState): ClaimFact[] | null {
   const claims: ClaimFact[] = [];
   for (const a of added) {
-    if (a.section !== 'claims' || a.value === null || !changesOnlyTotals(a.value as ClaimFact, derived)) return null;
+    if (a.section !== 'claims' || a.value === null || !changesOnlyTotals(a.value as ClaimFact, state.derived, state.facts.claims)) return null;
     claims.push(a.value as ClaimFact);
   }
   return claims;
@@ -160,13 +160,13 @@ function plan(
 
   // The bulk of a claims feed: new records that can only add to totals are added to the derived
   // state as they are, the outputs are their contributions; the snapshot stays as stored.
-  const simple = force || options.extension ? null : totalsOnlyClaims(added, state.derived);
+  const simple = force || options.extension ? null : totalsOnlyClaims(added, state);
   if (simple) {
     const acoDeltas = addTotals(state.derived, simple, [...facts.attributions.values()]);
     const version = newVersion();
     return {
       commit: {
-        mbi, expectedVersion: state.version, newVersion: version, snapshot: '', factPairs, removeFields, acoDeltas: acoDeltaFields(acoDeltas),
+        mbi, expectedVersion: state.version, newVersion: version, snapshot: '', factPairs, removeFields, acoDeltas,
         events: [], reconPairs: [], episodesChanged: '',
       },
       state: { version, facts, derived: state.derived, snapshot: state.snapshot },
@@ -190,7 +190,7 @@ function plan(
   const changes = diff(state.derived, derived);
   events.push(...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')), ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')));
   const snapshot = snapshotJson(derived);
-  const acoDeltas = acoDeltaFields(changes.acoDeltas);
+  const acoDeltas = counterDeltas(changes.acoDeltas);
   if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && snapshot === state.snapshot && Object.keys(acoDeltas).length === 0) return null;
   const version = newVersion();
   return {
@@ -200,19 +200,4 @@ function plan(
     },
     state: { version, facts, derived, snapshot },
   };
-}
-
-function acoDeltaFields(deltas: Record<string, AcoDelta>): Commit['acoDeltas'] {
-  const out: Commit['acoDeltas'] = {};
-  for (const [acoYear, d] of Object.entries(deltas)) {
-    const fields: Record<string, number> = {};
-    const add = (f: string, n: number) => { if (n !== 0) fields[f] = n; };
-    add('expenditureCents', d.expenditureCents);
-    add('claimRecords', d.claimRecords);
-    add('beneficiaries', d.beneficiaries);
-    for (const [t, n] of Object.entries(d.byClaimType)) add(`type:${t}`, n);
-    for (const [m, n] of Object.entries(d.byServiceMonth)) add(`month:${m}`, n);
-    out[acoYear] = fields;
-  }
-  return out;
 }

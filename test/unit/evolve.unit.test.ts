@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { derive, restoreDerived, snapshotJson } from '../../shared/domain/derive.ts';
-import { diff } from '../../shared/domain/diff.ts';
+import { counterDeltas, diff } from '../../shared/domain/diff.ts';
 import { addTotals, changesOnlyTotals } from '../../shared/domain/evolve.ts';
 import type { AttributionFact, BeneficiaryFacts, ClaimFact, ClaimType } from '../../shared/domain/facts.ts';
 import { decodeFact, encodeFact } from '../../shared/engine/fact-codec.ts';
@@ -8,15 +8,20 @@ import { Seeded } from '../../shared/random/seeded.ts';
 import { claim, discharge, factsWith } from '../support/facts.ts';
 
 const reference = { prices: { 'MJRLE|*': 2_500_000 }, overrunThresholds: [80, 100] };
-const TYPES: ClaimType[] = ['PROFESSIONAL', 'OUTPATIENT', 'SNF', 'HHA', 'DME', 'HOSPICE', 'INPATIENT'];
+const TYPES: ClaimType[] = ['PROFESSIONAL', 'OUTPATIENT', 'SNF', 'HHA', 'DME', 'HOSPICE', 'INPATIENT', 'INPATIENT'];
 
 /** A random claim record of 2025-2027, sometimes a cancellation or adjustment of an earlier one, sometimes denied, sometimes of zero. */
 function randomClaim(rnd: Seeded, n: number, earlier: ClaimFact[]): ClaimFact {
   const date = `${2025 + rnd.int(0, 2)}-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 27)).padStart(2, '0')}`;
-  const of = earlier.length > 0 && rnd.next() < 0.2 ? rnd.pick(earlier) : null;
+  const of = earlier.length > 0 && rnd.next() < 0.3 ? rnd.pick(earlier) : null;
+  const claimType = of?.claimType ?? rnd.pick(TYPES);
+  // Inpatient records: half with a trigger DRG (they anchor episodes), and records of one claim
+  // need not agree on it (an adjustment without the DRG of the original it revives).
+  const drg = claimType === 'INPATIENT' && rnd.next() < 0.5 ? '470' : null;
   return claim({
     claimId: `C${n}`, claimControlNumber: of?.claimControlNumber ?? `C${n}`, adjustmentType: of ? rnd.pick(['CANCELLATION', 'ADJUSTMENT'] as const) : 'ORIGINAL',
-    claimType: of?.claimType ?? rnd.pick(TYPES), fromDate: of?.fromDate ?? date, thruDate: of?.thruDate ?? date,
+    claimType, drg, fromDate: of?.fromDate ?? date, thruDate: of?.thruDate ?? date, admissionDate: claimType === 'INPATIENT' ? (of?.fromDate ?? date) : null,
+    dischargeDate: claimType === 'INPATIENT' ? (of?.thruDate ?? date) : null,
     paidAmountCents: rnd.next() < 0.05 ? 0 : rnd.int(0, 499_999), imeAmountCents: rnd.int(0, 99), dshAmountCents: rnd.int(0, 99), denied: rnd.next() < 0.05,
   });
 }
@@ -37,10 +42,11 @@ const withClaims = (facts: BeneficiaryFacts, claims: ClaimFact[]): BeneficiaryFa
 };
 
 describe('evolve: claim records that change only totals are added without deriving again', () => {
-  it('gives the same derived state and the same ACO deltas as derive() and diff(), over 500 random beneficiaries', () => {
+  it('gives the same derived state and the same ACO deltas as derive() and diff(), over 1,500 random beneficiaries', () => {
     const rnd = new Seeded(11);
     let checked = 0;
-    for (let b = 0; b < 500; b++) {
+    let withEpisodes = 0;
+    for (let b = 0; b < 1_500; b++) {
       let facts = factsWith({});
       for (const a of randomAttributions(rnd)) facts.attributions.set(a.seq, a);
       let derived = derive('M', facts, reference);
@@ -51,27 +57,37 @@ describe('evolve: claim records that change only totals are added without derivi
         for (let i = rnd.int(0, 5); i >= 0; i--) claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
         const after = withClaims(facts, claims);
         const full = derive('M', after, reference);
-        if (claims.every((c) => changesOnlyTotals(c, derived))) {
-          const expected = diff(derived, full).acoDeltas;
+        if (claims.every((c) => changesOnlyTotals(c, derived, after.claims))) {
+          const expected = counterDeltas(diff(derived, full).acoDeltas);
           const deltas = addTotals(derived, claims, [...facts.attributions.values()]);
           expect(derived).toEqual(full);
           expect(deltas).toEqual(expected);
           checked++;
         }
+        if (full.episodes.length > 0) withEpisodes++;
         facts = after;
         derived = full;
       }
     }
     expect(checked).toBeGreaterThan(300);
+    expect(withEpisodes).toBeGreaterThan(50);
   });
 
-  it('an inpatient record, or any record of a beneficiary with an episode, goes through derive()', () => {
+  it('a record that could anchor an episode, or any record of a beneficiary with one, goes through derive()', () => {
     const none = derive('M', factsWith({}), reference);
-    expect(changesOnlyTotals(claim({ claimId: 'P1' }), none)).toBe(true);
-    expect(changesOnlyTotals(claim({ claimId: 'I1', claimType: 'INPATIENT' }), none)).toBe(false);
+    const noClaims = new Map<string, ClaimFact>();
+    expect(changesOnlyTotals(claim({ claimId: 'P1' }), none, noClaims)).toBe(true);
+    expect(changesOnlyTotals(claim({ claimId: 'I1', claimType: 'INPATIENT' }), none, noClaims)).toBe(true);
+    const anchoring = claim({ claimId: 'I2', claimType: 'INPATIENT', drg: '470', admissionDate: '2026-03-01', dischargeDate: '2026-03-04' });
+    expect(changesOnlyTotals(anchoring, none, noClaims)).toBe(false);
+    // A cancelled anchoring original, then an adjustment without a DRG brings it back in force.
+    const cancelled = factsWith({ claims: [anchoring, { ...anchoring, claimId: 'I2X', adjustmentType: 'CANCELLATION' }] });
+    expect(derive('M', cancelled, reference).episodes).toEqual([]);
+    const revive = claim({ claimId: 'I2A', claimControlNumber: 'I2', claimType: 'INPATIENT', adjustmentType: 'ADJUSTMENT' });
+    expect(changesOnlyTotals(revive, derive('M', cancelled, reference), cancelled.claims)).toBe(false);
     const withEpisode = derive('M', factsWith({ discharges: [discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04', drg: '470' })] }), reference);
     expect(withEpisode.episodes.length).toBe(1);
-    expect(changesOnlyTotals(claim({ claimId: 'P1' }), withEpisode)).toBe(false);
+    expect(changesOnlyTotals(claim({ claimId: 'P1' }), withEpisode, noClaims)).toBe(false);
   });
 });
 
