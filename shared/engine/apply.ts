@@ -9,8 +9,8 @@ import { StateCache, type BeneficiaryState } from './state-cache.ts';
 
 /**
  * A fact to store for a beneficiary: its field, its encoding as stored (fact-codec.ts) and, when
- * the caller has it, the parsed value (saves decoding it back). `overwrite`: a later record for the same id replaces it
- * (ADT corrections); otherwise the first one held stays (claims, attribution).
+ * the caller has it, the parsed value (saves decoding it back). `overwrite`: a later record for
+ * the same id replaces it (ADT corrections); otherwise the first one held stays (claims, attribution).
  */
 export interface FactUpdate {
   field: string;
