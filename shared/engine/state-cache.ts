@@ -18,46 +18,42 @@ export interface BeneficiaryState {
  * A state is taken out to be worked on (take) and put back as committed (set): whoever holds it
  * may change it in place, and no one else sees it meanwhile.
  *
- * Eviction by generations, not by exact recency: states go into the young generation; when it
- * holds half the capacity, it becomes the old one and the previous old one is dropped whole. A
- * state used again while old moves back to the young one. Every operation is O(1): an exact LRU
- * on one Map evicts from its front, and V8 walks over every entry deleted there before finding
- * the oldest live one (it cost more than the rest of the apply step on a feed of many
- * beneficiaries). At most `capacity` states are held (0: no cache).
+ * Least recently used states go first once `capacity` are held (0: no cache). The oldest is found
+ * by one iterator kept across evictions: a new iterator would start at the front of the Map and
+ * walk over every entry deleted there (V8 keeps them until the table is rebuilt), which made each
+ * eviction cost more the longer the cache ran. Every entry before the kept iterator was evicted
+ * by it or moved to the back, so the next one it gives is the oldest.
  */
 export class StateCache {
-  private young = new Map<string, BeneficiaryState>();
-  private old = new Map<string, BeneficiaryState>();
+  private readonly entries = new Map<string, BeneficiaryState>();
+  private oldest: Iterator<string> | null = null;
 
   constructor(readonly capacity: number) {}
 
   /** The cached state, removed from the cache: the caller owns it until it puts it back. */
   take(mbi: string): BeneficiaryState | undefined {
-    let state = this.young.get(mbi);
-    if (state !== undefined) this.young.delete(mbi);
-    else {
-      state = this.old.get(mbi);
-      if (state !== undefined) this.old.delete(mbi);
-    }
+    const state = this.entries.get(mbi);
+    if (state !== undefined) this.entries.delete(mbi);
     return state;
   }
 
   set(mbi: string, state: BeneficiaryState): void {
     if (this.capacity <= 0) return;
-    this.old.delete(mbi);
-    this.young.set(mbi, state);
-    if (this.young.size >= Math.max(1, this.capacity / 2)) {
-      this.old = this.young;
-      this.young = new Map();
+    this.entries.delete(mbi);
+    this.entries.set(mbi, state);
+    while (this.entries.size > this.capacity) {
+      this.oldest ??= this.entries.keys();
+      const next = this.oldest.next();
+      if (next.done) this.oldest = null;
+      else this.entries.delete(next.value);
     }
   }
 
   delete(mbi: string): void {
-    this.young.delete(mbi);
-    this.old.delete(mbi);
+    this.entries.delete(mbi);
   }
 
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.entries.size;
   }
 }
