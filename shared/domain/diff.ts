@@ -52,22 +52,18 @@ export function diff(before: Derived, after: Derived): Changes {
 
 /**
  * ACO total deltas as flat counters, by `ACO|year`: `expenditureCents`, `claimRecords`,
- * `beneficiaries`, `type:<claimType>` and `month:<yyyy-mm>` (cents), none of them zero. The form
- * the totals are kept in (one counter each), so deltas of many beneficiaries simply add up.
+ * `beneficiaries`, `type:<claimType>` and `month:<yyyy-mm>` (cents). The form the totals are kept
+ * in (one counter each), so deltas of many beneficiaries simply add up. A counter may be zero.
  */
-export type CounterDeltas = Record<string, Record<string, number>>;
+export type CounterDeltas = Map<string, Map<string, number>>;
 
 export function counterDeltas(deltas: Record<string, AcoDelta>): CounterDeltas {
-  const out: CounterDeltas = {};
+  const out: CounterDeltas = new Map();
   for (const [acoYear, d] of Object.entries(deltas)) {
-    const fields: Record<string, number> = {};
-    const add = (f: string, n: number) => { if (n !== 0) fields[f] = n; };
-    add('expenditureCents', d.expenditureCents);
-    add('claimRecords', d.claimRecords);
-    add('beneficiaries', d.beneficiaries);
-    for (const [t, n] of Object.entries(d.byClaimType)) add(`type:${t}`, n);
-    for (const [m, n] of Object.entries(d.byServiceMonth)) add(`month:${m}`, n);
-    out[acoYear] = fields;
+    const fields = new Map<string, number>([['expenditureCents', d.expenditureCents], ['claimRecords', d.claimRecords], ['beneficiaries', d.beneficiaries]]);
+    for (const [t, n] of Object.entries(d.byClaimType)) fields.set(`type:${t}`, n);
+    for (const [m, n] of Object.entries(d.byServiceMonth)) fields.set(`month:${m}`, n);
+    out.set(acoYear, fields);
   }
   return out;
 }

@@ -35,11 +35,11 @@ const monthField = (m: string) => MONTH_FIELDS.get(m) ?? (MONTH_FIELDS.set(m, `m
 /**
  * Adds new claim records (each one for which changesOnlyTotals holds, none held before) to
  * `derived`, in place: the caller owns the state (the engine takes it out of its cache while it
- * works on it). Returns the ACO deltas as counters, as counterDeltas(diff()) would give them.
+ * works on it). Returns the ACO deltas as counters: those of counterDeltas(diff()), zeros aside.
  */
 export function addTotals(derived: Derived, claims: ClaimFact[], attributions: AttributionFact[]): CounterDeltas {
   const { acos, spendByYear } = derived;
-  const deltas: CounterDeltas = {};
+  const deltas: CounterDeltas = new Map();
   for (const claim of claims) {
     const cents = signedCents(claim);
     const year = yearOf(claim.thruDate);
@@ -49,25 +49,21 @@ export function addTotals(derived: Derived, claims: ClaimFact[], attributions: A
     if (aco === null) continue;
     const key = acoYearKey(aco, year);
     const c = (acos[key] ??= emptyContribution());
-    const d = (deltas[key] ??= { expenditureCents: 0, claimRecords: 0 });
+    let d = deltas.get(key);
+    if (d === undefined) deltas.set(key, (d = new Map([['expenditureCents', 0], ['claimRecords', 0], ['beneficiaries', 0]])));
     // Records only come in here, so a beneficiary starts counting for an ACO-year and never stops.
-    if (c.claimRecords === 0) d.beneficiaries = 1;
+    if (c.claimRecords === 0) d.set('beneficiaries', 1);
     const month = monthOf(claim.thruDate);
     c.expenditureCents += cents;
     c.claimRecords += 1;
     c.byClaimType[claim.claimType] = (c.byClaimType[claim.claimType] ?? 0) + cents;
     c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
-    d.expenditureCents! += cents;
-    d.claimRecords! += 1;
+    d.set('expenditureCents', d.get('expenditureCents')! + cents);
+    d.set('claimRecords', d.get('claimRecords')! + 1);
     const tf = typeField(claim.claimType);
     const mf = monthField(month);
-    d[tf] = (d[tf] ?? 0) + cents;
-    d[mf] = (d[mf] ?? 0) + cents;
-  }
-  // No counter that comes to zero, as counterDeltas() leaves them out.
-  for (const key in deltas) {
-    const d = deltas[key]!;
-    for (const f in d) if (d[f] === 0) delete d[f];
+    d.set(tf, (d.get(tf) ?? 0) + cents);
+    d.set(mf, (d.get(mf) ?? 0) + cents);
   }
   return deltas;
 }

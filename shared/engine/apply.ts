@@ -2,7 +2,7 @@ import { derive, snapshotJson, type Derived } from '../domain/derive.ts';
 import { counterDeltas, diff } from '../domain/diff.ts';
 import { addTotals, changesOnlyTotals } from '../domain/evolve.ts';
 import { FACT_SECTIONS, type BeneficiaryFacts, type ClaimFact, type Reference } from '../domain/facts.ts';
-import { newVersion, type BeneficiaryStore, type Commit } from './beneficiary-store.ts';
+import { newVersion, SLICE, type BeneficiaryStore, type Commit } from './beneficiary-store.ts';
 import { alertEvent, type OutboxEvent } from './events.ts';
 import { decodeFact, encodeFact } from './fact-codec.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
@@ -73,28 +73,37 @@ export async function applyUpdates(
     // Cached beneficiaries whose records all turned out held (or refused): no commit will check
     // their version, so it is checked below; a stale copy (another writer, a reset) is re-read.
     const unchecked: string[] = [];
-    const commits: Commit[] = [];
+    // Each slice goes to Redis as soon as it is planned: Redis applies it while the next is planned.
+    const sent: Promise<string[]>[] = [];
+    let commits: Commit[] = [];
+    let planned = 0;
     const next = new Map<string, BeneficiaryState>();
     for (const mbi of pending) {
       const refused: FactUpdate[] = [];
       const state = states.get(mbi)!;
-      const planned = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
+      const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
       refusedBy.set(mbi, refused);
-      if (!planned) {
+      if (!change) {
         if (cachedSet.has(mbi)) {
           cache.set(mbi, state);
           if ((updates.get(mbi)?.length ?? 0) > 0) unchecked.push(mbi);
         }
         continue;
       }
-      commits.push(planned.commit);
-      next.set(mbi, planned.state);
+      commits.push(change.commit);
+      next.set(mbi, change.state);
+      if (commits.length === SLICE) {
+        sent.push(send(store, commits, options.outboxOwner, readVersions));
+        planned += commits.length;
+        commits = [];
+      }
     }
+    if (commits.length > 0) sent.push(send(store, commits, options.outboxOwner, readVersions));
+    planned += commits.length;
     // If this throws, whether it was written is unknown: none of these states goes back to the cache.
-    const staleMbis = await store.commit(commits, options.outboxOwner, readVersions);
-    const stale = new Set(staleMbis);
+    const stale = new Set((await Promise.all(sent)).flat());
     for (const [mbi, state] of next) if (!stale.has(mbi)) cache.set(mbi, state);
-    committed += commits.length - stale.size;
+    committed += planned - stale.size;
     const outdated: string[] = [];
     if (unchecked.length > 0) {
       const versions = await store.versions(unchecked);
@@ -106,6 +115,16 @@ export async function applyUpdates(
     pending = [...stale, ...outdated];
   }
   return { committed, refused: [...refusedBy.values()].flat() };
+}
+
+/**
+ * A slice's commit, sent without waiting for it. Its failure is handled where all of them are
+ * awaited; if planning throws before that, it must not also surface as an unhandled rejection.
+ */
+function send(store: BeneficiaryStore, commits: Commit[], owner: string, readVersions: string): Promise<string[]> {
+  const result = store.commit(commits, owner, readVersions);
+  result.catch(() => undefined);
+  return result;
 }
 
 /** Claims of closed years: refused when new (the records they could duplicate may be folded away). */
@@ -191,7 +210,7 @@ function plan(
   events.push(...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')), ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')));
   const snapshot = snapshotJson(derived);
   const acoDeltas = counterDeltas(changes.acoDeltas);
-  if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && snapshot === state.snapshot && Object.keys(acoDeltas).length === 0) return null;
+  if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && snapshot === state.snapshot && acoDeltas.size === 0) return null;
   const version = newVersion();
   return {
     commit: {

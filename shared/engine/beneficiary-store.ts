@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { restoreDerived } from '../domain/derive.ts';
+import type { CounterDeltas } from '../domain/diff.ts';
 import { emptyFacts, FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
@@ -26,7 +27,7 @@ export interface Commit {
    */
   episodesChanged: '+' | '-' | '';
   /** Increments of ACO totals: acoYear -> field -> signed increment. */
-  acoDeltas: Record<string, Record<string, number>>;
+  acoDeltas: CounterDeltas;
   events: string[];
   reconPairs: string[];
 }
@@ -49,7 +50,7 @@ export function newVersion(): string {
 }
 
 /** Beneficiaries per script call: large enough to amortise the call, small enough not to hold Redis up. */
-const SLICE = 400;
+export const SLICE = 400;
 
 function parseFacts(flat: string[]): BeneficiaryFacts {
   const facts = emptyFacts();
@@ -168,11 +169,10 @@ export class BeneficiaryStore {
       for (const c of part) {
         keys.push(k.facts(c.mbi), k.state(c.mbi));
         slice.push([c.mbi, c.expectedVersion, c.episodesChanged, c.snapshot, c.factPairs, c.events, c.reconPairs, c.removeFields ?? [], c.newVersion ?? newVersion()]);
-        for (const acoYear in c.acoDeltas) {
+        for (const [acoYear, delta] of c.acoDeltas) {
           let fields = acoTotals.get(acoYear);
           if (!fields) acoTotals.set(acoYear, (fields = new Map()));
-          const delta = c.acoDeltas[acoYear]!;
-          for (const f in delta) fields.set(f, (fields.get(f) ?? 0) + delta[f]!);
+          for (const [f, n] of delta) fields.set(f, (fields.get(f) ?? 0) + n);
         }
       }
       const totals: [string, string[]][] = [];

@@ -32,7 +32,7 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
     // The reconciliation service changes the price (and its version, in one transaction) meanwhile.
     await redis.multi().hset(store.keys.prices, 'MJRLE|*', '3000000').incr(store.keys.pricesVersion).exec();
     const conflicts = await store.commit(
-      [{ mbi: 'M1', expectedVersion: loaded.version, snapshot: snapshotJson(stale), episodesChanged: '+', factPairs: ['d:E1', anchorJson], acoDeltas: {}, events: [], reconPairs: [] }],
+      [{ mbi: 'M1', expectedVersion: loaded.version, snapshot: snapshotJson(stale), episodesChanged: '+', factPairs: ['d:E1', anchorJson], acoDeltas: new Map(), events: [], reconPairs: [] }],
       'test', readVersions,
     );
     expect(conflicts).toEqual(['M1']);
