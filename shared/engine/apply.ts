@@ -2,7 +2,7 @@ import { derive, snapshotJson, type Derived } from '../domain/derive.ts';
 import { counterDeltas, diff } from '../domain/diff.ts';
 import { addTotals, changesOnlyTotals } from '../domain/evolve.ts';
 import { FACT_SECTIONS, type BeneficiaryFacts, type ClaimFact, type Reference } from '../domain/facts.ts';
-import { newVersion, SLICE, type BeneficiaryStore, type Commit } from './beneficiary-store.ts';
+import { newVersion, SLICE, type BeneficiaryStore, type Commit, type Loaded } from './beneficiary-store.ts';
 import { alertEvent, type OutboxEvent } from './events.ts';
 import { decodeFact, encodeFact } from './fact-codec.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
@@ -68,38 +68,46 @@ export async function applyUpdates(
       else missing.push(mbi);
     }
     const cachedSet = new Set(states.keys());
-    const { reference, readVersions, closedThrough, byMbi } = await store.load(missing, options.overrunThresholds);
-    for (const [mbi, state] of byMbi) states.set(mbi, state);
+    // Pipelined both ways, in chunks of one commit slice: every chunk's read goes out at once,
+    // each chunk is planned as soon as its read is back, and its commit goes out as soon as it
+    // is planned, so Redis reads and writes while Node plans.
+    const chunks: string[][] = [];
+    for (let i = 0; i < pending.length; i += SLICE) chunks.push(pending.slice(i, i + SLICE));
+    // A chunk with nothing to read uses what the chunk before it read of the prices and closed year.
+    const loads = chunks.map((chunk, c) => {
+      const missing = chunk.filter((mbi) => !cachedSet.has(mbi));
+      return c === 0 || missing.length > 0 ? handledLater(store.load(missing, options.overrunThresholds)) : null;
+    });
+    let loaded: Loaded | null = null;
     // Cached beneficiaries whose records all turned out held (or refused): no commit will check
     // their version, so it is checked below; a stale copy (another writer, a reset) is re-read.
     const unchecked: string[] = [];
-    // Each slice goes to Redis as soon as it is planned: Redis applies it while the next is planned.
     const sent: Promise<string[]>[] = [];
-    let commits: Commit[] = [];
     let planned = 0;
     const next = new Map<string, BeneficiaryState>();
-    for (const mbi of pending) {
-      const refused: FactUpdate[] = [];
-      const state = states.get(mbi)!;
-      const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
-      refusedBy.set(mbi, refused);
-      if (!change) {
-        if (cachedSet.has(mbi)) {
-          cache.set(mbi, state);
-          if ((updates.get(mbi)?.length ?? 0) > 0) unchecked.push(mbi);
+    for (let c = 0; c < chunks.length; c++) {
+      loaded = (await loads[c]) ?? loaded!;
+      const { reference, readVersions, closedThrough, byMbi } = loaded;
+      if (loads[c]) for (const [mbi, state] of byMbi) states.set(mbi, state);
+      const commits: Commit[] = [];
+      for (const mbi of chunks[c]!) {
+        const refused: FactUpdate[] = [];
+        const state = states.get(mbi)!;
+        const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
+        refusedBy.set(mbi, refused);
+        if (!change) {
+          if (cachedSet.has(mbi)) {
+            cache.set(mbi, state);
+            if ((updates.get(mbi)?.length ?? 0) > 0) unchecked.push(mbi);
+          }
+          continue;
         }
-        continue;
+        commits.push(change.commit);
+        next.set(mbi, change.state);
       }
-      commits.push(change.commit);
-      next.set(mbi, change.state);
-      if (commits.length === SLICE) {
-        sent.push(send(store, commits, options.outboxOwner, readVersions));
-        planned += commits.length;
-        commits = [];
-      }
+      if (commits.length > 0) sent.push(handledLater(store.commit(commits, options.outboxOwner, readVersions)));
+      planned += commits.length;
     }
-    if (commits.length > 0) sent.push(send(store, commits, options.outboxOwner, readVersions));
-    planned += commits.length;
     // If this throws, whether it was written is unknown: none of these states goes back to the cache.
     const stale = new Set((await Promise.all(sent)).flat());
     for (const [mbi, state] of next) if (!stale.has(mbi)) cache.set(mbi, state);
@@ -118,11 +126,10 @@ export async function applyUpdates(
 }
 
 /**
- * A slice's commit, sent without waiting for it. Its failure is handled where all of them are
- * awaited; if planning throws before that, it must not also surface as an unhandled rejection.
+ * A read or commit sent without waiting for it. Its failure is handled where it is awaited; if
+ * something throws before that, it must not also surface as an unhandled rejection.
  */
-function send(store: BeneficiaryStore, commits: Commit[], owner: string, readVersions: string): Promise<string[]> {
-  const result = store.commit(commits, owner, readVersions);
+function handledLater<T>(result: Promise<T>): Promise<T> {
   result.catch(() => undefined);
   return result;
 }
