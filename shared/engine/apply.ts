@@ -42,9 +42,9 @@ export interface ApplyOptions {
 }
 
 /**
- * Stores facts and applies their consequences for many beneficiaries: one pipelined read of those
- * not cached, pure derive and diff per beneficiary, one pipelined commit (slices, each all or
- * nothing). A fact already held is a no-op, so redelivery and replay change nothing; beneficiaries
+ * Stores facts and applies their consequences for many beneficiaries: pipelined reads of those not
+ * cached, derive and diff (or the incremental path) per beneficiary, pipelined commits (slices,
+ * each all or nothing). A fact already held is a no-op, so redelivery and replay change nothing; beneficiaries
  * another writer changed meanwhile are re-read and recomputed.
  */
 export async function applyUpdates(
@@ -61,11 +61,9 @@ export async function applyUpdates(
     // facts in place; a state goes back only as committed (or unchanged), so a failed or refused
     // commit leaves nothing half-applied cached, and a concurrent batch reads its own copy.
     const states = new Map<string, BeneficiaryState>();
-    const missing: string[] = [];
     for (const mbi of pending) {
       const cached = cache.take(mbi);
       if (cached) states.set(mbi, cached);
-      else missing.push(mbi);
     }
     const cachedSet = new Set(states.keys());
     // Pipelined both ways, in chunks of one commit slice: every chunk's read goes out at once,
