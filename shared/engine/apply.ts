@@ -21,6 +21,8 @@ export interface FactUpdate {
   year?: number;
   /** Refuse it unless already held: its year was closed by the event clock of its partition. */
   refuseIfNew?: boolean;
+  /** What the caller made it from, handed back with a refusal. */
+  origin?: unknown;
 }
 
 /** Extra work on a beneficiary's freshly derived state (reconciliation closes episodes this way). */
@@ -66,7 +68,7 @@ export async function applyUpdates(
       if (cached) states.set(mbi, cached);
     }
     const cachedSet = new Set(states.keys());
-    // Pipelined both ways, in chunks of one commit slice: every chunk's read goes out at once,
+    // Pipelined both ways, in chunks of one slice: every chunk's read goes out at once,
     // each chunk is planned as soon as its read is back, and its commit goes out as soon as it
     // is planned, so Redis reads and writes while Node plans.
     const chunks: string[][] = [];
@@ -142,10 +144,10 @@ interface Closure {
  * Adds the new facts to `facts` (in place: the caller owns the state) and their stored pairs to
  * `factPairs`. A fact already held is a no-op before anything else, so a redelivered claim of a
  * closed year is a duplicate, not a refusal. The commit checks the closed year read with the
- * state, so no claim of a year slips in while the year's records are being folded. `added`
- * collects the new facts' values by section (null: one replaced by a correction).
+ * state, so no claim of a year slips in while the year's records are being folded. `fresh` gets
+ * the new claim records, and whether any other fact was added or replaced.
  */
-function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure, added: { section: string; value: unknown }[]): void {
+function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure, fresh: Fresh): void {
   for (const u of updates) {
     const section = FACT_SECTIONS[u.field.slice(0, 1)]!;
     const id = u.field.slice(2);
@@ -158,18 +160,19 @@ function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: str
     const value = u.value ?? decodeFact(u.field, u.json);
     (facts[section] as Map<string, unknown>).set(id, value);
     factPairs.push(u.field, u.json);
-    added.push({ section, value: held === undefined ? value : null });
+    if (section === 'claims' && held === undefined) fresh.claims.push(value as ClaimFact);
+    else fresh.other = true;
   }
 }
 
-/** The new claim records, if every new fact is one that changes only totals (evolve.ts); else null. */
-function totalsOnlyClaims(added: { section: string; value: unknown }[], state: BeneficiaryState): ClaimFact[] | null {
-  const claims: ClaimFact[] = [];
-  for (const a of added) {
-    if (a.section !== 'claims' || a.value === null || !changesOnlyTotals(a.value as ClaimFact, state.derived, state.facts.claims)) return null;
-    claims.push(a.value as ClaimFact);
-  }
-  return claims;
+interface Fresh {
+  claims: ClaimFact[];
+  other: boolean;
+}
+
+/** Whether every new fact is a claim record that changes only totals (evolve.ts). */
+function onlyTotals(fresh: Fresh, state: BeneficiaryState): boolean {
+  return !fresh.other && fresh.claims.every((c) => changesOnlyTotals(c, state.derived, state.facts.claims));
 }
 
 function plan(
@@ -177,16 +180,15 @@ function plan(
 ): { commit: Commit; state: BeneficiaryState } | null {
   const factPairs: string[] = [];
   const removeFields: string[] = [];
-  const added: { section: string; value: unknown }[] = [];
+  const fresh: Fresh = { claims: [], other: false };
   let facts = state.facts;
-  addFacts(facts, updates, factPairs, closure, added);
+  addFacts(facts, updates, factPairs, closure, fresh);
   if (factPairs.length === 0 && !force) return null;
 
   // The bulk of a claims feed: new records that can only add to totals are added to the derived
   // state as they are, the outputs are their contributions; the snapshot stays as stored.
-  const simple = force || options.extension ? null : totalsOnlyClaims(added, state);
-  if (simple) {
-    const acoDeltas = addTotals(state.derived, simple, [...facts.attributions.values()]);
+  if (!force && !options.extension && onlyTotals(fresh, state)) {
+    const acoDeltas = addTotals(state.derived, fresh.claims, [...facts.attributions.values()]);
     const version = newVersion();
     return {
       commit: {

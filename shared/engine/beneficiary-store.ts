@@ -49,7 +49,10 @@ export function newVersion(): string {
   return `${INSTANCE}.${(commitsMade++).toString(36)}`;
 }
 
-/** Beneficiaries per script call: large enough to amortise the call, small enough not to hold Redis up. */
+/**
+ * Beneficiaries per load or commit call (one script call each; the caller cuts its batch into
+ * slices of this size): large enough to amortise the call, small enough not to hold Redis up.
+ */
 export const SLICE = 400;
 
 function parseFacts(flat: string[]): BeneficiaryFacts {
@@ -62,15 +65,9 @@ function parseFacts(flat: string[]): BeneficiaryFacts {
   return facts;
 }
 
-function slices<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += SLICE) out.push(items.slice(i, i + SLICE));
-  return out;
-}
+type Scripts = { vbcLoad(...a: string[]): Promise<unknown>; vbcCommit(...a: (string | number)[]): Promise<unknown> };
 
-type ScriptPipeline = { vbcLoad(...a: string[]): void; vbcCommit(...a: (string | number)[]): void; exec(): Promise<[Error | null, unknown][] | null> };
-
-/** Data access for per-beneficiary facts and derived state; every call is one pipelined round trip. */
+/** Data access for per-beneficiary facts and derived state; every call is one round trip. */
 export class BeneficiaryStore {
   readonly keys: RedisKeys;
   /** Prices as of a version: re-read only when a price change bumped the version. */
@@ -110,41 +107,24 @@ export class BeneficiaryStore {
     return this.redis.hget(this.keys.partitionClocks, String(partition));
   }
 
-  /** Facts, version and derived state of many beneficiaries, plus the reference data, in one round trip. */
+  /** Facts, version and derived state of one slice of beneficiaries, plus the reference data, in one script call. */
   async load(mbis: string[], overrunThresholds: number[]): Promise<Loaded> {
-    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
-    const parts = mbis.length > 0 ? slices(mbis) : [[]];
-    for (const part of parts) {
-      const keys = [this.keys.prices, this.keys.pricesVersion, this.keys.closedThrough];
-      for (const mbi of part) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
-      pipeline.vbcLoad(String(keys.length), ...keys, this.prices.version);
-    }
+    const keys = [this.keys.prices, this.keys.pricesVersion, this.keys.closedThrough];
+    for (const mbi of mbis) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
     const started = performance.now();
-    const results = (await pipeline.exec()) ?? [];
+    const out = (await (this.redis as unknown as Scripts).vbcLoad(String(keys.length), ...keys, this.prices.version)) as [string, string[] | null, string, ...unknown[]];
     metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
+    const [pricesVersion, prices, closed] = out;
+    if (prices) {
+      const byKey: Record<string, number> = {};
+      for (let i = 0; i < prices.length; i += 2) byKey[prices[i]!] = Number(prices[i + 1]);
+      this.prices = { version: pricesVersion, byKey };
+    }
     const byMbi = new Map<string, BeneficiaryState>();
-    let pricesVersion = '';
-    let closed = '';
-    results.forEach(([error, reply], s) => {
-      if (error) throw error;
-      const out = reply as [string, string[] | null, string, ...unknown[]];
-      // Every slice read the versions; the first one read is the one the commit checks.
-      if (s === 0) {
-        pricesVersion = out[0];
-        closed = out[2];
-      }
-      if (out[1]) {
-        const byKey: Record<string, number> = {};
-        for (let i = 0; i < out[1].length; i += 2) byKey[out[1][i]!] = Number(out[1][i + 1]);
-        this.prices = { version: out[0], byKey };
-      }
-      const part = parts[s]!;
-      part.forEach((mbi, i) => {
-        const [version, snapshot] = out[4 + 2 * i] as [string | null, string | null];
-        const facts = parseFacts(out[3 + 2 * i] as string[]);
-        byMbi.set(mbi, { facts, version: version ?? '0', derived: restoreDerived(snapshot ?? '', facts), snapshot: snapshot ?? '' });
-      });
-
+    mbis.forEach((mbi, i) => {
+      const [version, snapshot] = out[4 + 2 * i] as [string | null, string | null];
+      const facts = parseFacts(out[3 + 2 * i] as string[]);
+      byMbi.set(mbi, { facts, version: version ?? '0', derived: restoreDerived(snapshot ?? '', facts), snapshot: snapshot ?? '' });
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
     return {
@@ -154,45 +134,35 @@ export class BeneficiaryStore {
   }
 
   /**
-   * Applies many beneficiaries' commits, in slices that are each all or nothing, in one pipelined
-   * round trip; returns the mbis whose slice was refused (stale version or prices): none written.
+   * Applies one slice of beneficiaries' commits, all or nothing, in one script call; returns the
+   * mbis of the slice if it was refused (stale version, prices or closed year): none written.
    */
   async commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]> {
     if (commits.length === 0) return [];
     const k = this.keys;
-    const pipeline = this.redis.pipeline() as unknown as ScriptPipeline;
-    const parts = slices(commits);
-    for (const part of parts) {
-      const keys: string[] = [k.outbox(outboxOwner), k.beneficiaries, k.episodeBeneficiaries, k.acoIndex, k.outboxSeq, k.reconciliations, k.pricesVersion, k.closedThrough];
-      const slice: unknown[] = [];
-      const acoTotals = new Map<string, Map<string, number>>();
-      for (const c of part) {
-        keys.push(k.facts(c.mbi), k.state(c.mbi));
-        slice.push([c.mbi, c.expectedVersion, c.episodesChanged, c.snapshot, c.factPairs, c.events, c.reconPairs, c.removeFields ?? [], c.newVersion ?? newVersion()]);
-        for (const [acoYear, delta] of c.acoDeltas) {
-          let fields = acoTotals.get(acoYear);
-          if (!fields) acoTotals.set(acoYear, (fields = new Map()));
-          for (const [f, n] of delta) fields.set(f, (fields.get(f) ?? 0) + n);
-        }
+    const keys: string[] = [k.outbox(outboxOwner), k.beneficiaries, k.episodeBeneficiaries, k.acoIndex, k.outboxSeq, k.reconciliations, k.pricesVersion, k.closedThrough];
+    const slice: unknown[] = [];
+    const acoTotals = new Map<string, Map<string, number>>();
+    for (const c of commits) {
+      keys.push(k.facts(c.mbi), k.state(c.mbi));
+      slice.push([c.mbi, c.expectedVersion, c.episodesChanged, c.snapshot, c.factPairs, c.events, c.reconPairs, c.removeFields ?? [], c.newVersion ?? newVersion()]);
+      for (const [acoYear, delta] of c.acoDeltas) {
+        let fields = acoTotals.get(acoYear);
+        if (!fields) acoTotals.set(acoYear, (fields = new Map()));
+        for (const [f, n] of delta) fields.set(f, (fields.get(f) ?? 0) + n);
       }
-      const totals: [string, string[]][] = [];
-      for (const [acoYear, fields] of acoTotals) {
-        const pairs: string[] = [];
-        for (const [f, n] of fields) if (n !== 0) pairs.push(f, String(n));
-        keys.push(k.aco(acoYear));
-        totals.push([acoYear, pairs]);
-      }
-      pipeline.vbcCommit(keys.length, ...keys, readVersions, JSON.stringify(slice), JSON.stringify(totals));
+    }
+    const totals: [string, string[]][] = [];
+    for (const [acoYear, fields] of acoTotals) {
+      const pairs: string[] = [];
+      for (const [f, n] of fields) if (n !== 0) pairs.push(f, String(n));
+      keys.push(k.aco(acoYear));
+      totals.push([acoYear, pairs]);
     }
     const started = performance.now();
-    const results = (await pipeline.exec()) ?? [];
+    const stale = (await (this.redis as unknown as Scripts).vbcCommit(keys.length, ...keys, readVersions, JSON.stringify(slice), JSON.stringify(totals))) as number[];
     metrics.observe(...M.redisSeconds, { op: 'commit' }, (performance.now() - started) / 1000);
-    const refused: string[] = [];
-    results.forEach(([error, stale], s) => {
-      if (error) throw error;
-      if ((stale as number[]).length > 0) refused.push(...parts[s]!.map((c) => c.mbi));
-    });
-    return refused;
+    return stale.length > 0 ? commits.map((c) => c.mbi) : [];
   }
 
   async append(outboxOwner: string, events: string[], reconPairs: string[]): Promise<void> {

@@ -16,9 +16,9 @@
  *       JSON [[mbi, expectedVersion, episodes ('+' now has some, '-' now has none, '' unchanged),
  *              snapshot ('' leaves the stored one), [fact field, fact json, ...], [event, ...], [recon field, recon json, ...],
  *              [fact field to delete, ...], newVersion], ...],
+ *       JSON [[acoYear, [field, increment, ...]], ...]
  * A version is an opaque token, unique per commit (not a counter): a copy cached before a reset can
  * never match a version written after it by chance.
- *       JSON [[acoYear, [field, increment, ...]], ...]
  */
 export const COMMIT_SCRIPT = `
 if (redis.call('GET', KEYS[7]) or '0') .. '|' .. (redis.call('GET', KEYS[8]) or '') ~= ARGV[1] then return {0} end

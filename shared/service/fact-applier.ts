@@ -18,23 +18,21 @@ export function factApplier(name: string, overwrite: (kind: string) => boolean) 
   return async (ctx: Context, records: ValidRecord[], refuseIfNew: (r: ValidRecord) => boolean = () => false): Promise<Refusal[]> => {
     cache ??= new StateCache(ctx.config.stateCacheSize);
     const updates = new Map<string, FactUpdate[]>();
-    const sources = new Map<FactUpdate, ValidRecord>();
     for (const record of records) {
       const { fact } = record;
       if (!('mbi' in fact)) continue;
       const list = updates.get(fact.mbi);
       const update: FactUpdate = {
         field: fact.field, json: encodeFact(fact.field, fact.fact), value: fact.fact, overwrite: overwrite(fact.kind),
-        year: fact.kind === 'claim' ? yearOf(fact.fact.thruDate) : undefined, refuseIfNew: refuseIfNew(record),
+        year: fact.kind === 'claim' ? yearOf(fact.fact.thruDate) : undefined, refuseIfNew: refuseIfNew(record), origin: record,
       };
-      sources.set(update, record);
       if (list) list.push(update);
       else updates.set(fact.mbi, [update]);
     }
     if (updates.size === 0) return [];
     const { refused } = await applyUpdates(ctx.store, updates, { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: name, cache });
     return refused.map((u) => ({
-      record: sources.get(u)!, code: 'PERIOD_CLOSED' as const,
+      record: u.origin as ValidRecord, code: 'PERIOD_CLOSED' as const,
       reason: `performance year ${u.year} is closed (its claims run-out has passed in event time); the record was not counted`,
     }));
   };
