@@ -15,11 +15,11 @@ AS_OF="${VBC_DEMO_AS_OF:-2027-04-01}" ALERT_LINES="${VBC_DEMO_ALERT_LINES:-25}"
 OUT=.vbc/demo
 mkdir -p "$OUT"
 export VBC_TOPIC_PREFIX="${VBC_TOPIC_PREFIX:-demo.}" VBC_REDIS_PREFIX="${VBC_REDIS_PREFIX:-demo}" LOG_LEVEL="${LOG_LEVEL:-warn}"
-vbc() { node bin/vbc.mjs "$@"; }
-# Background processes are started as `node` itself (not through the function) so that $! is their pid.
+vbc() { bin/vbc.mjs "$@"; }
+# Background processes are started as bin/vbc.mjs itself (not through the function) so that $! is their pid.
 started=$(date +%s)
 
-node bin/vbc.mjs run all 2>"$OUT/services.log" &
+bin/vbc.mjs run all 2>"$OUT/services.log" &
 services=$!
 alerts=""
 cleanup() {
@@ -39,7 +39,7 @@ vbc simulate --seed "$SEED" --beneficiaries "$BENEFICIARIES" --out "$OUT/feed.nd
 
 echo
 echo "== care-manager alerts as they arrive (first $ALERT_LINES, then a tally every 5 s)"
-node bin/vbc.mjs alerts --follow --max "$ALERT_LINES" &
+bin/vbc.mjs alerts --follow --max "$ALERT_LINES" &
 alerts=$!
 vbc replay "$OUT/feed.ndjson" --rate "$RATE" --progress --report "$OUT/bad-lines.txt" --timeout 600
 sleep 2 # the alert view reads the last alerts the services flushed

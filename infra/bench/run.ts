@@ -16,7 +16,7 @@ import { openContext, type Context } from '../../shared/service/context.ts';
 import { claimsFeed, type ClaimValue } from '../../test/support/claims-feed.ts';
 import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
 import { ServiceProcess } from '../../test/support/service-process.ts';
-import { measureGroup, peakRssMb, percentile } from './measure.ts';
+import { measureGroup, ownCpuSeconds, peakRssMb, percentile, processCpuSeconds } from './measure.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 500_000);
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? Math.max(1, Math.round(CLAIMS / 10)));
@@ -53,7 +53,7 @@ async function ceiling(ctx: Context, total: number) {
       }
     },
   });
-  const result = await measureGroup(ctx.admin, groupId, [ctx.topics.input('claims'), ctx.topics.input('attribution')], total);
+  const result = await measureGroup(ctx.admin, groupId, [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, ownCpuSeconds);
   await consumer.disconnect();
   return { ...result, decoded };
 }
@@ -162,7 +162,7 @@ async function main() {
     const memBefore = await usedMemory(ctx);
     // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
     const service = new ServiceProcess('claims', env, join(work, 'claims.log'), (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean));
-    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, () => {
+    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, () => processCpuSeconds(service.child.pid!), () => {
       if (service.exited) throw new Error(`the claims service exited: ${service.logTail()}`);
     });
     const rssMb = peakRssMb(service.child.pid!);
@@ -185,6 +185,7 @@ async function main() {
     const ratio = Math.round((claimsRun.perSec / top.perSec) * 100) / 100;
     const result = {
       claimsPerSec: claimsRun.perSec, ceilingPerSec: top.perSec, ratio, stateVerified: verified,
+      claimsCpuMicrosPerRecord: claimsRun.cpuMicrosPerRecord, ceilingCpuMicrosPerRecord: top.cpuMicrosPerRecord,
       alertP50Ms: latency.p50, alertP99Ms: latency.p99, alertSamples: latency.samples, adtRatePerSec: latency.achievedRate,
       redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
       redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)),
@@ -197,6 +198,7 @@ async function main() {
       ['ceiling: decode-only consumer', `${top.perSec.toLocaleString('en-US')}/s`],
       ['claims service end to end', `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s)`],
       ['ratio', String(ratio)],
+      ['CPU per record: claims service / ceiling', `${claimsRun.cpuMicrosPerRecord} µs / ${top.cpuMicrosPerRecord} µs`],
       ['state verified against the oracle', verified ? 'yes' : 'NO'],
       ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
       ['Redis bytes per beneficiary / per claim record', `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`],

@@ -70,6 +70,31 @@ export function yearOf(date: string): number {
   return digits(date, 0, 4);
 }
 
+/** Dates seen so far, each as one string (a few thousand in any feed; cleared if ever far more). */
+const DATES = new Map<string, string>();
+
+/**
+ * The one string held for this date. A service holds every claim record of its beneficiaries,
+ * each with four dates: the decoded copies die young, and the records share one string per date.
+ */
+export function sharedDate(date: string): string {
+  const held = DATES.get(date);
+  if (held !== undefined) return held;
+  if (DATES.size >= 100_000) DATES.clear();
+  DATES.set(date, date);
+  return date;
+}
+
+/** Month strings made so far, by year * 100 + month: a few dozen in any feed. */
+const MONTHS = new Map<number, string>();
+
+/**
+ * `YYYY-MM` of a valid ISO date. One string per month, shared by every record of it: a held
+ * record's month costs no string of its own, and totals by month find it without hashing it again.
+ */
 export function monthOf(date: string): string {
-  return date.slice(0, 7);
+  const key = digits(date, 0, 4) * 100 + digits(date, 5, 7);
+  let month = MONTHS.get(key);
+  if (month === undefined) MONTHS.set(key, (month = date.slice(0, 7)));
+  return month;
 }

@@ -32,6 +32,14 @@ const MONTH_FIELDS = new Map<string, string>();
 const typeField = (t: string) => TYPE_FIELDS.get(t) ?? (TYPE_FIELDS.set(t, `type:${t}`), `type:${t}`);
 const monthField = (m: string) => MONTH_FIELDS.get(m) ?? (MONTH_FIELDS.set(m, `month:${m}`), `month:${m}`);
 
+function newCounters(): Map<string, number> {
+  const d = new Map<string, number>();
+  d.set('expenditureCents', 0);
+  d.set('claimRecords', 0);
+  d.set('beneficiaries', 0);
+  return d;
+}
+
 /**
  * Adds new claim records (each one for which changesOnlyTotals holds, none held before) to
  * `derived`, in place: the caller owns the state (the engine takes it out of its cache while it
@@ -40,17 +48,28 @@ const monthField = (m: string) => MONTH_FIELDS.get(m) ?? (MONTH_FIELDS.set(m, `m
 export function addTotals(derived: Derived, claims: ClaimFact[], attributions: AttributionFact[]): CounterDeltas {
   const { acos, spendByYear } = derived;
   const deltas: CounterDeltas = new Map();
+  // A beneficiary's records mostly fall in one ACO and year: its total and counters are looked up
+  // again only when those change from one record to the next.
+  let aco: string | null = null;
+  let year = 0;
+  let c = emptyContribution();
+  let d = newCounters();
   for (const claim of claims) {
     const cents = signedCents(claim);
-    const year = yearOf(claim.thruDate);
-    spendByYear[year] = (spendByYear[year] ?? 0) + cents;
+    const claimYear = yearOf(claim.thruDate);
+    spendByYear[claimYear] = (spendByYear[claimYear] ?? 0) + cents;
     if (claim.denied) continue;
-    const aco = acoOn(claim.thruDate, attributions);
-    if (aco === null) continue;
-    const key = acoYearKey(aco, year);
-    const c = (acos[key] ??= emptyContribution());
-    let d = deltas.get(key);
-    if (d === undefined) deltas.set(key, (d = new Map([['expenditureCents', 0], ['claimRecords', 0], ['beneficiaries', 0]])));
+    const claimAco = acoOn(claim.thruDate, attributions);
+    if (claimAco === null) continue;
+    if (claimAco !== aco || claimYear !== year) {
+      aco = claimAco;
+      year = claimYear;
+      const key = acoYearKey(aco, year);
+      c = acos[key] ??= emptyContribution();
+      const held = deltas.get(key);
+      if (held === undefined) deltas.set(key, (d = newCounters()));
+      else d = held;
+    }
     // Records only come in here, so a beneficiary starts counting for an ACO-year and never stops.
     if (c.claimRecords === 0) d.set('beneficiaries', 1);
     const month = monthOf(claim.thruDate);

@@ -16,10 +16,17 @@ import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact
  * episodes) and any claim whose fromDate falls in an episode's window.
  */
 
+/** The date a year's run-out ends, by runoutDays * 10000 + the year after it: made once each. */
+const RUNOUT_ENDS = new Map<number, string>();
+
 /** The latest year closed on this event-clock date (years up to it included), or null. */
 export function closedThroughYear(clock: string, runoutDays: number): number {
   const year = yearOf(clock);
-  return clock >= addDays(`${year}-01-01`, runoutDays) ? year - 1 : year - 2;
+  // Called as the clock moves within a batch: the date is worked out once per year, not per call.
+  const key = runoutDays * 10000 + year;
+  let end = RUNOUT_ENDS.get(key);
+  if (end === undefined) RUNOUT_ENDS.set(key, (end = addDays(`${year}-01-01`, runoutDays)));
+  return clock >= end ? year - 1 : year - 2;
 }
 
 /**

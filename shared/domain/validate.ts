@@ -1,4 +1,4 @@
-import { isIsoDate } from './dates.ts';
+import { isIsoDate, sharedDate } from './dates.ts';
 import { episodeCategories } from './episode-definitions.ts';
 import type { AdmissionFact, AttributionFact, ClaimFact, DischargeFact } from './facts.ts';
 import type { AcoContract } from './mssp.ts';
@@ -35,31 +35,49 @@ const DISPOSITIONS = new Set([
 
 class Bad extends Error {}
 
-/** No text field may hold a control character: none is meaningful, and ids with one could not be stored safely. */
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** No text field may hold a control character (below 32, or 127): none is meaningful, and ids with one could not be stored safely. */
+
+/**
+ * Whether a text holds a control character, and whether it holds anything but white space. One
+ * pass over the characters: these run for every text field of every record.
+ */
+function scan(x: string): 'control' | 'blank' | 'ok' {
+  let control = false;
+  let blank = true;
+  for (let i = 0; i < x.length; i++) {
+    const c = x.charCodeAt(i);
+    if (c < 32 || c === 127) control = true;
+    // White space as String.prototype.trim sees it: tab to carriage return, space, and Unicode's.
+    if (blank && c !== 32 && !(c >= 9 && c <= 13) && !(c > 127 && x.charAt(i).trim() === '')) blank = false;
+  }
+  return blank ? 'blank' : control ? 'control' : 'ok';
+}
 
 function str(v: Rec, name: string): string {
   const x = v[name];
-  if (typeof x !== 'string' || x.trim() === '') throw new Bad(`missing ${name}`);
-  if (CONTROL.test(x)) throw new Bad(`${name} holds a control character`);
+  if (typeof x !== 'string') throw new Bad(`missing ${name}`);
+  const found = scan(x);
+  if (found === 'blank') throw new Bad(`missing ${name}`);
+  if (found === 'control') throw new Bad(`${name} holds a control character`);
   return x;
 }
 function optStr(v: Rec, name: string): string | null {
   const x = v[name];
   if (x === null || x === undefined || x === '') return null;
   if (typeof x !== 'string') throw new Bad(`${name} must be a string`);
-  if (CONTROL.test(x)) throw new Bad(`${name} holds a control character`);
+  if (scan(x) === 'control') throw new Bad(`${name} holds a control character`);
   return x;
 }
 function date(v: Rec, name: string): string {
   const x = str(v, name);
   if (!isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);
-  return x;
+  return sharedDate(x);
 }
 function optDate(v: Rec, name: string): string | null {
   const x = optStr(v, name);
-  if (x !== null && !isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);
-  return x;
+  if (x === null) return null;
+  if (!isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);
+  return sharedDate(x);
 }
 function cents(v: Rec, name: string, required: boolean): number {
   const x = v[name];
@@ -74,8 +92,11 @@ function cents(v: Rec, name: string, required: boolean): number {
 function oneOf<T extends string>(v: Rec, name: string, allowed: readonly string[], fallback?: T): T {
   const x = v[name];
   if ((x === null || x === undefined) && fallback !== undefined) return fallback;
-  if (typeof x !== 'string' || !allowed.includes(x)) throw new Bad(`${name} '${String(x)}' is not one of ${allowed.join(', ')}`);
-  return x as T;
+  const i = typeof x === 'string' ? allowed.indexOf(x) : -1;
+  if (i < 0) throw new Bad(`${name} '${String(x)}' is not one of ${allowed.join(', ')}`);
+  // The list's own string, not the decoded copy: every held record shares it, and as a property
+  // key it is found without hashing a fresh string (totals by claim type, evolve.ts).
+  return allowed[i] as T;
 }
 
 export function validateRecord(topic: string, value: unknown, meta: { seq?: string; receivedAt?: string | null } = {}): Validation {

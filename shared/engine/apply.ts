@@ -91,10 +91,12 @@ export async function applyUpdates(
       if (loads[c]) for (const [mbi, state] of byMbi) states.set(mbi, state);
       const commits: Commit[] = [];
       for (const mbi of chunks[c]!) {
-        const refused: FactUpdate[] = [];
         const state = states.get(mbi)!;
-        const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, { closedThrough, refused });
-        refusedBy.set(mbi, refused);
+        const closure: Closure = { closedThrough, refused: null };
+        const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, closure);
+        // A retried beneficiary's refusals replace those of its earlier attempt.
+        if (closure.refused) refusedBy.set(mbi, closure.refused);
+        else if (refusedBy.size > 0) refusedBy.delete(mbi);
         if (!change) {
           if (cachedSet.has(mbi)) {
             cache.set(mbi, state);
@@ -137,7 +139,8 @@ function handledLater<T>(result: Promise<T>): Promise<T> {
 /** Claims of closed years: refused when new (the records they could duplicate may be folded away). */
 interface Closure {
   closedThrough: number | null;
-  refused: FactUpdate[];
+  /** The records refused (made when the first one is). */
+  refused: FactUpdate[] | null;
 }
 
 /**
@@ -154,7 +157,7 @@ function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: str
     const held = facts[section].get(id);
     if (held !== undefined && (!u.overwrite || encodeFact(u.field, held) === u.json)) continue;
     if (u.refuseIfNew || (u.year !== undefined && closure.closedThrough !== null && u.year <= closure.closedThrough)) {
-      closure.refused.push(u);
+      (closure.refused ??= []).push(u);
       continue;
     }
     const value = u.value ?? decodeFact(u.field, u.json);

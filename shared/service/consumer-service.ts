@@ -49,6 +49,9 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** What claims and reference records are validated with: nothing from the message itself. */
+const NO_META = {};
+
 export const groupIdFor = (prefix: string, service: string) => `${prefix}${service}-service`;
 
 export interface StartOptions {
@@ -102,10 +105,10 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
     for (const message of batch.messages) {
       try {
         const value = ctx.codec.decode(message.value);
-        const result = validateRecord(logical, value, {
+        const result = validateRecord(logical, value, needsSeq || needsTime ? {
           seq: needsSeq ? message.offset.padStart(20, '0') : undefined,
           receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
-        });
+        } : NO_META);
         if (result.ok) valid.push({ fact: result.value, message });
         else dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code: 'RECORD_INVALID', reason: result.reason });
       } catch (error) {

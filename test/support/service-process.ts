@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { vbcCommand } from './vbc-command.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,7 +12,8 @@ export class ServiceProcess {
   constructor(which: string, env: Record<string, string>, readonly logFile: string, nodeArgs: string[] = []) {
     // Logs go to a file: an unread pipe would fill up and block the service's synchronous logger.
     const log = openSync(logFile, 'a');
-    this.child = spawn('node', [...nodeArgs, `${ROOT}bin/vbc.mjs`, 'run', which], { env: { ...process.env, ...env }, cwd: ROOT, stdio: ['ignore', 'ignore', log] });
+    const [command, args] = vbcCommand(['run', which], nodeArgs);
+    this.child = spawn(command, args, { env: { ...process.env, ...env }, cwd: ROOT, stdio: ['ignore', 'ignore', log] });
     closeSync(log);
   }
 

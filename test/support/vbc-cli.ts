@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ServiceProcess, waitUntil } from './service-process.ts';
+import { vbcCommand } from './vbc-command.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -12,7 +13,8 @@ export interface CliResult {
 
 /** Runs `vbc ARGS` as an operator would, with these settings on top of the environment. */
 export function runVbc(env: Record<string, string>, ...args: string[]): CliResult {
-  const r = spawnSync('node', [`${ROOT}bin/vbc.mjs`, ...args], { env: { ...process.env, ...env }, cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+  const [command, argv] = vbcCommand(args);
+  const r = spawnSync(command, argv, { env: { ...process.env, ...env }, cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,8 +42,8 @@ export async function startAllServices(env: Record<string, string>, logFile: str
 
 /** `vbc replay FILE` in the background, as an operator's publish under way; resolves with its exit. */
 export function replayInBackground(env: Record<string, string>, file: string, options: { rate?: number; report: string }): Promise<{ code: number | null; stderr: string }> {
-  const args = [`${ROOT}bin/vbc.mjs`, 'replay', file, '--report', options.report, '--timeout', '170', ...(options.rate ? ['--rate', String(options.rate)] : [])];
-  const child = spawn('node', args, { env: { ...process.env, ...env }, cwd: ROOT });
+  const [command, args] = vbcCommand(['replay', file, '--report', options.report, '--timeout', '170', ...(options.rate ? ['--rate', String(options.rate)] : [])]);
+  const child = spawn(command, args, { env: { ...process.env, ...env }, cwd: ROOT });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
