@@ -58,6 +58,47 @@ async function ceiling(ctx: Context, total: number) {
   return { ...result, decoded };
 }
 
+/**
+ * For context, not the ratio: the same consumer storing each record it decodes in Redis as well,
+ * one HSET per record under its beneficiary (the record's bytes under its id), one pipeline per
+ * batch. What any service that keeps every record pays before it applies a single rule.
+ */
+async function storingCeiling(ctx: Context, total: number) {
+  const groupId = `${run}.ceiling-storing`;
+  const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [ctx.topics.input('claims'), ctx.topics.input('attribution')], fromBeginning: true });
+  await consumer.run({
+    autoCommit: true, autoCommitThreshold: 1, partitionsConsumedConcurrently: 2,
+    eachBatch: async ({ batch }) => {
+      await ctx.codec.prepare(batch.messages.map((m) => m.value));
+      const pipeline = ctx.redis.pipeline();
+      for (const m of batch.messages) {
+        try {
+          const value = ctx.codec.decode(m.value) as { mbi?: string; claimId?: string };
+          pipeline.hset(`${run}:ceiling:{${value.mbi}}`, value.claimId ?? m.offset, m.value!);
+        } catch {
+          // bad records cost a decode attempt, as in the service
+        }
+      }
+      await pipeline.exec();
+    },
+  });
+  const result = await measureGroup(ctx.admin, groupId, [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, ownCpuSeconds);
+  await consumer.disconnect();
+  await unlinkMatching(ctx, `${run}:ceiling:*`);
+  return result;
+}
+
+async function unlinkMatching(ctx: Context, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await ctx.redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
 /** 3. Alert latency: readmission admissions at a fixed ADT rate, until the alert is readable on the alerts topic. */
 async function alertLatency(ctx: Context) {
   const services = [new ServiceProcess('admissions', env, join(work, 'adt.log')), new ServiceProcess('discharges', env, join(work, 'adt.log'))];
@@ -158,6 +199,9 @@ async function main() {
     say('1. ceiling: a consumer that only decodes');
     const top = await ceiling(ctx, total);
 
+    say('1b. for context: a consumer that decodes and stores each record');
+    const storing = await storingCeiling(ctx, total);
+
     say('2. the claims service, end to end');
     const memBefore = await usedMemory(ctx);
     // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
@@ -186,6 +230,7 @@ async function main() {
     const result = {
       claimsPerSec: claimsRun.perSec, ceilingPerSec: top.perSec, ratio, stateVerified: verified,
       claimsCpuMicrosPerRecord: claimsRun.cpuMicrosPerRecord, ceilingCpuMicrosPerRecord: top.cpuMicrosPerRecord,
+      storingCeilingPerSec: storing.perSec, ratioToStoringCeiling: Math.round((claimsRun.perSec / storing.perSec) * 100) / 100,
       alertP50Ms: latency.p50, alertP99Ms: latency.p99, alertSamples: latency.samples, adtRatePerSec: latency.achievedRate,
       redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
       redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)),
@@ -196,8 +241,9 @@ async function main() {
       ['records published (claims + attribution)', total.toLocaleString('en-US')],
       ['publish rate', `${publishPerSec.toLocaleString('en-US')}/s`],
       ['ceiling: decode-only consumer', `${top.perSec.toLocaleString('en-US')}/s`],
+      ['for context: a consumer that decodes and stores', `${storing.perSec.toLocaleString('en-US')}/s (${storing.cpuMicrosPerRecord} µs CPU per record)`],
       ['claims service end to end', `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s)`],
-      ['ratio', String(ratio)],
+      ['ratio', `${ratio} (to the consumer that also stores: ${result.ratioToStoringCeiling})`],
       ['CPU per record: claims service / ceiling', `${claimsRun.cpuMicrosPerRecord} µs / ${top.cpuMicrosPerRecord} µs`],
       ['state verified against the oracle', verified ? 'yes' : 'NO'],
       ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
@@ -212,12 +258,7 @@ async function main() {
     // The bench's topics and keys are its own: remove them so repeated runs do not fill the stack.
     const topics = (await ctx.admin.listTopics()).filter((t) => t.startsWith(`${run}.`));
     await ctx.admin.deleteTopics({ topics }).catch(() => undefined);
-    let cursor = '0';
-    do {
-      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await ctx.redis.unlink(...keys);
-    } while (cursor !== '0');
+    await unlinkMatching(ctx, `${run}:*`);
     await ctx.close();
   }
 }

@@ -33,7 +33,13 @@ const DISPOSITIONS = new Set([
   '81', '82', '83', '84', '85', '86', '87', '88', '89', '90', '91', '92', '93', '94', '95',
 ]);
 
-class Bad extends Error {}
+/**
+ * Why a record is bad, thrown from deep in the checks and caught in validateRecord. Not an Error:
+ * nothing reads its stack, and capturing one per bad record made a file of bad records slow.
+ */
+class Bad {
+  constructor(readonly message: string) {}
+}
 
 /** No text field may hold a control character (below 32, or 127): none is meaningful, and ids with one could not be stored safely. */
 
