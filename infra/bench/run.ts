@@ -32,7 +32,7 @@ async function usedMemory(ctx: Context): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await ctx.redis.info('memory'))?.[1] ?? 0);
 }
 
-/** 1. The ceiling: a plain consumer that only decodes the records, with the service's consumer settings. */
+/** 1. The ceiling: a plain consumer that only decodes the records (kafkajs's default fetch sizes, two partitions at once). */
 async function ceiling(ctx: Context, total: number) {
   const groupId = `${run}.ceiling`;
   const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100 });
