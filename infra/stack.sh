@@ -14,6 +14,12 @@
 #   VBC_KAFKA_HEAP           broker heap (512m)      VBC_STACK_WAIT_SECONDS     wait per part (90)
 #   VBC_STACK_INSTANCE       a second, separate stack (its own data, logs and pids under
 #                            instances/NAME; give it its own ports), e.g. for fault tests
+#   VBC_STACK_SECURE=1       clients reach Kafka over TLS with SASL/SCRAM-SHA-512 and Redis over
+#                            TLS with a password, as in production (the registry stays plain HTTP).
+#                            The CA to trust is written to RUN/tls/ca.pem (RUN: the instance's run
+#                            directory). VBC_STACK_KAFKA_USER (vbc), VBC_STACK_KAFKA_PASSWORD
+#                            (vbc-secret), VBC_STACK_REDIS_PASSWORD (redis-secret),
+#                            VBC_KAFKA_INTERNAL_PORT (the broker's own plain listener, 9094)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +32,11 @@ CONTROLLER_PORT="${VBC_KAFKA_CONTROLLER_PORT:-9093}"
 REGISTRY_PORT="${VBC_REGISTRY_PORT:-8081}"
 REDIS_PORT="${VBC_REDIS_PORT:-6379}"
 KAFKA_HEAP="${VBC_KAFKA_HEAP:-512m}"
+INTERNAL_PORT="${VBC_KAFKA_INTERNAL_PORT:-9094}"
+SECURE="${VBC_STACK_SECURE:-}"
+KAFKA_USER="${VBC_STACK_KAFKA_USER:-vbc}"
+KAFKA_PASSWORD="${VBC_STACK_KAFKA_PASSWORD:-vbc-secret}"
+REDIS_PASSWORD="${VBC_STACK_REDIS_PASSWORD:-redis-secret}"
 WAIT_SECONDS="${VBC_STACK_WAIT_SECONDS:-90}"
 
 KAFKA_HOME="$STATE/kafka-$KAFKA_VERSION"
@@ -35,6 +46,7 @@ INSTANCE_DIR="$STATE${VBC_STACK_INSTANCE:+/instances/$VBC_STACK_INSTANCE}"
 RUN="$INSTANCE_DIR/run"
 LOGS="$INSTANCE_DIR/logs"
 DATA="$INSTANCE_DIR/data"
+TLS="$RUN/tls"
 
 say() { echo "vbc stack: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -103,7 +115,12 @@ answers() {
   case "$1" in
     kafka) port_open "$KAFKA_PORT" ;;
     registry) curl -fsS -m 2 "http://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1 ;;
-    redis) [ "$(timeout 3 redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
+    redis)
+      if [ -n "$SECURE" ]; then
+        [ "$(REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli -p "$REDIS_PORT" --tls --cacert "$TLS/ca.pem" ping 2>/dev/null)" = "PONG" ]
+      else
+        [ "$(timeout 3 redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]
+      fi ;;
   esac
 }
 
@@ -114,7 +131,23 @@ port_of() {
 render() { # template -> rendered file
   sed -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" \
       -e "s#@REGISTRY_PORT@#$REGISTRY_PORT#g" -e "s#@REDIS_PORT@#$REDIS_PORT#g" \
-      -e "s#@DATA_DIR@#$DATA#g" "$1" >"$2"
+      -e "s#@DATA_DIR@#$DATA#g" -e "s#@INTERNAL_PORT@#$INTERNAL_PORT#g" -e "s#@TLS_DIR@#$TLS#g" "$1" >"$2"
+}
+
+tls_material() { # a CA and a server certificate for 127.0.0.1, made once per instance
+  [ -f "$TLS/server.pem" ] && return 0
+  command -v openssl >/dev/null || die "openssl is needed for VBC_STACK_SECURE and was not found on PATH"
+  mkdir -p "$TLS"
+  (
+    cd "$TLS"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=vbc local stack CA"
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >san.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.crt -days 3650 -extfile san.ext
+    # Kafka reads a PEM key store: the key in PKCS#8, then the certificate.
+    openssl pkcs8 -topk8 -nocrypt -in server.key -out server.pk8
+    cat server.pk8 server.crt >server.pem
+  ) >>"$LOGS/tls.log" 2>&1 || die "could not make the TLS certificates with openssl, see $LOGS/tls.log"
 }
 
 launch() { # name, command...: start detached in its own session, record the pid
@@ -124,14 +157,21 @@ launch() { # name, command...: start detached in its own session, record the pid
 }
 
 start_kafka() {
-  render "$HERE/kafka/server.properties" "$RUN/server.properties"
-  local cp="$KAFKA_HOME/libs/*"
+  local cp="$KAFKA_HOME/libs/*" scram=()
+  if [ -n "$SECURE" ]; then
+    tls_material
+    render "$HERE/kafka/server-secure.properties" "$RUN/server.properties"
+    # SCRAM credentials are written into the KRaft metadata when the storage is formatted.
+    scram=(--add-scram "SCRAM-SHA-512=[name=$KAFKA_USER,password=$KAFKA_PASSWORD]")
+  else
+    render "$HERE/kafka/server.properties" "$RUN/server.properties"
+  fi
   if [ ! -f "$DATA/kafka/meta.properties" ]; then
     mkdir -p "$DATA/kafka"
     local cluster_id
     cluster_id="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
     java -cp "$cp" -Dlog4j2.configurationFile="$HERE/kafka/log4j2.yaml" kafka.tools.StorageTool format \
-      -t "$cluster_id" -c "$RUN/server.properties" --standalone >>"$LOGS/kafka.log" 2>&1 \
+      -t "$cluster_id" -c "$RUN/server.properties" --standalone "${scram[@]}" >>"$LOGS/kafka.log" 2>&1 \
       || die "kafka: formatting the KRaft storage failed, see $LOGS/kafka.log"
   fi
   launch kafka java "-Xms128m" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
@@ -146,6 +186,12 @@ start_registry() {
 start_redis() {
   mkdir -p "$DATA/redis"
   render "$HERE/redis/redis.conf" "$RUN/redis.conf"
+  if [ -n "$SECURE" ]; then
+    tls_material
+    # TLS only (the plain port closed) and a password, as a managed Redis would have.
+    printf 'port 0\ntls-port %s\ntls-cert-file %s\ntls-key-file %s\ntls-ca-cert-file %s\ntls-auth-clients no\nrequirepass %s\n' \
+      "$REDIS_PORT" "$TLS/server.crt" "$TLS/server.key" "$TLS/ca.pem" "$REDIS_PASSWORD" >>"$RUN/redis.conf"
+  fi
   launch redis redis-server "$RUN/redis.conf"
 }
 

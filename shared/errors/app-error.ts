@@ -6,8 +6,12 @@
 export const ErrorCode = {
   CONFIG_INVALID: 'CONFIG_INVALID',
   KAFKA_UNREACHABLE: 'KAFKA_UNREACHABLE',
+  /** The broker refused the SASL credentials: a setting to correct, not something to wait out. */
+  KAFKA_AUTH_FAILED: 'KAFKA_AUTH_FAILED',
   REGISTRY_UNREACHABLE: 'REGISTRY_UNREACHABLE',
   REDIS_UNREACHABLE: 'REDIS_UNREACHABLE',
+  /** Redis refused the password (or wants one): a setting to correct. */
+  REDIS_AUTH_FAILED: 'REDIS_AUTH_FAILED',
   SCHEMA_UNKNOWN: 'SCHEMA_UNKNOWN',
   RECORD_UNDECODABLE: 'RECORD_UNDECODABLE',
   RECORD_INVALID: 'RECORD_INVALID',

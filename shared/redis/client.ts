@@ -20,7 +20,9 @@ export async function connectRedis(config: Config, logger?: Logger): Promise<Red
   const where = new URL(config.redisUrl).host;
   // One line when Redis goes away and one when it is back, instead of a stack trace per retry.
   let down = false;
+  let lastError: string | null = null;
   redis.on('error', (error: Error) => {
+    lastError = error.message;
     if (down) return;
     down = true;
     logger?.warn({ redis: where, reason: error.message }, 'Redis connection lost; commands wait until it is back');
@@ -30,15 +32,20 @@ export async function connectRedis(config: Config, logger?: Logger): Promise<Red
     down = false;
     logger?.info({ redis: where }, 'Redis connection back');
   });
+  // What went wrong, for the one line a failed start prints: the last error Redis or the TLS layer gave.
+  const failure = (error?: unknown) => {
+    const reason = lastError ?? (error instanceof Error ? error.message : null);
+    if (reason !== null && /WRONGPASS|NOAUTH|invalid password/i.test(reason)) {
+      return new AppError(ErrorCode.REDIS_AUTH_FAILED, `Redis at ${where} refused the password (REDIS_PASSWORD, or the URL's): ${reason}`, { cause: error });
+    }
+    return new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where}` + (reason ? ` (${reason})` : ''), { retriable: true, cause: error });
+  };
   try {
-    await withTimeout(redis.connect(), config.connectTimeoutMs, () =>
-      new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where}`, { retriable: true }),
-    );
+    await withTimeout(redis.connect(), config.connectTimeoutMs, () => failure());
     await redis.ping();
     return redis;
   } catch (error) {
     redis.disconnect();
-    if (error instanceof AppError) throw error;
-    throw new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where} (${(error as Error).message})`, { retriable: true, cause: error });
+    throw error instanceof AppError ? error : failure(error);
   }
 }
