@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../support/isolated.ts';
+import { ownStack } from '../support/own-stack.ts';
 import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts';
 
 /**
@@ -12,7 +11,6 @@ import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts
  * serves the other test files at the same time. This file starts a second local stack (its own
  * ports, data and logs; the installs are shared) and stops it afterwards.
  */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vbc-faults-'));
 const instance = `faults-${process.pid}`;
 const base = 21_000 + (process.pid % 50) * 10;
@@ -22,18 +20,12 @@ const stackEnv = {
 };
 const endpoints = { KAFKA_BROKERS: `127.0.0.1:${base}`, SCHEMA_REGISTRY_URL: `http://127.0.0.1:${base + 2}`, REDIS_URL: `redis://127.0.0.1:${base + 3}` };
 
-function stack(...args: string[]) {
-  const r = spawnSync('bash', [`${ROOT}infra/stack.sh`, ...args], { env: { ...process.env, ...stackEnv }, encoding: 'utf8', timeout: 150_000 });
-  if (r.status !== 0) throw new Error(`stack.sh ${args.join(' ')} failed: ${r.stderr}`);
-}
-
+const own = ownStack(stackEnv);
+const stack = own.run;
 
 describe('Kafka and Redis restarts while consuming (a stack of its own)', () => {
   beforeAll(() => stack('up'), 150_000);
-  afterAll(() => {
-    stack('down');
-    rmSync(join(process.env.VBC_STATE_DIR ?? join(homedir(), '.cache/vbc'), 'instances', instance), { recursive: true, force: true });
-  });
+  afterAll(() => own.remove());
 
   it('the product carries on through both, and ends with the export of a clean run', async () => {
     const feed = join(work, 'feed.ndjson');
@@ -46,7 +38,8 @@ describe('Kafka and Redis restarts while consuming (a stack of its own)', () => 
     const expected = JSON.parse(vbc(clean, 'export'));
     await cleanServices.stop('SIGTERM');
 
-    const env = { ...isolatedEnv('restart'), ...endpoints };
+    // Warnings kept in the log: what the services saw of the outages, if this ever fails.
+    const env = { ...isolatedEnv('restart'), ...endpoints, LOG_LEVEL: 'warn' };
     const services = await startAllServices(env, join(work, 'faulted.log'));
     try {
       const replay = replayInBackground(env, feed, { rate: 2500, report: join(work, 'bad.txt') });

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../support/isolated.ts';
+import { ownStack } from '../support/own-stack.ts';
 import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
 
 /**
@@ -13,36 +14,28 @@ import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
  * is SASL_SSL with SCRAM-SHA-512, Redis listens on TLS only and wants a password) and drives the
  * product through the CLI with the settings an operator would give it.
  */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../../shared/contract/examples/', import.meta.url));
 const CHECKER = fileURLToPath(new URL('../../../shared/contract/check-export.py', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vbc-secure-'));
 const instance = `secure-${process.pid}`;
-const instanceDir = join(process.env.VBC_STATE_DIR ?? join(homedir(), '.cache/vbc'), 'instances', instance);
 const base = 22_000 + (process.pid % 50) * 10;
 const stackEnv = {
   VBC_STACK_INSTANCE: instance, VBC_STACK_SECURE: '1', VBC_KAFKA_PORT: String(base), VBC_KAFKA_CONTROLLER_PORT: String(base + 1),
   VBC_REGISTRY_PORT: String(base + 2), VBC_REDIS_PORT: String(base + 3), VBC_KAFKA_INTERNAL_PORT: String(base + 4),
   VBC_STACK_KAFKA_USER: 'vbc-claims', VBC_STACK_KAFKA_PASSWORD: 'k-secret-1', VBC_STACK_REDIS_PASSWORD: 'r-secret-1',
 };
-const ca = join(instanceDir, 'run/tls/ca.pem');
+const own = ownStack(stackEnv);
+const ca = join(own.dir, 'run/tls/ca.pem');
 const secure = {
   KAFKA_BROKERS: `127.0.0.1:${base}`, KAFKA_SSL_CA_FILE: ca, KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'vbc-claims',
   KAFKA_SASL_PASSWORD: 'k-secret-1', SCHEMA_REGISTRY_URL: `http://127.0.0.1:${base + 2}`, REDIS_URL: `rediss://127.0.0.1:${base + 3}`,
   REDIS_PASSWORD: 'r-secret-1', REDIS_TLS_CA_FILE: ca, VBC_CONNECT_TIMEOUT_MS: '5000',
 };
 
-function stack(...args: string[]) {
-  const r = spawnSync('bash', [`${ROOT}infra/stack.sh`, ...args], { env: { ...process.env, ...stackEnv }, encoding: 'utf8', timeout: 150_000 });
-  if (r.status !== 0) throw new Error(`stack.sh ${args.join(' ')} failed: ${r.stderr}`);
-}
 
 describe('secure connections: Kafka over TLS with SASL/SCRAM, Redis over TLS with a password (a stack of its own)', () => {
-  beforeAll(() => stack('up'), 150_000);
-  afterAll(() => {
-    stack('down');
-    rmSync(instanceDir, { recursive: true, force: true });
-  });
+  beforeAll(() => own.run('up'), 150_000);
+  afterAll(() => own.remove());
 
   it('a contract example runs through the services and gives its expected export', async () => {
     const env = { ...isolatedEnv('secure'), ...secure };
