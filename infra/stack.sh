@@ -14,12 +14,14 @@
 #   VBC_KAFKA_HEAP           broker heap (512m)      VBC_STACK_WAIT_SECONDS     wait per part (90)
 #   VBC_STACK_INSTANCE       a second, separate stack (its own data, logs and pids under
 #                            instances/NAME; give it its own ports), e.g. for fault tests
-#   VBC_STACK_SECURE=1       clients reach Kafka over TLS with SASL/SCRAM-SHA-512 and Redis over
-#                            TLS with a password, as in production (the registry stays plain HTTP).
-#                            The CA to trust is written to RUN/tls/ca.pem (RUN: the instance's run
-#                            directory). VBC_STACK_KAFKA_USER (vbc), VBC_STACK_KAFKA_PASSWORD
-#                            (vbc-secret), VBC_STACK_REDIS_PASSWORD (redis-secret),
-#                            VBC_KAFKA_INTERNAL_PORT (the broker's own plain listener, 9094)
+#   VBC_STACK_SECURE=1       clients reach Kafka over TLS with SASL/SCRAM-SHA-512, the registry
+#                            over HTTPS with basic auth and Redis over TLS with a password, as in
+#                            production. The CA to trust is written to RUN/tls/ca.pem (RUN: the
+#                            instance's run directory). VBC_STACK_KAFKA_USER (vbc),
+#                            VBC_STACK_KAFKA_PASSWORD (vbc-secret), VBC_STACK_REGISTRY_USER (vbc),
+#                            VBC_STACK_REGISTRY_PASSWORD (registry-secret), VBC_STACK_REDIS_PASSWORD
+#                            (redis-secret), VBC_KAFKA_INTERNAL_PORT (the broker's own plain
+#                            listener, 9094)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,6 +39,8 @@ SECURE="${VBC_STACK_SECURE:-}"
 KAFKA_USER="${VBC_STACK_KAFKA_USER:-vbc}"
 KAFKA_PASSWORD="${VBC_STACK_KAFKA_PASSWORD:-vbc-secret}"
 REDIS_PASSWORD="${VBC_STACK_REDIS_PASSWORD:-redis-secret}"
+REGISTRY_USER="${VBC_STACK_REGISTRY_USER:-vbc}"
+REGISTRY_PASSWORD="${VBC_STACK_REGISTRY_PASSWORD:-registry-secret}"
 WAIT_SECONDS="${VBC_STACK_WAIT_SECONDS:-90}"
 
 KAFKA_HOME="$STATE/kafka-$KAFKA_VERSION"
@@ -114,7 +118,12 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 answers() {
   case "$1" in
     kafka) port_open "$KAFKA_PORT" ;;
-    registry) curl -fsS -m 2 "http://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1 ;;
+    registry)
+      if [ -n "$SECURE" ]; then
+        curl -fsS -m 2 --cacert "$TLS/ca.pem" -u "$REGISTRY_USER:$REGISTRY_PASSWORD" "https://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1
+      else
+        curl -fsS -m 2 "http://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1
+      fi ;;
     redis)
       if [ -n "$SECURE" ]; then
         [ "$(REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli -p "$REDIS_PORT" --tls --cacert "$TLS/ca.pem" ping 2>/dev/null)" = "PONG" ]
@@ -180,6 +189,15 @@ start_kafka() {
 
 start_registry() {
   render "$HERE/registry/config.yaml" "$RUN/registry.yaml"
+  if [ -n "$SECURE" ]; then
+    tls_material
+    # HTTPS, and basic auth for one admin user that the registry creates at start (its password
+    # through the environment, as the registry recommends, not in the file).
+    printf 'security:\n  tls:\n    enabled: true\n    cert_file: %s\n    key_file: %s\n  auth:\n    enabled: true\n    methods: [basic]\n    bootstrap:\n      enabled: true\n      username: %s\n' \
+      "$TLS/server.crt" "$TLS/server.key" "$REGISTRY_USER" >>"$RUN/registry.yaml"
+    SCHEMA_REGISTRY_BOOTSTRAP_PASSWORD="$REGISTRY_PASSWORD" launch registry "$REGISTRY_BIN" -config "$RUN/registry.yaml"
+    return
+  fi
   launch registry "$REGISTRY_BIN" -config "$RUN/registry.yaml"
 }
 

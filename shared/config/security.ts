@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import type { SASLOptions } from 'kafkajs';
 
 /**
  * Secure connections, all by configuration: Kafka TLS and SASL (PLAIN, SCRAM), schema-registry
- * basic auth, Redis AUTH and TLS. Secrets are held here and nowhere else; `describeSecurity` is
+ * TLS and basic auth, Redis AUTH and TLS. Secrets are held here and nowhere else; `describeSecurity` is
  * what may be logged.
  */
 export interface SecurityConfig {
@@ -12,6 +13,7 @@ export interface SecurityConfig {
   kafkaSslRejectUnauthorized: boolean;
   kafkaSasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null;
   registryAuth: { username: string; password: string } | null;
+  registryCaFile: string | null;
   redisPassword: string | null;
   redisTlsCaFile: string | null;
 }
@@ -61,6 +63,7 @@ export function loadSecurity(env: Env, problems: string[]): SecurityConfig {
     kafkaSslRejectUnauthorized: bool('KAFKA_SSL_REJECT_UNAUTHORIZED', true),
     kafkaSasl,
     registryAuth,
+    registryCaFile: file('SCHEMA_REGISTRY_CA_FILE'),
     redisPassword: get('REDIS_PASSWORD'),
     redisTlsCaFile: file('REDIS_TLS_CA_FILE'),
   };
@@ -73,6 +76,14 @@ export function kafkaSecurityOptions(s: SecurityConfig) {
     : undefined;
   const sasl = s.kafkaSasl ? ({ ...s.kafkaSasl } as SASLOptions) : undefined;
   return { ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };
+}
+
+/** Schema-registry client options: basic auth, and for an `https://` URL signed by a private CA, an agent that trusts it. */
+export function registryClientOptions(s: SecurityConfig): { auth?: { username: string; password: string }; agent?: HttpsAgent } {
+  return {
+    ...(s.registryAuth ? { auth: s.registryAuth } : {}),
+    ...(s.registryCaFile ? { agent: new HttpsAgent({ ca: [readFileSync(s.registryCaFile, 'utf8')] }) } : {}),
+  };
 }
 
 /** ioredis options for AUTH and TLS (a `rediss://` URL turns TLS on; a CA file pins the authority). */

@@ -9,6 +9,8 @@ export const ErrorCode = {
   /** The broker refused the SASL credentials: a setting to correct, not something to wait out. */
   KAFKA_AUTH_FAILED: 'KAFKA_AUTH_FAILED',
   REGISTRY_UNREACHABLE: 'REGISTRY_UNREACHABLE',
+  /** The schema registry refused the credentials (401 or 403). */
+  REGISTRY_AUTH_FAILED: 'REGISTRY_AUTH_FAILED',
   REDIS_UNREACHABLE: 'REDIS_UNREACHABLE',
   /** Redis refused the password (or wants one): a setting to correct. */
   REDIS_AUTH_FAILED: 'REDIS_AUTH_FAILED',

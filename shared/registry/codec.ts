@@ -1,5 +1,7 @@
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import type { Type } from 'avsc';
+import type { Agent } from 'node:https';
+import { maskUrl } from '../config/security.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
 /**
@@ -13,8 +15,9 @@ export class AvroCodec {
   private readonly typesById = new Map<number, Type>();
   private readonly writerIdBySubject = new Map<string, number>();
 
-  constructor(url: string, auth: { username: string; password: string } | null = null) {
-    this.registry = new SchemaRegistry({ host: url, retry: { retries: 2 }, ...(auth ? { auth } : {}) });
+  /** `options`: from registryClientOptions (basic auth, an agent trusting a private CA). */
+  constructor(private readonly url: string, options: { auth?: { username: string; password: string }; agent?: Agent } = {}) {
+    this.registry = new SchemaRegistry({ host: url, retry: { retries: 2 }, ...options });
   }
 
   /** Registers (or finds) a schema under a subject with BACKWARD compatibility; returns its id. */
@@ -22,7 +25,9 @@ export class AvroCodec {
     const { id } = await this.registry.register(
       { type: SchemaType.AVRO, schema },
       { subject, compatibility: COMPATIBILITY.BACKWARD },
-    );
+    ).catch((error: unknown) => {
+      throw this.failure(error);
+    });
     await this.load(id);
     this.writerIdBySubject.set(subject, id);
     return id;
@@ -81,6 +86,27 @@ export class AvroCodec {
     const type = id === undefined ? undefined : this.typesById.get(id);
     if (!type) throw new AppError(ErrorCode.SCHEMA_UNKNOWN, `no schema loaded for subject ${subject}`);
     return type;
+  }
+
+  /**
+   * A registry call that failed for want of the registry, as one line naming it and why: refused
+   * credentials (401, 403) are a setting to correct; anything without an HTTP answer (refused
+   * connection, untrusted certificate) is worth retrying. Other answers (an incompatible schema)
+   * are left as they are.
+   */
+  private failure(error: unknown): unknown {
+    const status = (error as { status?: number }).status;
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = message.replace(/^Confluent_Schema_Registry - /, '').replace(/^Error, status 400: /, '').split('\n')[0]!.trim();
+    const where = maskUrl(this.url);
+    if (status === 401 || status === 403) {
+      return new AppError(ErrorCode.REGISTRY_AUTH_FAILED, `the schema registry at ${where} refused the credentials of SCHEMA_REGISTRY_USERNAME (${reason})`, { cause: error });
+    }
+    // The client reports a request that got no HTTP answer as status 400 with the socket's error.
+    if (status === undefined || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPROTO|certificate/i.test(reason)) {
+      return new AppError(ErrorCode.REGISTRY_UNREACHABLE, `cannot reach the schema registry at ${where} (${reason})`, { retriable: true, cause: error });
+    }
+    return error;
   }
 
   private async load(id: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config/config.ts';
+import { registryClientOptions } from '../config/security.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { beneficiaryPartitioner, createKafka } from '../kafka/client.ts';
 import { connectAdmin, withTimeout } from '../kafka/connect.ts';
@@ -39,7 +40,7 @@ export async function openContext(name: string, config: Config = loadConfig()): 
   try {
     await ensureTopics(admin, config);
     const topics = topicNames(config);
-    const codec = new AvroCodec(config.schemaRegistryUrl, config.security.registryAuth);
+    const codec = new AvroCodec(config.schemaRegistryUrl, registryClientOptions(config.security));
     await registerAllSchemas(codec, topics.physical);
     const redis = await connectRedis(config, logger);
     closers.push(async () => redis.quit());

@@ -9,10 +9,11 @@ import { ownStack } from '../support/own-stack.ts';
 import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
 
 /**
- * Production clusters take TLS and SASL, managed Redis takes TLS and a password: this file starts a
- * local stack of its own that does (infra/stack.sh with VBC_STACK_SECURE=1: Kafka's client listener
- * is SASL_SSL with SCRAM-SHA-512, Redis listens on TLS only and wants a password) and drives the
- * product through the CLI with the settings an operator would give it.
+ * Production clusters take TLS and SASL, registries HTTPS and basic auth, managed Redis TLS and a
+ * password: this file starts a local stack of its own that does (infra/stack.sh with
+ * VBC_STACK_SECURE=1: Kafka's client listener is SASL_SSL with SCRAM-SHA-512, the registry serves
+ * HTTPS to one user, Redis listens on TLS only and wants a password) and drives the product
+ * through the CLI with the settings an operator would give it.
  */
 const EXAMPLES = fileURLToPath(new URL('../../../shared/contract/examples/', import.meta.url));
 const CHECKER = fileURLToPath(new URL('../../../shared/contract/check-export.py', import.meta.url));
@@ -23,17 +24,19 @@ const stackEnv = {
   VBC_STACK_INSTANCE: instance, VBC_STACK_SECURE: '1', VBC_KAFKA_PORT: String(base), VBC_KAFKA_CONTROLLER_PORT: String(base + 1),
   VBC_REGISTRY_PORT: String(base + 2), VBC_REDIS_PORT: String(base + 3), VBC_KAFKA_INTERNAL_PORT: String(base + 4),
   VBC_STACK_KAFKA_USER: 'vbc-claims', VBC_STACK_KAFKA_PASSWORD: 'k-secret-1', VBC_STACK_REDIS_PASSWORD: 'r-secret-1',
+  VBC_STACK_REGISTRY_USER: 'vbc-reg', VBC_STACK_REGISTRY_PASSWORD: 's-secret-1',
 };
 const own = ownStack(stackEnv);
 const ca = join(own.dir, 'run/tls/ca.pem');
 const secure = {
   KAFKA_BROKERS: `127.0.0.1:${base}`, KAFKA_SSL_CA_FILE: ca, KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'vbc-claims',
-  KAFKA_SASL_PASSWORD: 'k-secret-1', SCHEMA_REGISTRY_URL: `http://127.0.0.1:${base + 2}`, REDIS_URL: `rediss://127.0.0.1:${base + 3}`,
+  KAFKA_SASL_PASSWORD: 'k-secret-1', SCHEMA_REGISTRY_URL: `https://127.0.0.1:${base + 2}`, SCHEMA_REGISTRY_USERNAME: 'vbc-reg',
+  SCHEMA_REGISTRY_PASSWORD: 's-secret-1', SCHEMA_REGISTRY_CA_FILE: ca, REDIS_URL: `rediss://127.0.0.1:${base + 3}`,
   REDIS_PASSWORD: 'r-secret-1', REDIS_TLS_CA_FILE: ca, VBC_CONNECT_TIMEOUT_MS: '5000',
 };
 
 
-describe('secure connections: Kafka over TLS with SASL/SCRAM, Redis over TLS with a password (a stack of its own)', () => {
+describe('secure connections: Kafka over TLS with SASL/SCRAM, the registry over HTTPS with basic auth, Redis over TLS with a password (a stack of its own)', () => {
   beforeAll(() => own.run('up'), 150_000);
   afterAll(() => own.remove());
 
@@ -59,12 +62,14 @@ describe('secure connections: Kafka over TLS with SASL/SCRAM, Redis over TLS wit
     ['no Redis password', { REDIS_PASSWORD: '' }, 'REDIS_AUTH_FAILED', 'NOAUTH'],
     ["a broker certificate from a CA the client does not trust", { KAFKA_SSL_CA_FILE: '', KAFKA_SSL: 'true' }, 'KAFKA_UNREACHABLE', 'certificate'],
     ['a Redis certificate from a CA the client does not trust', { REDIS_TLS_CA_FILE: '' }, 'REDIS_UNREACHABLE', 'certificate'],
+    ['a wrong registry password', { SCHEMA_REGISTRY_PASSWORD: 'not-it' }, 'REGISTRY_AUTH_FAILED', '401'],
+    ['a registry certificate from a CA the client does not trust', { SCHEMA_REGISTRY_CA_FILE: '' }, 'REGISTRY_UNREACHABLE', 'certificate'],
   ])('%s: the command fails at start with one line that says so, and no secret in it', (_, override, code, reason) => {
     const r = runVbc({ ...isolatedEnv('secure-bad'), ...secure, ...override }, 'export');
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines.at(-1)).toContain(`vbc export: ${code}:`);
     expect(lines.at(-1)).toContain(reason);
-    for (const secret of ['k-secret-1', 'r-secret-1', 'not-it']) expect(r.stderr).not.toContain(secret);
+    for (const secret of ['k-secret-1', 'r-secret-1', 's-secret-1', 'not-it']) expect(r.stderr).not.toContain(secret);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.ts';
-import { describeSecurity, kafkaSecurityOptions, maskUrl, redisSecurityOptions } from '../../shared/config/security.ts';
+import { describeSecurity, kafkaSecurityOptions, maskUrl, redisSecurityOptions, registryClientOptions } from '../../shared/config/security.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
 
 const ca = join(mkdtempSync(join(tmpdir(), 'vbc-ca-')), 'ca.pem');
@@ -29,10 +29,14 @@ describe('secure connections by configuration', () => {
   it('registry basic auth and Redis AUTH with TLS', () => {
     const c = loadConfig({ SCHEMA_REGISTRY_USERNAME: 'reg', SCHEMA_REGISTRY_PASSWORD: 'p', REDIS_URL: 'rediss://redis.internal:6380', REDIS_PASSWORD: 'rp', REDIS_TLS_CA_FILE: ca });
     expect(c.security.registryAuth).toEqual({ username: 'reg', password: 'p' });
+    expect(registryClientOptions(c.security)).toEqual({ auth: { username: 'reg', password: 'p' } });
+    const pinned = registryClientOptions(loadConfig({ SCHEMA_REGISTRY_URL: 'https://registry.internal', SCHEMA_REGISTRY_CA_FILE: ca }).security);
+    expect(pinned.agent?.options.ca).toEqual([expect.stringContaining('BEGIN CERTIFICATE')]);
     expect(redisSecurityOptions(c.security, c.redisUrl)).toEqual({ password: 'rp', tls: { ca: [expect.stringContaining('BEGIN CERTIFICATE')] } });
   });
 
   it('rejects incomplete or unknown security settings, each in the one start-up line', () => {
+    expect(() => loadConfig({ SCHEMA_REGISTRY_CA_FILE: '/no/ca.pem' })).toThrow(/SCHEMA_REGISTRY_CA_FILE=\/no\/ca.pem is not a readable file/);
     expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'kerberos', SCHEMA_REGISTRY_USERNAME: 'reg', KAFKA_SSL: 'yes', KAFKA_SSL_CA_FILE: '/no/ca.pem' })).toThrow(
       /KAFKA_SASL_MECHANISM=kerberos must be one of.*KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.*SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together/,
     );

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../../shared/config/config.ts';
+import { registryClientOptions } from '../../../shared/config/security.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { createKafka } from '../../../shared/kafka/client.ts';
 import { connectAdmin } from '../../../shared/kafka/connect.ts';
@@ -15,7 +16,7 @@ export async function provision(): Promise<{ created: string[] }> {
   const admin = await connectAdmin(createKafka(config, logger), config);
   try {
     const created = await ensureTopics(admin, config);
-    await registerAllSchemas(new AvroCodec(config.schemaRegistryUrl, config.security.registryAuth), topicNames(config).physical);
+    await registerAllSchemas(new AvroCodec(config.schemaRegistryUrl, registryClientOptions(config.security)), topicNames(config).physical);
     return { created };
   } finally {
     await admin.disconnect();
