@@ -49,8 +49,13 @@ export class AvroCodec {
       if (id !== undefined && !this.typesById.has(id)) unknown.add(id);
     }
     for (const id of unknown) {
-      // An id the registry does not know stays unknown: decode reports it per record.
-      await this.load(id).catch(() => undefined);
+      // An id the registry does not know stays unknown: decode reports it per record (dead-letter).
+      // A registry that cannot be reached is another matter: the batch fails and is retried, rather
+      // than every record of a new schema going to the dead-letter topic.
+      await this.load(id).catch((error: unknown) => {
+        const failure = this.failure(error);
+        if (failure instanceof AppError) throw failure;
+      });
     }
   }
 
