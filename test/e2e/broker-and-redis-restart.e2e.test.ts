@@ -24,7 +24,8 @@ const own = ownStack(stackEnv);
 const stack = own.run;
 
 describe('Kafka and Redis restarts while consuming (a stack of its own)', () => {
-  beforeAll(() => stack('up'), 150_000);
+  // Long enough to wait for another file's own stack to be done with.
+  beforeAll(() => own.up(), 400_000);
   afterAll(() => own.remove());
 
   it('the product carries on through both, and ends with the export of a clean run', async () => {

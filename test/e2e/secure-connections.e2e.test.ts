@@ -37,7 +37,8 @@ const secure = {
 
 
 describe('secure connections: Kafka over TLS with SASL/SCRAM, the registry over HTTPS with basic auth, Redis over TLS with a password (a stack of its own)', () => {
-  beforeAll(() => own.run('up'), 150_000);
+  // Long enough to wait for another file's own stack to be done with.
+  beforeAll(() => own.up(), 400_000);
   afterAll(() => own.remove());
 
   it('a contract example runs through the services and gives its expected export', async () => {
