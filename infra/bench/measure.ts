@@ -7,7 +7,8 @@ import { groupLag } from '../../services/cli/catch-up.ts';
  * group's committed lag; the clock runs from the first commit to the poll that finds no lag, and
  * counts the records committed in between. `cpuSeconds` reads the contender's CPU time: what it
  * used per record over the same span is reported too, a figure that moves less than records per
- * second when other work on the machine takes turns on the cores.
+ * second when other work on the machine takes turns on the cores. Both are read at commits, which
+ * trail the work by up to a batch: on a run of a few batches (BENCH_CLAIMS=50000) they mean little.
  */
 export async function measureGroup(
   admin: Admin, groupId: string, topics: string[], total: number, cpuSeconds: () => number, check: () => void = () => undefined, timeoutMs = 900_000,
