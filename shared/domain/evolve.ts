@@ -1,4 +1,4 @@
-import { acoOn, acoYearKey, emptyContribution, signedCents } from './claims.ts';
+import { acoOn, acoYearKey, emptyContribution, signedCents, type AcoContribution } from './claims.ts';
 import { monthOf, yearOf } from './dates.ts';
 import type { Derived } from './derive.ts';
 import { claimAnchorCategory } from './episodes.ts';
@@ -52,8 +52,9 @@ export function addTotals(derived: Derived, claims: ClaimFact[], attributions: A
   // again only when those change from one record to the next.
   let aco: string | null = null;
   let year = 0;
-  let c = emptyContribution();
-  let d = newCounters();
+  // Set by the first counted record (its ACO differs from null) before either is used.
+  let c!: AcoContribution;
+  let d!: Map<string, number>;
   for (const claim of claims) {
     const cents = signedCents(claim);
     const claimYear = yearOf(claim.thruDate);

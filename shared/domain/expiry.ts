@@ -16,7 +16,7 @@ import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact
  * episodes) and any claim whose fromDate falls in an episode's window.
  */
 
-/** The date a year's run-out ends, by runoutDays * 10000 + the year after it: made once each. */
+/** The date the run-out of the year before a clock's year ends, by runoutDays * 10000 + the clock's year: made once each. */
 const RUNOUT_ENDS = new Map<number, string>();
 
 /** The latest year closed on this event-clock date (years up to it included), or null. */

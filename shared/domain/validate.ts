@@ -41,11 +41,10 @@ class Bad {
   constructor(readonly message: string) {}
 }
 
-/** No text field may hold a control character (below 32, or 127): none is meaningful, and ids with one could not be stored safely. */
-
 /**
- * Whether a text holds a control character, and whether it holds anything but white space. One
- * pass over the characters: these run for every text field of every record.
+ * Whether a text holds a control character, and whether it holds anything but white space. No text
+ * field may hold a control character (below 32, or 127): none is meaningful, and ids with one could
+ * not be stored safely. One pass over the characters: these run for every text field of every record.
  */
 function scan(x: string): 'control' | 'blank' | 'ok' {
   let control = false;
