@@ -95,9 +95,9 @@ export class AvroCodec {
 
   /**
    * A registry call that failed for want of the registry, as one line naming it and why: refused
-   * credentials (401, 403) are a setting to correct; anything without an HTTP answer (refused
-   * connection, untrusted certificate) is worth retrying. Other answers (an incompatible schema)
-   * are left as they are.
+   * credentials (401, 403) are a setting to correct; a request without an HTTP answer (refused
+   * connection, untrusted certificate) is worth retrying. Other failures (an incompatible schema,
+   * an unknown id) are left as they are.
    */
   private failure(error: unknown): unknown {
     const status = (error as { status?: number }).status;
@@ -108,7 +108,9 @@ export class AvroCodec {
       return new AppError(ErrorCode.REGISTRY_AUTH_FAILED, `the schema registry at ${where} refused the credentials of SCHEMA_REGISTRY_USERNAME (${reason})`, { cause: error });
     }
     // The client reports a request that got no HTTP answer as status 400 with the socket's error.
-    if (status === undefined || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPROTO|certificate/i.test(reason)) {
+    // Anything else (a schema the client cannot read, say a Protobuf one) is not an outage: left as
+    // it is, so its records are dead-lettered rather than holding the partition up.
+    if (status !== undefined && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPROTO|EAI_AGAIN|socket hang up|certificate/i.test(reason)) {
       return new AppError(ErrorCode.REGISTRY_UNREACHABLE, `cannot reach the schema registry at ${where} (${reason})`, { retriable: true, cause: error });
     }
     return error;
