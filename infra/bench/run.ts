@@ -2,7 +2,7 @@
  * `npm run bench`: the product's speed as a ratio to what this machine's Kafka and Redis can do,
  * measured in one run on the local stack (see README, Performance). Not a test: it reports.
  *   BENCH_CLAIMS (500000), BENCH_BENEFICIARIES (a tenth of the claims), BENCH_ADT_RATE (1000
- *   records/s), BENCH_ADT_SECONDS (20)
+ *   records/s), BENCH_ADT_SECONDS (20), BENCH_CLAIMS_INSTANCES (1)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 500_000);
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? Math.max(1, Math.round(CLAIMS / 10)));
 const ADT_RATE = Number(process.env.BENCH_ADT_RATE ?? 1000);
 const ADT_SECONDS = Number(process.env.BENCH_ADT_SECONDS ?? 20);
+const INSTANCES = Math.max(1, Number(process.env.BENCH_CLAIMS_INSTANCES ?? 1));
 const run = `bench-${Date.now().toString(36)}`;
 const env = { VBC_TOPIC_PREFIX: `${run}.`, VBC_REDIS_PREFIX: run, VBC_PARTITIONS: '6', LOG_LEVEL: 'warn' };
 const config = loadConfig({ ...process.env, ...env });
@@ -205,12 +206,16 @@ async function main() {
     say('2. the claims service, end to end');
     const memBefore = await usedMemory(ctx);
     // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
-    const service = new ServiceProcess('claims', env, join(work, 'claims.log'), (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean));
-    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, () => processCpuSeconds(service.child.pid!), () => {
-      if (service.exited) throw new Error(`the claims service exited: ${service.logTail()}`);
-    });
-    const rssMb = peakRssMb(service.child.pid!);
-    await service.stop('SIGTERM');
+    // BENCH_CLAIMS_INSTANCES > 1 runs that many instances in the group (scaling out on this machine):
+    // CPU is summed over them, RSS is the largest.
+    const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const services = Array.from({ length: INSTANCES }, (_, i) => new ServiceProcess('claims', env, join(work, `claims-${i}.log`), nodeArgs));
+    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total,
+      () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0), () => {
+        for (const s of services) if (s.exited) throw new Error(`the claims service exited: ${s.logTail()}`);
+      });
+    const rssMb = Math.max(...services.map((s) => peakRssMb(s.child.pid!)));
+    for (const s of services) await s.stop('SIGTERM');
     const memAfter = await usedMemory(ctx);
     const state = await exportState(ctx.store);
     const actual = Object.fromEntries(state.acos.map((a) => [`${a.acoId}|${a.performanceYear}`, { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords }]));
@@ -242,14 +247,14 @@ async function main() {
       ['publish rate', `${publishPerSec.toLocaleString('en-US')}/s`],
       ['ceiling: decode-only consumer', `${top.perSec.toLocaleString('en-US')}/s`],
       ['for context: a consumer that decodes and stores', `${storing.perSec.toLocaleString('en-US')}/s (${storing.cpuMicrosPerRecord} µs CPU per record)`],
-      ['claims service end to end', `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s)`],
+      ['claims service end to end', `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''})`],
       ['ratio', `${ratio} (to the consumer that also stores: ${result.ratioToStoringCeiling})`],
       ['CPU per record: claims service / ceiling', `${claimsRun.cpuMicrosPerRecord} µs / ${top.cpuMicrosPerRecord} µs`],
       ['state verified against the oracle', verified ? 'yes' : 'NO'],
       ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
       ['Redis bytes per beneficiary / per claim record', `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`],
       ['Redis bytes per claim record after the run-out', `${result.redisBytesPerClaimAfterRunout} (2026 folded in ${expiry.seconds.toFixed(1)} s; state verified: ${expiry.verified ? 'yes' : 'NO'})`],
-      ['claims service peak RSS', `${rssMb} MB`],
+      ['claims service peak RSS', `${rssMb} MB${INSTANCES > 1 ? ` (the largest of ${INSTANCES} instances)` : ''}`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(48)} ${v}`);
     console.log(JSON.stringify(result));
