@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { exportState } from '../../services/cli/state-export.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { recordKey } from '../../shared/kafka/topics.ts';
+import { unlinkMatching } from '../../shared/redis/unlink-matching.ts';
 import { valueSubject } from '../../shared/registry/schemas.ts';
 import { groupIdFor } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
@@ -33,71 +34,39 @@ async function usedMemory(ctx: Context): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await ctx.redis.info('memory'))?.[1] ?? 0);
 }
 
-/** 1. The ceiling: a plain consumer that only decodes the records (kafkajs's default fetch sizes, two partitions at once). */
-async function ceiling(ctx: Context, total: number) {
-  const groupId = `${run}.ceiling`;
-  const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [ctx.topics.input('claims'), ctx.topics.input('attribution')], fromBeginning: true });
-  let decoded = 0;
-  await consumer.run({
-    autoCommit: true, autoCommitThreshold: 1, partitionsConsumedConcurrently: 2,
-    eachBatch: async ({ batch }) => {
-      await ctx.codec.prepare(batch.messages.map((m) => m.value));
-      for (const m of batch.messages) {
-        try {
-          ctx.codec.decode(m.value);
-          decoded++;
-        } catch {
-          // bad records cost a decode attempt, as in the service
-        }
-      }
-    },
-  });
-  const result = await measureGroup(ctx.admin, groupId, [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, ownCpuSeconds);
-  await consumer.disconnect();
-  return { ...result, decoded };
-}
-
 /**
- * For context, not the ratio: the same consumer storing each record it decodes in Redis as well,
- * one HSET per record under its beneficiary (the record's bytes under its id), one pipeline per
- * batch. What any service that keeps every record pays before it applies a single rule.
+ * A plain kafkajs consumer over the claims and attribution topics (kafkajs's default fetch sizes, two
+ * partitions at once) that decodes every record, and with `store` also keeps each in Redis: one
+ * HSET per record under its beneficiary (the record's bytes under its id), one pipeline per batch.
+ * 1. The ceiling decodes only. For context, not the ratio: the storing one is what any service
+ * that keeps every record pays before it applies a single rule.
  */
-async function storingCeiling(ctx: Context, total: number) {
-  const groupId = `${run}.ceiling-storing`;
+async function plainConsumer(ctx: Context, total: number, store: boolean) {
+  const groupId = `${run}.ceiling${store ? '-storing' : ''}`;
+  const topics = [ctx.topics.input('claims'), ctx.topics.input('attribution')];
   const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topics: [ctx.topics.input('claims'), ctx.topics.input('attribution')], fromBeginning: true });
+  await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
     autoCommit: true, autoCommitThreshold: 1, partitionsConsumedConcurrently: 2,
     eachBatch: async ({ batch }) => {
       await ctx.codec.prepare(batch.messages.map((m) => m.value));
-      const pipeline = ctx.redis.pipeline();
+      const pipeline = store ? ctx.redis.pipeline() : null;
       for (const m of batch.messages) {
         try {
           const value = ctx.codec.decode(m.value) as { mbi?: string; claimId?: string };
-          pipeline.hset(`${run}:ceiling:{${value.mbi}}`, value.claimId ?? m.offset, m.value!);
+          pipeline?.hset(`${run}:ceiling:{${value.mbi}}`, value.claimId ?? m.offset, m.value!);
         } catch {
           // bad records cost a decode attempt, as in the service
         }
       }
-      await pipeline.exec();
+      await pipeline?.exec();
     },
   });
-  const result = await measureGroup(ctx.admin, groupId, [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, ownCpuSeconds);
+  const result = await measureGroup(ctx.admin, groupId, topics, total, ownCpuSeconds);
   await consumer.disconnect();
-  await unlinkMatching(ctx, `${run}:ceiling:*`);
+  if (store) await unlinkMatching(ctx.redis, `${run}:ceiling:*`);
   return result;
-}
-
-async function unlinkMatching(ctx: Context, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await ctx.redis.unlink(...keys);
-  } while (cursor !== '0');
 }
 
 /** 3. Alert latency: readmission admissions at a fixed ADT rate, until the alert is readable on the alerts topic. */
@@ -198,10 +167,10 @@ async function main() {
     say(`published ${total.toLocaleString('en-US')} records at ${publishPerSec.toLocaleString('en-US')}/s`);
 
     say('1. ceiling: a consumer that only decodes');
-    const top = await ceiling(ctx, total);
+    const top = await plainConsumer(ctx, total, false);
 
     say('1b. for context: a consumer that decodes and stores each record');
-    const storing = await storingCeiling(ctx, total);
+    const storing = await plainConsumer(ctx, total, true);
 
     say('2. the claims service, end to end');
     const memBefore = await usedMemory(ctx);
@@ -263,7 +232,7 @@ async function main() {
     // The bench's topics and keys are its own: remove them so repeated runs do not fill the stack.
     const topics = (await ctx.admin.listTopics()).filter((t) => t.startsWith(`${run}.`));
     await ctx.admin.deleteTopics({ topics }).catch(() => undefined);
-    await unlinkMatching(ctx, `${run}:*`);
+    await unlinkMatching(ctx.redis, `${run}:*`);
     await ctx.close();
   }
 }

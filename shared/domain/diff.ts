@@ -57,12 +57,27 @@ export function diff(before: Derived, after: Derived): Changes {
  */
 export type CounterDeltas = Map<string, Map<string, number>>;
 
+/** Counter names by claim type and by month, each made once rather than per record. */
+const TYPE_COUNTERS = new Map<string, string>();
+const MONTH_COUNTERS = new Map<string, string>();
+export const typeCounter = (t: string) => TYPE_COUNTERS.get(t) ?? (TYPE_COUNTERS.set(t, `type:${t}`), `type:${t}`);
+export const monthCounter = (m: string) => MONTH_COUNTERS.get(m) ?? (MONTH_COUNTERS.set(m, `month:${m}`), `month:${m}`);
+
+/** One ACO-year's counters, the three every delta carries at zero. */
+export function newCounters(): Map<string, number> {
+  const d = new Map<string, number>();
+  d.set('expenditureCents', 0);
+  d.set('claimRecords', 0);
+  d.set('beneficiaries', 0);
+  return d;
+}
+
 export function counterDeltas(deltas: Record<string, AcoDelta>): CounterDeltas {
   const out: CounterDeltas = new Map();
   for (const [acoYear, d] of Object.entries(deltas)) {
     const fields = new Map<string, number>([['expenditureCents', d.expenditureCents], ['claimRecords', d.claimRecords], ['beneficiaries', d.beneficiaries]]);
-    for (const [t, n] of Object.entries(d.byClaimType)) fields.set(`type:${t}`, n);
-    for (const [m, n] of Object.entries(d.byServiceMonth)) fields.set(`month:${m}`, n);
+    for (const [t, n] of Object.entries(d.byClaimType)) fields.set(typeCounter(t), n);
+    for (const [m, n] of Object.entries(d.byServiceMonth)) fields.set(monthCounter(m), n);
     out.set(acoYear, fields);
   }
   return out;

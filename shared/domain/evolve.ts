@@ -2,7 +2,7 @@ import { acoOn, acoYearKey, emptyContribution, signedCents, type AcoContribution
 import { monthOf, yearOf } from './dates.ts';
 import type { Derived } from './derive.ts';
 import { claimAnchorCategory } from './episodes.ts';
-import type { CounterDeltas } from './diff.ts';
+import { monthCounter, newCounters, typeCounter, type CounterDeltas } from './diff.ts';
 import type { AttributionFact, ClaimFact } from './facts.ts';
 
 /**
@@ -24,20 +24,6 @@ export function changesOnlyTotals(claim: ClaimFact, derived: Derived, claims: Ma
     if (other !== claim && other.claimControlNumber === claim.claimControlNumber && claimAnchorCategory(other) !== null) return false;
   }
   return true;
-}
-
-/** Counter names by claim type and by month, made once rather than per record. */
-const TYPE_FIELDS = new Map<string, string>();
-const MONTH_FIELDS = new Map<string, string>();
-const typeField = (t: string) => TYPE_FIELDS.get(t) ?? (TYPE_FIELDS.set(t, `type:${t}`), `type:${t}`);
-const monthField = (m: string) => MONTH_FIELDS.get(m) ?? (MONTH_FIELDS.set(m, `month:${m}`), `month:${m}`);
-
-function newCounters(): Map<string, number> {
-  const d = new Map<string, number>();
-  d.set('expenditureCents', 0);
-  d.set('claimRecords', 0);
-  d.set('beneficiaries', 0);
-  return d;
 }
 
 /**
@@ -80,8 +66,8 @@ export function addTotals(derived: Derived, claims: ClaimFact[], attributions: A
     c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
     d.set('expenditureCents', d.get('expenditureCents')! + cents);
     d.set('claimRecords', d.get('claimRecords')! + 1);
-    const tf = typeField(claim.claimType);
-    const mf = monthField(month);
+    const tf = typeCounter(claim.claimType);
+    const mf = monthCounter(month);
     d.set(tf, (d.get(tf) ?? 0) + cents);
     d.set(mf, (d.get(mf) ?? 0) + cents);
   }

@@ -1,30 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, runScenario as runContractScenario } from '../support/contract.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import type { ServiceProcess } from '../support/service-process.ts';
 import { runVbc, startAllServices, vbc as runIn } from '../support/vbc-cli.ts';
 
-const EXAMPLES = fileURLToPath(new URL('../../../shared/contract/examples/', import.meta.url));
-const CHECKER = fileURLToPath(new URL('../../../shared/contract/check-export.py', import.meta.url));
 const env = isolatedEnv('examples');
 const work = mkdtempSync(join(tmpdir(), 'vbc-e2e-'));
 const vbc = (...args: string[]) => runIn(env, ...args);
 
-/** The contract's procedure: reset, replay, reconcile when asOf is set, export, check. */
-function runScenario(scenarioFile: string, expectedFile: string): string {
-  const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as { asOf: string | null };
-  vbc('reset');
-  vbc('replay', scenarioFile);
-  if (expected.asOf) vbc('reconcile', '--as-of', expected.asOf);
-  const actual = join(work, 'actual.json');
-  writeFileSync(actual, vbc('export'));
-  const check = spawnSync('python3', [CHECKER, expectedFile, actual], { encoding: 'utf8' });
-  return `${check.stdout}${check.stderr}`.trim();
-}
+const runScenario = (scenarioFile: string, expectedFile: string) => runContractScenario(env, scenarioFile, expectedFile, work);
 
 /** The same lines regrouped by topic, the order inside each topic kept. */
 function regrouped(name: string, firstTopics: string[]): string {

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, runScenario } from '../support/contract.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { ownStack } from '../support/own-stack.ts';
-import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
+import { runVbc, startAllServices } from '../support/vbc-cli.ts';
 
 /**
  * Production clusters take TLS and SASL, registries HTTPS and basic auth, managed Redis TLS and a
@@ -15,8 +14,6 @@ import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
  * HTTPS to one user, Redis listens on TLS only and wants a password) and drives the product
  * through the CLI with the settings an operator would give it.
  */
-const EXAMPLES = fileURLToPath(new URL('../../../shared/contract/examples/', import.meta.url));
-const CHECKER = fileURLToPath(new URL('../../../shared/contract/check-export.py', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vbc-secure-'));
 const instance = `secure-${process.pid}`;
 const base = 22_000 + (process.pid % 50) * 10;
@@ -46,12 +43,7 @@ describe('secure connections: Kafka over TLS with SASL/SCRAM, the registry over 
     const services = await startAllServices(env, join(work, 'services.log'));
     try {
       const name = 'readmissions-and-aco-totals';
-      vbc(env, 'reset');
-      vbc(env, 'replay', join(EXAMPLES, `${name}.ndjson`));
-      const actual = join(work, 'actual.json');
-      writeFileSync(actual, vbc(env, 'export'));
-      const check = spawnSync('python3', [CHECKER, join(EXAMPLES, `${name}.expected.json`), actual], { encoding: 'utf8' });
-      expect(`${check.stdout}${check.stderr}`.trim()).toBe('export matches');
+      expect(runScenario(env, join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`), work)).toBe('export matches');
     } finally {
       await services.stop('SIGTERM');
     }

@@ -54,6 +54,7 @@ async function removeTestData(): Promise<void> {
   const { loadConfig } = await import('../../shared/config/config.ts');
   const { createKafka } = await import('../../shared/kafka/client.ts');
   const { connectRedis } = await import('../../shared/redis/client.ts');
+  const { unlinkMatching } = await import('../../shared/redis/unlink-matching.ts');
   const { createLogger } = await import('../../shared/logging/logger.ts');
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
   const admin = createKafka(config, createLogger({ name: 'test-teardown', level: 'error' }), 'test-teardown').admin();
@@ -66,12 +67,7 @@ async function removeTestData(): Promise<void> {
   }
   const redis = await connectRedis(config);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', 't:*', 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await unlinkMatching(redis, 't:*');
   } finally {
     await redis.quit();
   }

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { unlinkMatching } from '../../../shared/redis/unlink-matching.ts';
 import { groupIdFor, startService } from '../../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
 import { SERVICES } from '../../registry.ts';
@@ -23,7 +24,7 @@ records of 'vbc reconcile', and the schedule's bookmark.`,
       if (busy.length > 0) throw new Error(`stop the running services first (${busy.join(', ')} still consuming): a rebuild needs their groups idle`);
       const before = await exportState(ctx.store);
       const carried = await carryOver(ctx);
-      await deleteState(ctx);
+      await unlinkMatching(ctx.redis, ctx.store.keys.pattern);
       await carried.restore();
       await rewindGroups(ctx);
       await reconsume(ctx, timeoutMs);
@@ -68,15 +69,6 @@ async function carryOver(ctx: Context) {
       await p.exec();
     },
   };
-}
-
-async function deleteState(ctx: Context): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await ctx.redis.scan(cursor, 'MATCH', ctx.store.keys.pattern, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await ctx.redis.unlink(...found);
-  } while (cursor !== '0');
 }
 
 /**

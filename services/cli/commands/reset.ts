@@ -1,4 +1,5 @@
 import { topicSpecs } from '../../../shared/kafka/topics.ts';
+import { unlinkMatching } from '../../../shared/redis/unlink-matching.ts';
 import { openContext } from '../../../shared/service/context.ts';
 import type { Command } from './command.ts';
 
@@ -14,13 +15,7 @@ export const resetCommand: Command = {
         const partitions = offsets.filter((p) => p.high !== p.low).map((p) => ({ partition: p.partition, offset: p.high }));
         if (partitions.length > 0) await ctx.admin.deleteTopicRecords({ topic, partitions });
       }
-      let cursor = '0';
-      let deleted = 0;
-      do {
-        const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', ctx.store.keys.pattern, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) deleted += await ctx.redis.unlink(...keys);
-      } while (cursor !== '0');
+      const deleted = await unlinkMatching(ctx.redis, ctx.store.keys.pattern);
       console.error(`reset: topic records deleted, ${deleted} Redis keys removed`);
       return 0;
     } finally {
