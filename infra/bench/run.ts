@@ -5,7 +5,7 @@
  *   records/s), BENCH_ADT_SECONDS (20), BENCH_CLAIMS_INSTANCES (1)
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportState } from '../../services/cli/state-export.ts';
 import { loadConfig } from '../../shared/config/config.ts';
@@ -17,7 +17,7 @@ import { openContext, type Context } from '../../shared/service/context.ts';
 import { claimsFeed, type ClaimValue } from '../../test/support/claims-feed.ts';
 import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
 import { ServiceProcess } from '../../test/support/service-process.ts';
-import { measureGroup, ownCpuSeconds, peakRssMb, percentile, processCpuSeconds } from './measure.ts';
+import { machineCpuSeconds, measureGroup, ownCpuSeconds, peakRssMb, percentile, processCpuSeconds, stackProcessMeter, type CpuMeter } from './measure.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 500_000);
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? Math.max(1, Math.round(CLAIMS / 10)));
@@ -30,8 +30,27 @@ const config = loadConfig({ ...process.env, ...env });
 const work = mkdtempSync(join(tmpdir(), 'vbc-bench-'));
 const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
+const us = (micros: number | null) => (micros === null ? 'n/a' : `${micros} µs`);
+
 async function usedMemory(ctx: Context): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await ctx.redis.info('memory'))?.[1] ?? 0);
+}
+
+/**
+ * Where the rest of the machine's CPU goes while a consumer runs: Redis (its own count, so also for
+ * a Redis elsewhere), the local broker, and the whole machine (every process on every core).
+ */
+function machineMeters(ctx: Context): Record<'redis' | 'broker' | 'machine', CpuMeter> {
+  return {
+    redis: async () => {
+      const info = await ctx.redis.info('cpu');
+      const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+      const total = seconds('used_cpu_sys') + seconds('used_cpu_user');
+      return Number.isFinite(total) ? total : null;
+    },
+    broker: stackProcessMeter('kafka'),
+    machine: machineCpuSeconds,
+  };
 }
 
 /**
@@ -63,7 +82,7 @@ async function plainConsumer(ctx: Context, total: number, store: boolean) {
       await pipeline?.exec();
     },
   });
-  const result = await measureGroup(ctx.admin, groupId, topics, total, ownCpuSeconds);
+  const result = await measureGroup(ctx.admin, groupId, topics, total, { cpu: ownCpuSeconds, meters: machineMeters(ctx) });
   await consumer.disconnect();
   if (store) await unlinkMatching(ctx.redis, `${run}:ceiling:*`);
   return result;
@@ -179,10 +198,13 @@ async function main() {
     // CPU is summed over them, RSS is the largest.
     const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const services = Array.from({ length: INSTANCES }, (_, i) => new ServiceProcess('claims', env, join(work, `claims-${i}.log`), nodeArgs));
-    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total,
-      () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0), () => {
+    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, {
+      cpu: () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0),
+      meters: machineMeters(ctx),
+      check: () => {
         for (const s of services) if (s.exited) throw new Error(`the claims service exited: ${s.logTail()}`);
-      });
+      },
+    });
     const rssMb = Math.max(...services.map((s) => peakRssMb(s.child.pid!)));
     for (const s of services) await s.stop('SIGTERM');
     const memAfter = await usedMemory(ctx);
@@ -201,9 +223,15 @@ async function main() {
     const latency = await alertLatency(ctx);
 
     const ratio = Math.round((claimsRun.perSec / top.perSec) * 100) / 100;
+    // What the whole machine may spend per record if the service is to do half the ceiling's rate.
+    const cores = availableParallelism();
+    const budgetAtHalf = Math.round(((cores * 1e6) / (top.perSec / 2)) * 10) / 10;
+    const spent = claimsRun.microsPerRecord;
     const result = {
       claimsPerSec: claimsRun.perSec, ceilingPerSec: top.perSec, ratio, stateVerified: verified,
       claimsCpuMicrosPerRecord: claimsRun.cpuMicrosPerRecord, ceilingCpuMicrosPerRecord: top.cpuMicrosPerRecord,
+      machineCpuMicrosPerRecord: spent.machine, redisCpuMicrosPerRecord: spent.redis, brokerCpuMicrosPerRecord: spent.broker,
+      ceilingMachineCpuMicrosPerRecord: top.microsPerRecord.machine, machineCpuMicrosPerRecordAtHalfCeiling: budgetAtHalf,
       storingCeilingPerSec: storing.perSec, ratioToStoringCeiling: Math.round((claimsRun.perSec / storing.perSec) * 100) / 100,
       alertP50Ms: latency.p50, alertP99Ms: latency.p99, alertSamples: latency.samples, adtRatePerSec: latency.achievedRate,
       redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
@@ -219,6 +247,9 @@ async function main() {
       ['claims service end to end', `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''})`],
       ['ratio', `${ratio} (to the consumer that also stores: ${result.ratioToStoringCeiling})`],
       ['CPU per record: claims service / ceiling', `${claimsRun.cpuMicrosPerRecord} µs / ${top.cpuMicrosPerRecord} µs`],
+      ['machine CPU per record, service run', `${us(spent.machine)}: service ${us(claimsRun.cpuMicrosPerRecord)}, Redis ${us(spent.redis)}, broker ${us(spent.broker)}`],
+      ['machine CPU per record, ceiling run', `${us(top.microsPerRecord.machine)}: consumer ${us(top.cpuMicrosPerRecord)}, broker ${us(top.microsPerRecord.broker)}`],
+      ['machine CPU per record at ratio 0.5', `${us(budgetAtHalf)} (${cores} cores at ${Math.round(top.perSec / 2).toLocaleString('en-US')} records/s)`],
       ['state verified against the oracle', verified ? 'yes' : 'NO'],
       ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
       ['Redis bytes per beneficiary / per claim record', `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`],
