@@ -5,7 +5,7 @@ import type { CounterDeltas } from '../domain/diff.ts';
 import { emptyFacts, FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
-import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT } from './commit-script.ts';
+import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT, RECORD_APPLIED_SCRIPT } from './commit-script.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
@@ -80,6 +80,17 @@ export class BeneficiaryStore {
     redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
     redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
     redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 3, lua: ADVANCE_CLOCK_SCRIPT });
+    redis.defineCommand('vbcRecordApplied', { numberOfKeys: 1, lua: RECORD_APPLIED_SCRIPT });
+  }
+
+  /**
+   * Records that a group's records of `topic|partition` are applied up to `next` (exclusive), unless
+   * Redis holds less than `expectedAtLeast`: then returns what it holds (it lost writes), writing nothing.
+   */
+  async recordApplied(groupId: string, field: string, expectedAtLeast: string | null, next: string): Promise<string | null> {
+    return (this.redis as unknown as { vbcRecordApplied(...a: string[]): Promise<string | null> }).vbcRecordApplied(
+      this.keys.appliedOffsets(groupId), field, expectedAtLeast ?? '', next,
+    );
   }
 
   /**

@@ -111,3 +111,17 @@ local e = redis.call('GET', KEYS[3])
 if not e or ARGV[3] < e then redis.call('SET', KEYS[3], ARGV[3]) end
 return 1
 `;
+
+/**
+ * Records how far a consumer group's records of one partition are applied, unless this Redis holds
+ * less than the caller knows was recorded (or committed to Kafka) before: then it lost writes, and
+ * the offset it holds is returned for the caller to re-read from; nothing is written.
+ * KEYS: applied offsets hash  ARGV: 'topic|partition', expected at least ('' when unknown), new offset
+ * Offsets are compared as Lua numbers: exact below 2^53.
+ */
+export const RECORD_APPLIED_SCRIPT = `
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held and ARGV[2] ~= '' and tonumber(held) < tonumber(ARGV[2]) then return held end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return false
+`;

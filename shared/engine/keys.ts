@@ -29,6 +29,11 @@ export function redisKeys(prefix: string) {
     closedThrough: `${prefix}:expiry:closed-through`,
     /** The latest closed year whose claim records every beneficiary had folded into summaries. */
     compactedThrough: `${prefix}:expiry:compacted-through`,
+    /**
+     * The offset up to which a consumer group's records are applied in this Redis, by
+     * `topic|partition`: written after a batch's state, before its offset commit (consumer-service.ts).
+     */
+    appliedOffsets: (groupId: string) => `${prefix}:applied:${groupId}`,
     /** As-of date of the last scheduled MSSP reconciliation. */
     lastScheduledRun: `${prefix}:schedule:mssp`,
     pattern: `${prefix}:*`,

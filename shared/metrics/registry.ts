@@ -78,4 +78,5 @@ export const M = {
   consumerLag: ['vbc_consumer_lag', 'Records published but not yet committed by the service group'],
   redisSeconds: ['vbc_redis_roundtrip_seconds', 'Redis round trip of the batch path, by operation'],
   redisPing: ['vbc_redis_ping_seconds', 'Latest Redis PING round trip'],
+  rewinds: ['vbc_partition_rewinds_total', 'Partitions re-read from the offset Redis holds, because Redis had lost writes the group had committed past'],
 } as const;
