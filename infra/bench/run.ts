@@ -16,13 +16,16 @@ import { groupIdFor } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { claimsFeed, type ClaimValue } from '../../test/support/claims-feed.ts';
 import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
-import { ServiceProcess } from '../../test/support/service-process.ts';
+import { ServiceProcess, waitUntil } from '../../test/support/service-process.ts';
+import { groupLag } from '../../services/cli/catch-up.ts';
 import { machineCpuSeconds, measureGroup, ownCpuSeconds, peakRssMb, percentile, processCpuSeconds, stackProcessMeter, type CpuMeter } from './measure.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 500_000);
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? Math.max(1, Math.round(CLAIMS / 10)));
 const ADT_RATE = Number(process.env.BENCH_ADT_RATE ?? 1000);
 const ADT_SECONDS = Number(process.env.BENCH_ADT_SECONDS ?? 20);
+/** ADT records flow this long before the claims burst starts (3b). */
+const BURST_WARMUP_MS = 5000;
 const INSTANCES = Math.max(1, Number(process.env.BENCH_CLAIMS_INSTANCES ?? 1));
 const run = `bench-${Date.now().toString(36)}`;
 const env = { VBC_TOPIC_PREFIX: `${run}.`, VBC_REDIS_PREFIX: run, VBC_PARTITIONS: '6', LOG_LEVEL: 'warn' };
@@ -88,63 +91,113 @@ async function plainConsumer(ctx: Context, total: number, store: boolean) {
   return result;
 }
 
-/** 3. Alert latency: readmission admissions at a fixed ADT rate, until the alert is readable on the alerts topic. */
-async function alertLatency(ctx: Context) {
+/**
+ * 3. Alert latency: readmission admissions at a fixed ADT rate, until the alert is readable on the
+ * alerts topic. With `burst`, ADT records are published while it runs (a claims burst), and stop
+ * when it is done: what care managers see while a monthly claims file goes through.
+ */
+async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ done: Promise<void> }>) {
   const services = [new ServiceProcess('admissions', env, join(work, 'adt.log')), new ServiceProcess('discharges', env, join(work, 'adt.log'))];
-  const published = new Map<string, number>();
-  const latencies: number[] = [];
-  const reader = ctx.kafka.consumer({ groupId: `${run}.alert-reader`, maxWaitTimeInMs: 10 });
-  await reader.connect();
-  await reader.subscribe({ topic: ctx.topics.output('alerts'), fromBeginning: true });
-  await reader.run({
-    eachBatch: async ({ batch }) => {
-      const now = Date.now();
-      await ctx.codec.prepare(batch.messages.map((m) => m.value));
-      for (const m of batch.messages) {
-        const alert = ctx.codec.decode(m.value) as { subjectId: string; action: string };
-        const sent = published.get(alert.subjectId);
-        if (sent !== undefined && alert.action === 'RAISED') latencies.push(now - sent);
-      }
-    },
-  });
-  await new Promise((r) => setTimeout(r, 8000)); // services joined their groups, the reader its own
-
-  // Each beneficiary: an index admission and discharge, then ~2 s later the readmission admission.
-  const total = ADT_RATE * ADT_SECONDS;
-  const records: { topic: 'admissions' | 'discharges'; value: Record<string, unknown>; readmission?: string }[] = [];
-  const pending: typeof records = [];
-  for (let b = 0; records.length + pending.length < total; b++) {
-    const mbi = `8B${String(b).padStart(9, '0')}`;
-    records.push({ topic: 'admissions', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false } });
-    records.push({ topic: 'discharges', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', dischargeDate: '2026-03-05', disposition: '01', encounterClass: 'INPATIENT' } });
-    pending.push({ topic: 'admissions', value: { encounterId: `${mbi}-2`, mbi, facilityId: 'F2', admitDate: '2026-03-12', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false }, readmission: `${mbi}-2` });
-    if (pending.length > (ADT_RATE * 2) / 3) records.push(pending.shift()!);
-  }
-  records.push(...pending);
-  const slice = Math.max(1, Math.round(ADT_RATE / 50)); // every 20 ms
-  const started = Date.now();
-  for (let i = 0; i < records.length; i += slice) {
-    const chunk = records.slice(i, i + slice);
-    const now = Date.now();
-    for (const r of chunk) if (r.readmission) published.set(r.readmission, now);
-    await ctx.producer.sendBatch({
-      acks: -1,
-      topicMessages: (['admissions', 'discharges'] as const).map((t) => ({
-        topic: ctx.topics.input(t),
-        messages: chunk.filter((r) => r.topic === t).map((r) => ({ key: recordKey(t, r.value), value: ctx.codec.encode(valueSubject(ctx.topics.input(t)), r.value) })),
-      })).filter((tm) => tm.messages.length > 0),
+  try {
+    const published = new Map<string, number>();
+    const latencies: number[] = [];
+    const reader = ctx.kafka.consumer({ groupId: `${run}.alert-reader-${name}`, maxWaitTimeInMs: 10 });
+    await reader.connect();
+    await reader.subscribe({ topic: ctx.topics.output('alerts'), fromBeginning: true });
+    await reader.run({
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        await ctx.codec.prepare(batch.messages.map((m) => m.value));
+        for (const m of batch.messages) {
+          const alert = ctx.codec.decode(m.value) as { subjectId: string; action: string };
+          const sent = published.get(alert.subjectId);
+          if (sent !== undefined && alert.action === 'RAISED') latencies.push(now - sent);
+        }
+      },
     });
-    const due = started + ((i + chunk.length) / ADT_RATE) * 1000;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    await new Promise((r) => setTimeout(r, 8000)); // services joined their groups, the reader its own
+
+    // Each beneficiary: an index admission and discharge, then ~2 s later the readmission admission.
+    // Beneficiaries of their own per run (a stay already held raises nothing).
+    const total = ADT_RATE * (burst ? 600 : ADT_SECONDS);
+    const records: { topic: 'admissions' | 'discharges'; value: Record<string, unknown>; readmission?: string }[] = [];
+    const pending: typeof records = [];
+    for (let b = 0; records.length + pending.length < total; b++) {
+      const mbi = `8${name.slice(0, 1).toUpperCase()}${String(b).padStart(9, '0')}`;
+      records.push({ topic: 'admissions', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false } });
+      records.push({ topic: 'discharges', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', dischargeDate: '2026-03-05', disposition: '01', encounterClass: 'INPATIENT' } });
+      pending.push({ topic: 'admissions', value: { encounterId: `${mbi}-2`, mbi, facilityId: 'F2', admitDate: '2026-03-12', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false }, readmission: `${mbi}-2` });
+      if (pending.length > (ADT_RATE * 2) / 3) records.push(pending.shift()!);
+    }
+    records.push(...pending);
+    // With a burst: ADT flows for a while first (in production the ADT services are warm when a
+    // claims file arrives), then the burst starts; only readmissions published once it has are counted.
+    let burstDone = false;
+    let burstRun: Promise<void> | undefined;
+    let measuredFrom = burst ? Infinity : 0;
+    const slice = Math.max(1, Math.round(ADT_RATE / 50)); // every 20 ms
+    const started = Date.now();
+    let sent = 0;
+    for (let i = 0; i < records.length && !burstDone; i += slice) {
+      const chunk = records.slice(i, i + slice);
+      const now = Date.now();
+      if (burst && !burstRun && now - started >= BURST_WARMUP_MS) {
+        burstRun = burst().then((b) => { measuredFrom = Date.now(); return b.done; }).finally(() => { burstDone = true; });
+        burstRun.catch(() => undefined); // awaited below
+      }
+      if (now >= measuredFrom) for (const r of chunk) if (r.readmission) published.set(r.readmission, now);
+      await ctx.producer.sendBatch({
+        acks: -1,
+        topicMessages: (['admissions', 'discharges'] as const).map((t) => ({
+          topic: ctx.topics.input(t),
+          messages: chunk.filter((r) => r.topic === t).map((r) => ({ key: recordKey(t, r.value), value: ctx.codec.encode(valueSubject(ctx.topics.input(t)), r.value) })),
+        })).filter((tm) => tm.messages.length > 0),
+      });
+      sent += chunk.length;
+      const due = started + ((i + chunk.length) / ADT_RATE) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+    const achievedRate = Math.round(sent / ((Date.now() - started) / 1000));
+    await burstRun;
+    // Readmissions published (a burst may end before its index stays had theirs).
+    const expected = published.size;
+    const deadline = Date.now() + 60_000;
+    while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await reader.disconnect();
+    latencies.sort((a, b) => a - b);
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, expected, achievedRate };
+  } finally {
+    for (const s of services) await s.stop('SIGTERM');
   }
-  const expected = records.filter((r) => r.readmission).length;
-  const deadline = Date.now() + 60_000;
-  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const achievedRate = Math.round(records.length / ((Date.now() - started) / 1000));
-  await reader.disconnect();
-  for (const s of services) await s.stop('SIGTERM');
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, expected, records: records.length, achievedRate };
+}
+
+/**
+ * 3b. The burst for alert latency under load: the claims service of its own (consumer group and
+ * Redis prefix) reads every claim again from the start, as it would a new monthly file. Resolves
+ * once it has committed its first records; `done` once it has them all.
+ */
+function claimsBurst(ctx: Context) {
+  return async () => {
+    const burstEnv = { ...env, VBC_GROUP_PREFIX: `${run}.burst.`, VBC_REDIS_PREFIX: `${run}:burst` };
+    const groupId = groupIdFor(burstEnv.VBC_GROUP_PREFIX, 'claims');
+    const topics = [ctx.topics.input('claims'), ctx.topics.input('attribution')];
+    // Everything on the topics by now (the expiry pass added its own claims).
+    const total = await groupLag(ctx.admin, groupId, topics);
+    const service = new ServiceProcess('claims', burstEnv, join(work, 'claims-burst.log'));
+    const check = () => {
+      if (service.exited) throw new Error(`the claims service of the burst exited: ${service.logTail()}`);
+    };
+    try {
+      await waitUntil(async () => (check(), (await groupLag(ctx.admin, groupId, topics)) < total), 'the burst to start', 60_000, 50);
+    } catch (error) {
+      await service.stop('SIGTERM');
+      throw error;
+    }
+    const done = measureGroup(ctx.admin, groupId, topics, total, { cpu: () => processCpuSeconds(service.child.pid!), meters: {}, check })
+      .then(() => undefined)
+      .finally(() => service.stop('SIGTERM'));
+    return { done };
+  };
 }
 
 /**
@@ -220,7 +273,10 @@ async function main() {
     const memExpired = await usedMemory(ctx);
 
     say(`3. alert latency at ${ADT_RATE} ADT records/s for ${ADT_SECONDS}s`);
-    const latency = await alertLatency(ctx);
+    const latency = await alertLatency(ctx, 'steady');
+
+    say(`3b. alert latency at ${ADT_RATE} ADT records/s while the claims service reads every claim again`);
+    const underLoad = await alertLatency(ctx, 'burst', claimsBurst(ctx));
 
     const ratio = Math.round((claimsRun.perSec / top.perSec) * 100) / 100;
     // What the whole machine may spend per record if the service is to do half the ceiling's rate.
@@ -234,6 +290,7 @@ async function main() {
       ceilingMachineCpuMicrosPerRecord: top.microsPerRecord.machine, machineCpuMicrosPerRecordAtHalfCeiling: budgetAtHalf,
       storingCeilingPerSec: storing.perSec, ratioToStoringCeiling: Math.round((claimsRun.perSec / storing.perSec) * 100) / 100,
       alertP50Ms: latency.p50, alertP99Ms: latency.p99, alertSamples: latency.samples, adtRatePerSec: latency.achievedRate,
+      alertP50MsDuringClaimsBurst: underLoad.p50, alertP99MsDuringClaimsBurst: underLoad.p99, alertSamplesDuringClaimsBurst: underLoad.samples,
       redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
       redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)),
       redisBytesPerClaimAfterRunout: Math.round((memExpired - memBefore) / Math.max(1, distinctClaims)), rssMb,
@@ -252,6 +309,7 @@ async function main() {
       ['machine CPU per record at ratio 0.5', `${us(budgetAtHalf)} (${cores} cores at ${Math.round(top.perSec / 2).toLocaleString('en-US')} records/s)`],
       ['state verified against the oracle', verified ? 'yes' : 'NO'],
       ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
+      ['alert latency p50 / p99 during a claims burst', `${underLoad.p50} ms / ${underLoad.p99} ms (${underLoad.samples} of ${underLoad.expected} alerts, ${underLoad.achievedRate} ADT records/s)`],
       ['Redis bytes per beneficiary / per claim record', `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`],
       ['Redis bytes per claim record after the run-out', `${result.redisBytesPerClaimAfterRunout} (2026 folded in ${expiry.seconds.toFixed(1)} s; state verified: ${expiry.verified ? 'yes' : 'NO'})`],
       ['claims service peak RSS', `${rssMb} MB${INSTANCES > 1 ? ` (the largest of ${INSTANCES} instances)` : ''}`],
