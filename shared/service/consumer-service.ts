@@ -199,11 +199,13 @@ function appliedOffsets(ctx: Context, groupId: string, consumer: Consumer, log: 
   const checkAll = async (reason: string) => {
     for (const [topic, partitions] of Object.entries(assignment)) {
       if (partitions.length === 0) continue;
+      // What Redis must hold is taken before what it holds is read: a batch recorded in between
+      // raises both, and read the other way round it would look like a loss.
+      const least = await Promise.all(partitions.map((p) => atLeast(topic, p)));
       const held = await ctx.redis.hmget(key, ...partitions.map((p) => `${topic}|${p}`));
       for (const [i, partition] of partitions.entries()) {
-        const h = held[i];
-        const least = h == null ? undefined : await atLeast(topic, partition);
-        if (h != null && least !== undefined && BigInt(h) < BigInt(least)) rewind(topic, partition, h, reason);
+        const [h, l] = [held[i], least[i]];
+        if (h != null && l !== undefined && BigInt(h) < BigInt(l)) rewind(topic, partition, h, reason);
       }
     }
   };
