@@ -31,7 +31,7 @@ export function redisKeys(prefix: string) {
     compactedThrough: `${prefix}:expiry:compacted-through`,
     /**
      * The offset up to which a consumer group's records are applied in this Redis, by
-     * `topic|partition`: written after a batch's state, before its offset commit (consumer-service.ts).
+     * `topic|partition`: written after a batch's state, before its offset commit (shared/service/applied-offsets.ts).
      */
     appliedOffsets: (groupId: string) => `${prefix}:applied:${groupId}`,
     /** As-of date of the last scheduled MSSP reconciliation. */
