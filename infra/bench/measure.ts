@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { groupLag } from '../../services/cli/catch-up.ts';
+import { STATE } from '../../test/support/own-stack.ts';
 
 /** Reads a CPU time in seconds (a process's, Redis's, the whole machine's); null when it cannot be read here. */
 export type CpuMeter = () => number | null | Promise<number | null>;
@@ -79,8 +79,7 @@ export function machineCpuSeconds(): number | null {
  * its CPU time meter, else null (a stack elsewhere, or not started by the script).
  */
 export function stackProcessMeter(name: 'kafka' | 'redis' | 'registry'): CpuMeter {
-  const state = process.env.VBC_STATE_DIR || join(homedir(), '.cache', 'vbc');
-  const instance = process.env.VBC_STACK_INSTANCE ? join(state, 'instances', process.env.VBC_STACK_INSTANCE) : state;
+  const instance = process.env.VBC_STACK_INSTANCE ? join(STATE, 'instances', process.env.VBC_STACK_INSTANCE) : STATE;
   return () => {
     try {
       return processCpuSeconds(Number(readFileSync(join(instance, 'run', `${name}.pid`), 'utf8').trim()));

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const STACK = fileURLToPath(new URL('../../infra/stack.sh', import.meta.url));
-const STATE = process.env.VBC_STATE_DIR ?? join(homedir(), '.cache/vbc');
+/** Where infra/stack.sh keeps installs and each stack's pids, logs and data (its VBC_STATE_DIR). */
+export const STATE = process.env.VBC_STATE_DIR || join(homedir(), '.cache/vbc');
 /** Held by the test file whose own stack is up: two at once, beside the shared stack, overloaded 2 cores. */
 const LOCK = join(STATE, 'instances', '.own-stack.lock');
 
