@@ -14,10 +14,13 @@
 #   VBC_KAFKA_HEAP           broker heap (512m)      VBC_STACK_WAIT_SECONDS     wait per part (90)
 #   VBC_STACK_INSTANCE       a second, separate stack (its own data, logs and pids under
 #                            instances/NAME; give it its own ports), e.g. for fault tests
-#   VBC_STACK_SECURE=1       clients reach Kafka over TLS with SASL/SCRAM-SHA-512, the registry
-#                            over HTTPS with basic auth and Redis over TLS with a password, as in
+#   VBC_STACK_SECURE=1       clients reach Kafka over TLS with SASL (SCRAM-SHA-512, SCRAM-SHA-256
+#                            or PLAIN) and, on VBC_KAFKA_MTLS_PORT (9095), over mutual TLS with a
+#                            client certificate; the registry over HTTPS with basic auth and Redis
+#                            over TLS with a password, both wanting a client certificate, as in
 #                            production. The CA to trust is written to RUN/tls/ca.pem (RUN: the
-#                            instance's run directory). VBC_STACK_KAFKA_USER (vbc),
+#                            instance's run directory), a client certificate it signed to
+#                            RUN/tls/client.crt and client.key. VBC_STACK_KAFKA_USER (vbc),
 #                            VBC_STACK_KAFKA_PASSWORD (vbc-secret), VBC_STACK_REGISTRY_USER (vbc),
 #                            VBC_STACK_REGISTRY_PASSWORD (registry-secret), VBC_STACK_REDIS_PASSWORD
 #                            (redis-secret), VBC_KAFKA_INTERNAL_PORT (the broker's own plain
@@ -35,6 +38,7 @@ REGISTRY_PORT="${VBC_REGISTRY_PORT:-8081}"
 REDIS_PORT="${VBC_REDIS_PORT:-6379}"
 KAFKA_HEAP="${VBC_KAFKA_HEAP:-512m}"
 INTERNAL_PORT="${VBC_KAFKA_INTERNAL_PORT:-9094}"
+MTLS_PORT="${VBC_KAFKA_MTLS_PORT:-9095}"
 SECURE="${VBC_STACK_SECURE:-}"
 KAFKA_USER="${VBC_STACK_KAFKA_USER:-vbc}"
 KAFKA_PASSWORD="${VBC_STACK_KAFKA_PASSWORD:-vbc-secret}"
@@ -120,13 +124,13 @@ answers() {
     kafka) port_open "$KAFKA_PORT" ;;
     registry)
       if [ -n "$SECURE" ]; then
-        curl -fsS -m 2 --cacert "$TLS/ca.pem" -u "$REGISTRY_USER:$REGISTRY_PASSWORD" "https://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1
+        curl -fsS -m 2 --cacert "$TLS/ca.pem" --cert "$TLS/client.crt" --key "$TLS/client.key" -u "$REGISTRY_USER:$REGISTRY_PASSWORD" "https://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1
       else
         curl -fsS -m 2 "http://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1
       fi ;;
     redis)
       if [ -n "$SECURE" ]; then
-        [ "$(REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli -p "$REDIS_PORT" --tls --cacert "$TLS/ca.pem" ping 2>/dev/null)" = "PONG" ]
+        [ "$(REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli -p "$REDIS_PORT" --tls --cacert "$TLS/ca.pem" --cert "$TLS/client.crt" --key "$TLS/client.key" ping 2>/dev/null)" = "PONG" ]
       else
         [ "$(timeout 3 redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]
       fi ;;
@@ -140,15 +144,17 @@ port_of() {
 render() { # template -> rendered file
   sed -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" \
       -e "s#@REGISTRY_PORT@#$REGISTRY_PORT#g" -e "s#@REDIS_PORT@#$REDIS_PORT#g" \
-      -e "s#@DATA_DIR@#$DATA#g" -e "s#@INTERNAL_PORT@#$INTERNAL_PORT#g" -e "s#@TLS_DIR@#$TLS#g" "$1" >"$2"
+      -e "s#@DATA_DIR@#$DATA#g" -e "s#@INTERNAL_PORT@#$INTERNAL_PORT#g" -e "s#@MTLS_PORT@#$MTLS_PORT#g" \
+      -e "s#@TLS_DIR@#$TLS#g" "$1" >"$2"
 }
 
-tls_material() { # a CA and a server certificate for 127.0.0.1, made once per instance
-  [ -f "$TLS/server.pem" ] && return 0
+tls_material() { # a CA, a server certificate for 127.0.0.1 and a client certificate, made once per instance
+  [ -f "$TLS/server.pem" ] && [ -f "$TLS/client.crt" ] && return 0
   command -v openssl >/dev/null || die "openssl is needed for VBC_STACK_SECURE and was not found on PATH"
   mkdir -p "$TLS"
   (
     cd "$TLS"
+    rm -f server.pem
     openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=vbc local stack CA"
     openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
     printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >san.ext
@@ -156,6 +162,10 @@ tls_material() { # a CA and a server certificate for 127.0.0.1, made once per in
     # Kafka reads a PEM key store: the key in PKCS#8, then the certificate.
     openssl pkcs8 -topk8 -nocrypt -in server.key -out server.pk8
     cat server.pk8 server.crt >server.pem
+    # The services' certificate for the parts that want one (mutual TLS).
+    openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=vbc-services"
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.crt -days 3650 -extfile client.ext
   ) >>"$LOGS/tls.log" 2>&1 || die "could not make the TLS certificates with openssl, see $LOGS/tls.log"
 }
 
@@ -170,8 +180,12 @@ start_kafka() {
   if [ -n "$SECURE" ]; then
     tls_material
     render "$HERE/kafka/server-secure.properties" "$RUN/server.properties"
+    # PLAIN checks passwords against its login module's list (no quote or backslash in them here).
+    printf 'listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_%s="%s";\n' \
+      "$KAFKA_USER" "$KAFKA_PASSWORD" >>"$RUN/server.properties"
     # SCRAM credentials are written into the KRaft metadata when the storage is formatted.
-    scram=(--add-scram "SCRAM-SHA-512=[name=$KAFKA_USER,password=$KAFKA_PASSWORD]")
+    scram=(--add-scram "SCRAM-SHA-512=[name=$KAFKA_USER,password=$KAFKA_PASSWORD]"
+           --add-scram "SCRAM-SHA-256=[name=$KAFKA_USER,password=$KAFKA_PASSWORD]")
   else
     render "$HERE/kafka/server.properties" "$RUN/server.properties"
   fi
@@ -193,8 +207,8 @@ start_registry() {
     tls_material
     # HTTPS, and basic auth for one admin user that the registry creates at start (its password
     # through the environment, as the registry recommends, not in the file).
-    printf 'security:\n  tls:\n    enabled: true\n    cert_file: %s\n    key_file: %s\n  auth:\n    enabled: true\n    methods: [basic]\n    bootstrap:\n      enabled: true\n      username: %s\n' \
-      "$TLS/server.crt" "$TLS/server.key" "$REGISTRY_USER" >>"$RUN/registry.yaml"
+    printf 'security:\n  tls:\n    enabled: true\n    cert_file: %s\n    key_file: %s\n    ca_file: %s\n    client_auth: verify\n  auth:\n    enabled: true\n    methods: [basic]\n    bootstrap:\n      enabled: true\n      username: %s\n' \
+      "$TLS/server.crt" "$TLS/server.key" "$TLS/ca.pem" "$REGISTRY_USER" >>"$RUN/registry.yaml"
     SCHEMA_REGISTRY_BOOTSTRAP_PASSWORD="$REGISTRY_PASSWORD" launch registry "$REGISTRY_BIN" -config "$RUN/registry.yaml"
     return
   fi
@@ -206,8 +220,8 @@ start_redis() {
   render "$HERE/redis/redis.conf" "$RUN/redis.conf"
   if [ -n "$SECURE" ]; then
     tls_material
-    # TLS only (the plain port closed) and a password, as a managed Redis would have.
-    printf 'port 0\ntls-port %s\ntls-cert-file %s\ntls-key-file %s\ntls-ca-cert-file %s\ntls-auth-clients no\nrequirepass %s\n' \
+    # TLS only (the plain port closed), a password, and a client certificate signed by the CA.
+    printf 'port 0\ntls-port %s\ntls-cert-file %s\ntls-key-file %s\ntls-ca-cert-file %s\ntls-auth-clients yes\nrequirepass %s\n' \
       "$REDIS_PORT" "$TLS/server.crt" "$TLS/server.key" "$TLS/ca.pem" "$REDIS_PASSWORD" >>"$RUN/redis.conf"
   fi
   launch redis redis-server "$RUN/redis.conf"

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Config } from '../config/config.ts';
+import { clientCertificateHint } from '../config/security.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { lastKafkaError } from './client.ts';
 
@@ -28,10 +29,11 @@ export async function connectAdmin(kafka: Kafka, config: Config): Promise<Admin>
     if (cause instanceof Error && cause.name === 'KafkaJSSASLAuthenticationError') {
       return new AppError(ErrorCode.KAFKA_AUTH_FAILED, `the Kafka broker at ${where} refused the SASL credentials of KAFKA_SASL_USERNAME (${cause.message})`, { cause });
     }
-    const reason = cause instanceof Error ? cause.message : lastKafkaError(kafka);
+    const reason = (cause instanceof Error ? cause.message : lastKafkaError(kafka))?.trim();
+    const hint = reason ? clientCertificateHint(reason, config.security.kafkaClientCert !== null, ['KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE']) : '';
     return new AppError(
       ErrorCode.KAFKA_UNREACHABLE,
-      `cannot reach the Kafka broker at ${where} within ${Math.round(config.connectTimeoutMs / 1000)}s` + (reason ? ` (${reason})` : ''),
+      `cannot reach the Kafka broker at ${where} within ${Math.round(config.connectTimeoutMs / 1000)}s` + (reason ? ` (${reason}${hint})` : ''),
       { retriable: true, cause },
     );
   };

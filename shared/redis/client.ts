@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
-import { redisSecurityOptions } from '../config/security.ts';
+import { clientCertificateHint, redisSecurityOptions } from '../config/security.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { withTimeout } from '../kafka/connect.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -22,7 +22,8 @@ export async function connectRedis(config: Config, logger?: Logger): Promise<Red
   let down = false;
   let lastError: string | null = null;
   redis.on('error', (error: Error) => {
-    lastError = error.message;
+    // A TLS alert says more than the connection reset that may follow it on a retry: it is kept.
+    if (!(lastError?.includes('SSL alert') && error.message.includes('ECONNRESET'))) lastError = error.message;
     if (down) return;
     down = true;
     logger?.warn({ redis: where, reason: error.message }, 'Redis connection lost; commands wait until it is back');
@@ -32,13 +33,25 @@ export async function connectRedis(config: Config, logger?: Logger): Promise<Red
     down = false;
     logger?.info({ redis: where }, 'Redis connection back');
   });
+  // Redis may close a TLS connection whose client certificate it wants or refuses without an alert
+  // the client sees (ECONNRESET); otherwise the alert says which.
+  const tls = config.redisUrl.startsWith('rediss:');
+  const certificateHint = (reason: string) => {
+    const presented = config.security.redisClientCert !== null;
+    if (tls && /ECONNRESET/.test(reason)) {
+      return presented
+        ? '; a Redis with tls-auth-clients closes connections so when it refuses the client certificate: is REDIS_TLS_CERT_FILE signed by a CA it trusts?'
+        : '; a Redis with tls-auth-clients closes connections without a client certificate so: if it wants one, set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE';
+    }
+    return clientCertificateHint(reason, presented, ['REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE']);
+  };
   // What went wrong, for the one line a failed start prints: the last error Redis or the TLS layer gave.
   const failure = (error?: unknown) => {
-    const reason = lastError ?? (error instanceof Error ? error.message : null);
+    const reason = (lastError ?? (error instanceof Error ? error.message : null))?.trim() ?? null;
     if (reason !== null && /WRONGPASS|NOAUTH|invalid password/i.test(reason)) {
       return new AppError(ErrorCode.REDIS_AUTH_FAILED, `Redis at ${where} refused the password (REDIS_PASSWORD, or the URL's): ${reason}`, { cause: error });
     }
-    return new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where}` + (reason ? ` (${reason})` : ''), { retriable: true, cause: error });
+    return new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where}` + (reason ? ` (${reason}${reason && certificateHint(reason)})` : ''), { retriable: true, cause: error });
   };
   try {
     await withTimeout(redis.connect(), config.connectTimeoutMs, () => failure());

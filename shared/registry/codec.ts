@@ -1,7 +1,7 @@
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import type { Type } from 'avsc';
 import type { Agent } from 'node:https';
-import { maskUrl } from '../config/security.ts';
+import { clientCertificateHint, maskUrl } from '../config/security.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
 /**
@@ -15,9 +15,13 @@ export class AvroCodec {
   private readonly typesById = new Map<number, Type>();
   private readonly writerIdBySubject = new Map<string, number>();
 
-  /** `options`: from registryClientOptions (basic auth, an agent trusting a private CA). */
+  /** Whether the client presents a certificate (for the reason given when the registry refuses it). */
+  private readonly presentsCertificate: boolean;
+
+  /** `options`: from registryClientOptions (basic auth, an agent trusting a private CA and presenting a client certificate). */
   constructor(private readonly url: string, options: { auth?: { username: string; password: string }; agent?: Agent } = {}) {
     this.registry = new SchemaRegistry({ host: url, retry: { retries: 2 }, ...options });
+    this.presentsCertificate = options.agent?.options.cert !== undefined;
   }
 
   /** Registers (or finds) a schema under a subject with BACKWARD compatibility; returns its id. */
@@ -110,8 +114,9 @@ export class AvroCodec {
     // The client reports a request that got no HTTP answer as status 400 with the socket's error.
     // Anything else (a schema the client cannot read, say a Protobuf one) is not an outage: left as
     // it is, so its records are dead-lettered rather than holding the partition up.
-    if (status !== undefined && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPROTO|EAI_AGAIN|socket hang up|certificate/i.test(reason)) {
-      return new AppError(ErrorCode.REGISTRY_UNREACHABLE, `cannot reach the schema registry at ${where} (${reason})`, { retriable: true, cause: error });
+    if (status !== undefined && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPROTO|EAI_AGAIN|socket hang up|certificate|SSL routines/i.test(reason)) {
+      const hint = clientCertificateHint(reason, this.presentsCertificate, ['SCHEMA_REGISTRY_CERT_FILE', 'SCHEMA_REGISTRY_KEY_FILE']);
+      return new AppError(ErrorCode.REGISTRY_UNREACHABLE, `cannot reach the schema registry at ${where} (${reason}${hint})`, { retriable: true, cause: error });
     }
     return error;
   }
