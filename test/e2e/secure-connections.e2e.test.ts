@@ -28,7 +28,7 @@ const stackEnv = {
 };
 const own = ownStack(stackEnv);
 const tls = join(own.dir, 'run/tls');
-const [ca, cert, key] = ['ca.pem', 'client.crt', 'client.key'].map((f) => join(tls, f));
+const [ca, cert, key] = [join(tls, 'ca.pem'), join(tls, 'client.crt'), join(tls, 'client.key')];
 const secure = {
   KAFKA_BROKERS: `127.0.0.1:${base}`, KAFKA_SSL_CA_FILE: ca, KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'vbc-claims',
   KAFKA_SASL_PASSWORD: 'k-secret-1', SCHEMA_REGISTRY_URL: `https://127.0.0.1:${base + 2}`, SCHEMA_REGISTRY_USERNAME: 'vbc-reg',

@@ -13,6 +13,7 @@ import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { header, readTopic } from '../../shared/kafka/read-topic.ts';
 import { ServiceProcess, waitUntil } from '../support/service-process.ts';
 import { claimsLag } from '../support/publish-records.ts';
+import { runVbc } from '../support/vbc-cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-claims-eo-'));
 
@@ -83,6 +84,24 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     }
     expect((await exportState(ctx.store)).acos).toEqual(before.acos);
     expect(await acoTotals(ctx)).toEqual(feed.expected);
+  });
+
+  // Last in this file's first describe: the records it re-publishes would be dead-lettered again by a later pass.
+  it('vbc dlq replay re-publishes each dead-lettered record once, as it was, to its source topic, and remembers how far it got', async () => {
+    const dlq = await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'));
+    expect(dlq.length).toBeGreaterThanOrEqual(200);
+    const claims = ctx.topics.input('claims');
+    const end = new Map((await ctx.admin.fetchTopicOffsets(claims)).map((p) => [p.partition, Number(p.high)]));
+
+    const first = runVbc(env, 'dlq', 'replay', 'claims');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`dlq replay claims: ${dlq.length} records re-published`);
+    const republished = (await readTopic(ctx.kafka, ctx.admin, claims)).filter((m) => Number(m.offset) >= end.get(m.partition)!);
+    const content = (m: { key: Buffer | null; value: Buffer | null }) => `${m.key?.toString('base64')}|${m.value?.toString('base64')}`;
+    expect(republished.map(content).sort()).toEqual(dlq.map(content).sort());
+
+    const second = runVbc(env, 'dlq', 'replay', 'claims');
+    expect(second.stderr).toContain('dlq replay claims: 0 records re-published');
   });
 });
 

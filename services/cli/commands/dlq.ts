@@ -1,4 +1,5 @@
 import { isInputTopic, type InputTopic } from '../../../shared/kafka/topics.ts';
+import { BatchSender } from '../../../shared/kafka/batch-sender.ts';
 import { header, readTopic, type TopicRecord } from '../../../shared/kafka/read-topic.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
@@ -61,7 +62,7 @@ async function replay(ctx: Context, topic: InputTopic): Promise<number> {
   const done = new Map(((await ctx.admin.fetchOffsets({ groupId, topics: [dlq] }))[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   const records = (await readTopic(ctx.kafka, ctx.admin, dlq)).filter((m) => Number(m.offset) >= (done.get(m.partition) ?? 0));
   const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
-  let republished = 0;
+  const out = new BatchSender(ctx.producer);
   let stillBad = 0;
   for (const m of records) {
     if (header(m, 'vbc-error-code') === 'SCENARIO_INVALID') {
@@ -72,12 +73,12 @@ async function replay(ctx: Context, topic: InputTopic): Promise<number> {
         continue;
       }
       const target = ctx.topics.input(line.topic);
-      await ctx.producer.send({ topic: target, acks: -1, messages: [{ key: line.key, value: ctx.codec.encode(valueSubject(target), line.record) }] });
+      await out.add(target, { key: line.key, value: ctx.codec.encode(valueSubject(target), line.record) });
     } else {
-      await ctx.producer.send({ topic: header(m, 'vbc-source-topic') ?? ctx.topics.input(topic), acks: -1, messages: [{ key: m.key, value: m.value }] });
+      await out.add(header(m, 'vbc-source-topic') ?? ctx.topics.input(topic), { key: m.key, value: m.value });
     }
-    republished++;
   }
+  const republished = await out.flush();
   // Remember how far we got (records dead-lettered meanwhile stay for the next replay).
   const next = new Map<number, number>();
   for (const m of records) next.set(m.partition, Math.max(next.get(m.partition) ?? 0, Number(m.offset) + 1));
