@@ -58,7 +58,7 @@ export function loadSecurity(env: Env, problems: string[]): SecurityConfig {
     return certFile !== null && keyFile !== null ? { certFile, keyFile } : null;
   };
   const redisClientCert = clientCert('REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE');
-  if (redisClientCert && !(env['REDIS_URL'] ?? '').trim().startsWith('rediss:')) problems.push('REDIS_TLS_CERT_FILE needs a rediss:// REDIS_URL');
+  if (redisClientCert && !redisUsesTls(env['REDIS_URL'] ?? '')) problems.push('REDIS_TLS_CERT_FILE needs a rediss:// REDIS_URL');
   const kafkaClientCert = clientCert('KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE');
 
   let kafkaSasl: SecurityConfig['kafkaSasl'] = null;
@@ -118,12 +118,15 @@ export function registryClientOptions(s: SecurityConfig): { auth?: { username: s
   };
 }
 
+/** Whether a Redis URL asks for TLS (`rediss://`). */
+export const redisUsesTls = (redisUrl: string) => redisUrl.trim().startsWith('rediss:');
+
 /**
  * ioredis options for AUTH and TLS (a `rediss://` URL turns TLS on; a CA file pins the authority;
  * a client certificate answers a Redis with `tls-auth-clients`).
  */
 export function redisSecurityOptions(s: SecurityConfig, redisUrl: string) {
-  const tls = redisUrl.startsWith('rediss:') ? tlsOptions(s.redisTlsCaFile, s.redisClientCert) : undefined;
+  const tls = redisUsesTls(redisUrl) ? tlsOptions(s.redisTlsCaFile, s.redisClientCert) : undefined;
   return { ...(s.redisPassword ? { password: s.redisPassword } : {}), ...(tls ? { tls } : {}) };
 }
 

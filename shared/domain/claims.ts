@@ -50,7 +50,7 @@ export function addContribution(into: AcoContribution, from: AcoContribution): v
  * start: as an ordinary object literal, every new order of keys added made new hidden classes,
  * and each lookup in the totals went through a megamorphic cache (most of the time of addTotals).
  */
-export function dictionary<T>(): Record<string, T> {
+function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 

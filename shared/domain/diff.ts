@@ -57,25 +57,31 @@ export function diff(before: Derived, after: Derived): Changes {
  */
 export type CounterDeltas = Map<string, Map<string, number>>;
 
-/** Counter names by claim type and by month, each made once rather than per record. */
-const TYPE_COUNTERS = new Map<string, string>();
-const MONTH_COUNTERS = new Map<string, string>();
-export const typeCounter = (t: string) => TYPE_COUNTERS.get(t) ?? (TYPE_COUNTERS.set(t, `type:${t}`), `type:${t}`);
-export const monthCounter = (m: string) => MONTH_COUNTERS.get(m) ?? (MONTH_COUNTERS.set(m, `month:${m}`), `month:${m}`);
+/** Counter names with this prefix, each made once rather than per record. */
+function counterNames(prefix: string): (value: string) => string {
+  const names = new Map<string, string>();
+  return (value) => {
+    let name = names.get(value);
+    if (name === undefined) names.set(value, (name = prefix + value));
+    return name;
+  };
+}
+export const typeCounter = counterNames('type:');
+export const monthCounter = counterNames('month:');
 
-/** One ACO-year's counters, the three every delta carries at zero. */
-export function newCounters(): Map<string, number> {
+/** One ACO-year's counters: the three every delta carries, at these values (zero by default). */
+export function newCounters(expenditureCents = 0, claimRecords = 0, beneficiaries = 0): Map<string, number> {
   const d = new Map<string, number>();
-  d.set('expenditureCents', 0);
-  d.set('claimRecords', 0);
-  d.set('beneficiaries', 0);
+  d.set('expenditureCents', expenditureCents);
+  d.set('claimRecords', claimRecords);
+  d.set('beneficiaries', beneficiaries);
   return d;
 }
 
 export function counterDeltas(deltas: Record<string, AcoDelta>): CounterDeltas {
   const out: CounterDeltas = new Map();
   for (const [acoYear, d] of Object.entries(deltas)) {
-    const fields = new Map<string, number>([['expenditureCents', d.expenditureCents], ['claimRecords', d.claimRecords], ['beneficiaries', d.beneficiaries]]);
+    const fields = newCounters(d.expenditureCents, d.claimRecords, d.beneficiaries);
     for (const [t, n] of Object.entries(d.byClaimType)) fields.set(typeCounter(t), n);
     for (const [m, n] of Object.entries(d.byServiceMonth)) fields.set(monthCounter(m), n);
     out.set(acoYear, fields);

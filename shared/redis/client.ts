@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
-import { clientCertificateHint, redisSecurityOptions } from '../config/security.ts';
+import { clientCertificateHint, redisSecurityOptions, redisUsesTls } from '../config/security.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { withTimeout } from '../kafka/connect.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -35,10 +35,9 @@ export async function connectRedis(config: Config, logger?: Logger): Promise<Red
   });
   // Redis may close a TLS connection whose client certificate it wants or refuses without an alert
   // the client sees (ECONNRESET); otherwise the alert says which.
-  const tls = config.redisUrl.startsWith('rediss:');
   const certificateHint = (reason: string) => {
     const presented = config.security.redisClientCert !== null;
-    if (tls && /ECONNRESET/.test(reason)) {
+    if (redisUsesTls(config.redisUrl) && /ECONNRESET/.test(reason)) {
       return presented
         ? '; a Redis with tls-auth-clients closes connections so when it refuses the client certificate: is REDIS_TLS_CERT_FILE signed by a CA it trusts?'
         : '; a Redis with tls-auth-clients closes connections without a client certificate so: if it wants one, set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE';

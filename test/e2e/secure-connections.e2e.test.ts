@@ -43,6 +43,19 @@ execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyo
   '-days', '30', '-subj', '/CN=stranger'], { stdio: 'ignore' });
 const [strangerCert, strangerKey] = [join(work, 'stranger.crt'), join(work, 'stranger.key')];
 
+/**
+ * A contract example through services started with the secure settings (Redis keys and topics of
+ * their own, by `label`) and the CLI with `cli` on top of them; returns what the checker said.
+ */
+async function exampleThroughServices(label: string, name: string, cli: Record<string, string> = {}): Promise<string> {
+  const env = { ...isolatedEnv(label), ...secure };
+  const services = await startAllServices(env, join(work, `services-${label}.log`));
+  try {
+    return runScenario({ ...env, ...cli }, join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`), work);
+  } finally {
+    await services.stop('SIGTERM');
+  }
+}
 
 describe('secure connections: Kafka over TLS with SASL or client certificates, the registry over HTTPS with basic auth, Redis over TLS with a password, both with client certificates (a stack of its own)', () => {
   // Long enough to wait for another file's own stack to be done with.
@@ -50,25 +63,11 @@ describe('secure connections: Kafka over TLS with SASL or client certificates, t
   afterAll(() => own.remove());
 
   it('a contract example runs through the services and gives its expected export', async () => {
-    const env = { ...isolatedEnv('secure'), ...secure };
-    const services = await startAllServices(env, join(work, 'services.log'));
-    try {
-      const name = 'readmissions-and-aco-totals';
-      expect(runScenario(env, join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`), work)).toBe('export matches');
-    } finally {
-      await services.stop('SIGTERM');
-    }
+    expect(await exampleThroughServices('secure', 'readmissions-and-aco-totals')).toBe('export matches');
   }, 180_000);
 
   it('the operator CLI over mutual TLS publishes a scenario that the services, over SCRAM, apply', async () => {
-    const env = { ...isolatedEnv('secure-mtls'), ...secure };
-    const services = await startAllServices(env, join(work, 'services-mtls.log'));
-    try {
-      const name = 'episode-and-reconciliation';
-      expect(runScenario({ ...env, ...mutualTls }, join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`), work)).toBe('export matches');
-    } finally {
-      await services.stop('SIGTERM');
-    }
+    expect(await exampleThroughServices('secure-mtls', 'episode-and-reconciliation', mutualTls)).toBe('export matches');
   }, 180_000);
 
   it.each([
