@@ -12,6 +12,13 @@ register();
 const { main } = await import('../services/cli/main.ts');
 const code = await main(process.argv.slice(2));
 // A command that is done exits now: a client's retry timers or a socket left behind by a broker
-// that went away must not keep the process (or a graceful shutdown) waiting. Output written to
-// stdout and stderr is already flushed (synchronous on files and pipes on Linux).
+// that went away must not keep the process (or a graceful shutdown) waiting. But not before its
+// output is delivered: writes to a pipe are asynchronous, and exiting with some still queued cut
+// `vbc export | jq` at 64 KiB. A write's callback runs once every write before it has reached the
+// pipe, so an empty write on each stream tells when all of it has (a reader that went away ends the
+// wait too).
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => {
+  stream.once('error', resolve);
+  stream.write('', resolve);
+})));
 process.exit(code);

@@ -39,7 +39,7 @@ vbc simulate --seed "$SEED" --beneficiaries "$BENEFICIARIES" --out "$OUT/feed.nd
 
 echo
 echo "== care-manager alerts as they arrive (first $ALERT_LINES, then a tally every 5 s)"
-bin/vbc.mjs alerts --follow --max "$ALERT_LINES" &
+bin/vbc.mjs alerts --follow --max "$ALERT_LINES" --today event &
 alerts=$!
 vbc replay "$OUT/feed.ndjson" --rate "$RATE" --progress --report "$OUT/bad-lines.txt" --timeout 600
 sleep 2 # the alert view reads the last alerts the services flushed
@@ -52,6 +52,16 @@ vbc reconcile --as-of "$AS_OF"
 echo
 vbc finance
 vbc export >"$OUT/export.json"
+echo
+echo "== care-manager worklist and episodes in the export"
+node -e '
+  const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const by = (xs, f) => xs.reduce((m, x) => (m[f(x)] = (m[f(x)] || 0) + 1, m), {});
+  const open = s.alerts.filter((a) => a.type === "TCM_FOLLOW_UP");
+  console.log(`  alerts in force: ${Object.entries(by(s.alerts, (a) => a.type)).map(([k, n]) => `${n} ${k}`).join(", ")}`);
+  console.log(`  TCM follow-ups still open: ${open.length}; e.g. ${open.slice(0, 3).map((a) => `${a.subjectId} (contact due ${a.contactDueDate}, visit due ${a.visitDueDate})`).join("; ")}`);
+  console.log(`  episodes by program: ${Object.entries(by(s.episodes, (e) => `${e.program} ${e.category}`)).sort().map(([k, n]) => `${k} ${n}`).join(", ")}`);
+' "$OUT/export.json"
 echo
 echo "demo finished in $(( $(date +%s) - started ))s. State export: $OUT/export.json; bad lines: $OUT/bad-lines.txt; service logs: $OUT/services.log"
 echo "The stack is still up: 'npx vbc stack down' stops it."

@@ -1,6 +1,7 @@
 import type { ReconciliationRecord } from '../../shared/engine/events.ts';
 
 export interface EpisodeRow {
+  program?: string;
   category: string;
   status: string;
   spendCents: number;
@@ -20,8 +21,8 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 /**
  * The finance analyst's summary, from the state export and the latest reconciliation records:
- * per ACO expenditure against the benchmark and the shared savings or losses, and BPCI episodes
- * with their NPRA by category.
+ * per ACO expenditure against the benchmark and the shared savings or losses, TEAM and BPCI
+ * Advanced episodes with their reconciliation amounts by category, and TEAM hospitals' results.
  */
 export function financeReport(acos: AcoRow[], episodes: EpisodeRow[], records: ReconciliationRecord[]): string[] {
   const out: string[] = [];
@@ -43,13 +44,24 @@ export function financeReport(acos: AcoRow[], episodes: EpisodeRow[], records: R
 
   if (uncontracted.length > 0) out.push(`  spend in years with no contract or reconciliation yet: ${uncontracted.join('; ')}`);
 
-  const episodeRecords = records.filter((r) => r.kind === 'EPISODE');
+  for (const program of ['TEAM', 'BPCI_A'] as const) {
+    const mine = episodes.filter((e) => (e.program ?? 'BPCI_A') === program);
+    const recs = records.filter((r) => r.kind === 'EPISODE' && (r.program ?? 'BPCI_A') === program);
+    if (mine.length === 0 && recs.length === 0) continue;
+    out.push('');
+    out.push(program === 'TEAM' ? '== TEAM episodes (anchors from 2026)' : '== BPCI Advanced episodes (anchors through 2025)');
+    out.push(...episodeLines(mine, recs, program === 'TEAM' ? 'reconciliation amount' : 'NPRA'));
+    if (program === 'TEAM') out.push(...teamHospitalLines(records.filter((r) => r.kind === 'TEAM')));
+  }
+  return out;
+}
+
+function episodeLines(episodes: EpisodeRow[], episodeRecords: ReconciliationRecord[], amountName: string): string[] {
+  const out: string[] = [];
   const paid = episodeRecords.filter((r) => r.amountCents > 0).reduce((n, r) => n + r.amountCents, 0);
   const owed = episodeRecords.filter((r) => r.amountCents < 0).reduce((n, r) => n - r.amountCents, 0);
-  out.push('');
-  out.push('== BPCI Advanced episodes');
   out.push(`  ${episodes.length} episodes: ${episodes.filter((e) => e.status === 'RECONCILED').length} reconciled, ${episodes.filter((e) => e.status === 'OPEN').length} open; ${episodes.filter((e) => e.targetPriceCents === null).length} without a target price`);
-  out.push(`  NPRA: ${usd(paid)} paid to participants, ${usd(owed)} owed to CMS, net ${usd(paid - owed)} over ${episodeRecords.length} reconciliations`);
+  out.push(`  ${amountName} per episode: ${usd(paid)} paid to participants, ${usd(owed)} owed to CMS, net ${usd(paid - owed)} over ${episodeRecords.length} reconciliations`);
   const byCategory = new Map<string, { n: number; spend: number; target: number; over: number }>();
   for (const e of episodes) {
     if (e.targetPriceCents === null) continue;
@@ -63,6 +75,20 @@ export function financeReport(acos: AcoRow[], episodes: EpisodeRow[], records: R
   out.push(`  ${'category'.padEnd(14)} ${'episodes'.padStart(8)} ${'over target'.padStart(11)} ${'spend/target'.padStart(12)}`);
   for (const [category, c] of [...byCategory].sort((a, b) => b[1].n - a[1].n)) {
     out.push(`  ${category.padEnd(14)} ${String(c.n).padStart(8)} ${String(c.over).padStart(11)} ${pct(c.spend / c.target).padStart(12)}`);
+  }
+  return out;
+}
+
+/** TEAM's hospital-level reconciliation per performance year: target and spend totals, the track's limits, the amount. */
+function teamHospitalLines(records: ReconciliationRecord[]): string[] {
+  if (records.length === 0) return ['  TEAM hospital-level reconciliation: none yet (run vbc reconcile)'];
+  const out = ['  TEAM hospital-level reconciliation (42 CFR 512.550: target total - spend total, quality adjustment, stop-gain/stop-loss)'];
+  out.push(`  ${'hospital'.padEnd(10)} ${'year'.padEnd(5)} ${'track'.padEnd(6)} ${'episodes'.padStart(8)} ${'targets'.padStart(15)} ${'spend'.padStart(15)} ${'raw'.padStart(14)}  result`);
+  for (const r of [...records].sort((a, b) => (a.subjectId < b.subjectId ? -1 : 1))) {
+    const w = r.working;
+    const limit = w.limitApplied === 'true' ? (r.amountCents > 0 ? `, at the ${pct(Number(w.stopGainCents) / Number(w.targetTotalCents))} stop-gain` : r.amountCents < 0 ? ', at the stop-loss' : ', upside only') : '';
+    const result = r.amountCents > 0 ? `paid ${usd(r.amountCents)}` : r.amountCents < 0 ? `owed to CMS ${usd(-r.amountCents)}` : 'nothing';
+    out.push(`  ${(w.facilityId ?? '').padEnd(10)} ${(w.performanceYear ?? '').padEnd(5)} ${String(w.track).padEnd(6)} ${String(w.episodes).padStart(8)} ${usd(Number(w.targetTotalCents)).padStart(15)} ${usd(Number(w.spendTotalCents)).padStart(15)} ${usd(Number(w.reconciliationAmountCents)).padStart(14)}  ${result}${limit} (${r.final ? 'final' : `interim as of ${r.asOf}`})`);
   }
   return out;
 }

@@ -39,17 +39,26 @@ export async function exportState(store: BeneficiaryStore) {
     for (const e of d.episodes) {
       episodes.push({
         episodeId: e.episodeId, mbi, category: e.category, anchorAdmitDate: e.anchorAdmitDate, anchorDischargeDate: e.anchorDischargeDate,
-        windowEnd: e.windowEnd, spendCents: e.spendCents, targetPriceCents: e.targetPriceCents, status: e.status, anchorFacilityId: e.anchorFacilityId,
+        windowEnd: e.windowEnd, spendCents: e.spendCents, targetPriceCents: e.targetPriceCents, status: e.status, program: e.program ?? 'BPCI_A',
+        anchorFacilityId: e.anchorFacilityId,
       });
     }
     for (const a of Object.values(d.alerts)) {
-      alerts.push({ alertId: a.alertId, type: a.type, mbi, subjectId: a.subjectId, threshold: a.threshold, acoId: a.acoId, reason: a.reason });
+      alerts.push({
+        alertId: a.alertId, type: a.type, mbi, subjectId: a.subjectId, threshold: a.threshold,
+        contactDueDate: a.contactDueDate ?? null, visitDueDate: a.visitDueDate ?? null, acoId: a.acoId, reason: a.reason,
+      });
     }
   }
   const recon = results[results.length - 1] as Record<string, string>;
-  const reconciliations = Object.keys(recon).sort().map((k) => {
-    const r = JSON.parse(recon[k]!) as ReconciliationRecord;
-    return { eventId: r.eventId, kind: r.kind, subjectId: r.subjectId, amountCents: r.amountCents, final: r.final, asOf: r.asOf, direction: r.direction };
+  const latest = Object.keys(recon).sort().map((k) => JSON.parse(recon[k]!) as ReconciliationRecord);
+  const summary = (r: ReconciliationRecord) => ({
+    eventId: r.eventId, kind: r.kind, subjectId: r.subjectId, amountCents: r.amountCents, final: r.final, asOf: r.asOf, direction: r.direction,
+    program: r.program ?? null,
   });
-  return { acos, readmissions, episodes, alerts, reconciliations };
+  // Contract 4 lists episode and MSSP reconciliations; TEAM's hospital-level ones (the product's
+  // addition) are an extra section, with their working.
+  const reconciliations = latest.filter((r) => r.kind !== 'TEAM').map(summary);
+  const teamHospitalReconciliations = latest.filter((r) => r.kind === 'TEAM').map((r) => ({ ...summary(r), working: r.working }));
+  return { acos, readmissions, episodes, alerts, reconciliations, teamHospitalReconciliations };
 }

@@ -4,8 +4,9 @@ import type { Episode } from './episodes.ts';
 import type { BeneficiaryFacts, Reference } from './facts.ts';
 import { deterministicId } from './ids.ts';
 import type { Readmission } from './stays.ts';
+import { openFollowUps } from './tcm.ts';
 
-export type AlertType = 'READMISSION' | 'EPISODE_OVERRUN';
+export type AlertType = 'READMISSION' | 'EPISODE_OVERRUN' | 'TCM_FOLLOW_UP';
 
 /** An alert in force: its condition holds on the current facts (contract 1.5). */
 export interface Alert {
@@ -13,6 +14,10 @@ export interface Alert {
   type: AlertType;
   subjectId: string;
   threshold: number | null;
+  /** TCM_FOLLOW_UP: interactive contact due (second business day after discharge); else null. */
+  contactDueDate: string | null;
+  /** TCM_FOLLOW_UP: face-to-face visit due (discharge + 14 days); else null. */
+  visitDueDate: string | null;
   acoId: string | null;
   reason: string;
   details: Record<string, string>;
@@ -53,6 +58,8 @@ export function readmissionAlerts(mbi: string, facts: BeneficiaryFacts, readmiss
         type: 'READMISSION' as const,
         subjectId: r.readmissionEncounterId,
         threshold: null,
+        contactDueDate: null,
+        visitDueDate: null,
         acoId: acoOn(r.readmission.admitDate, attributions),
         reason: `Unplanned readmission at ${r.readmission.facilityId} on ${r.readmission.admitDate}, ${r.daysToReadmit} days after discharge from ${r.index.facilityId}`,
         details,
@@ -78,9 +85,12 @@ export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Ep
         type: 'EPISODE_OVERRUN',
         subjectId: e.episodeId,
         threshold,
+        contactDueDate: null,
+        visitDueDate: null,
         acoId: acoOn(e.anchorAdmitDate, attributions),
-        reason: `${e.category} episode at ${percent}% of its target price (threshold ${threshold}%)`,
+        reason: `${e.program === 'TEAM' ? 'TEAM' : 'BPCI Advanced'} ${e.category} episode at ${percent}% of its target price (threshold ${threshold}%)`,
         details: {
+          program: e.program,
           category: e.category,
           anchorFacilityId: e.anchorFacilityId ?? '',
           anchorAdmitDate: e.anchorAdmitDate,
@@ -98,6 +108,34 @@ export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Ep
     }
   }
   return out;
+}
+
+/**
+ * Contract 1.5: one TCM_FOLLOW_UP alert per discharge home (or home health) of a stay or an
+ * observation encounter, in force until a qualifying visit or a new admission closes it.
+ */
+export function followUpAlerts(mbi: string, facts: BeneficiaryFacts): Alert[] {
+  const attributions = [...facts.attributions.values()];
+  return openFollowUps(facts).map((f) => ({
+    alertId: alertIdFor('TCM_FOLLOW_UP', mbi, f.encounter.encounterId, null),
+    type: 'TCM_FOLLOW_UP' as const,
+    subjectId: f.encounter.encounterId,
+    threshold: null,
+    contactDueDate: f.contactDueDate,
+    visitDueDate: f.visitDueDate,
+    acoId: acoOn(f.dischargeDate, attributions),
+    reason: `Discharged home from ${f.encounter.facilityId} on ${f.dischargeDate}: contact due by ${f.contactDueDate}, visit by ${f.visitDueDate}`,
+    details: {
+      facilityId: f.encounter.facilityId,
+      encounterClass: f.encounter.encounterClass,
+      admitDate: f.encounter.admitDate,
+      dischargeDate: f.dischargeDate,
+      disposition: f.encounter.disposition ?? '',
+      contactDueDate: f.contactDueDate,
+      visitDueDate: f.visitDueDate,
+    },
+    receivedAt: f.encounter.receivedAt,
+  }));
 }
 
 /**

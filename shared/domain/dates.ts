@@ -98,3 +98,8 @@ export function monthOf(date: string): string {
   if (month === undefined) MONTHS.set(key, (month = date.slice(0, 7)));
   return month;
 }
+
+/** Day of the week of a valid ISO date: 0 Sunday to 6 Saturday. */
+export function weekday(date: string): number {
+  return (((toDays(date) + 4) % 7) + 7) % 7;
+}

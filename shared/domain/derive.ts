@@ -1,5 +1,5 @@
 import { acoContributions, spendByYear, type AcoContribution } from './claims.ts';
-import { overrunAlerts, readmissionAlerts, type Alert } from './alerts.ts';
+import { followUpAlerts, overrunAlerts, readmissionAlerts, type Alert } from './alerts.ts';
 import { episodes, type Episode } from './episodes.ts';
 import type { BeneficiaryFacts, Reference } from './facts.ts';
 import { readmissions } from './stays.ts';
@@ -43,7 +43,7 @@ export function derive(mbi: string, facts: BeneficiaryFacts, reference: Referenc
   const stayPairs = readmissions(facts);
   const eps = episodes(mbi, facts, reference);
   const alerts: Record<string, Alert> = {};
-  for (const alert of [...readmissionAlerts(mbi, facts, stayPairs, eps), ...overrunAlerts(mbi, facts, eps, reference)]) {
+  for (const alert of [...readmissionAlerts(mbi, facts, stayPairs, eps), ...overrunAlerts(mbi, facts, eps, reference), ...followUpAlerts(mbi, facts)]) {
     alerts[alert.alertId] = alert;
   }
   return {

@@ -1,17 +1,14 @@
 import { signedCents } from './claims.ts';
+import { currentVersions } from './claim-versions.ts';
 import { addDays } from './dates.ts';
-import { categoryForDrg } from './episode-definitions.ts';
-import type { BeneficiaryFacts, ClaimFact, Reference } from './facts.ts';
+import { priceKey, type BeneficiaryFacts, type ClaimFact, type Reference } from './facts.ts';
 import { deterministicId } from './ids.ts';
 import { clamp, roundHalfAwayFromZero } from './money.ts';
+import { ANY_ANCHOR_HCPCS, ANY_TRIGGER_DRG, categoryForDrg, categoryForHcpcs, normaliseDrg, programDefinition, type AnchorMatch, type Program } from './programs.ts';
 import { inpatientStays } from './stays.ts';
 
-/** Episode window: anchor admission through anchor discharge + 89 days, inclusive (contract 1.4). */
-export const POST_DISCHARGE_DAYS = 89;
-/** NPRA is clamped to +/- this share of the target price. */
-export const NPRA_CAP_SHARE = 0.2;
-
 export interface Anchor {
+  program: Program;
   admitDate: string;
   dischargeDate: string;
   category: string;
@@ -21,6 +18,7 @@ export interface Anchor {
 
 export interface Episode {
   episodeId: string;
+  program: Program;
   category: string;
   anchorAdmitDate: string;
   anchorDischargeDate: string;
@@ -37,48 +35,56 @@ export function episodeIdFor(mbi: string, anchorAdmitDate: string): string {
   return deterministicId('ep', mbi, anchorAdmitDate);
 }
 
+/** The stay an institutional claim describes: admission and discharge dates, else its service dates. */
+const stayDatesOf = (c: ClaimFact) => ({ admitDate: c.admissionDate ?? c.fromDate, dischargeDate: c.dischargeDate ?? c.thruDate });
+
 /**
- * An inpatient claim anchors only while its claim is in force: more original/adjustment records
- * than cancellations under its claim control number, and not denied.
+ * What a claim version anchors, if it is current: an inpatient claim by its trigger DRG on its
+ * admit date, an outpatient claim by an anchor procedure on its service date (TEAM). Denied
+ * claims anchor nothing.
  */
-function claimsInForce(claims: ClaimFact[]): ClaimFact[] {
-  const balance = new Map<string, number>();
-  for (const c of claims) {
-    balance.set(c.claimControlNumber, (balance.get(c.claimControlNumber) ?? 0) + (c.adjustmentType === 'CANCELLATION' ? -1 : 1));
-  }
-  return claims.filter((c) => !c.denied && c.adjustmentType !== 'CANCELLATION' && (balance.get(c.claimControlNumber) ?? 0) > 0);
-}
-
-/** The episode category an inpatient claim record would anchor (its DRG on its admit date), or null. */
-export function claimAnchorCategory(claim: ClaimFact): string | null {
-  return claim.claimType === 'INPATIENT' ? categoryForDrg(claim.drg, claim.admissionDate ?? claim.fromDate) : null;
+export function claimAnchor(claim: ClaimFact): AnchorMatch | null {
+  if (claim.denied) return null;
+  if (claim.claimType === 'INPATIENT') return categoryForDrg(claim.drg, stayDatesOf(claim).admitDate);
+  if (claim.claimType === 'OUTPATIENT') return categoryForHcpcs(claim.hcpcsCodes, claim.fromDate);
+  return null;
 }
 
 /**
- * Anchor stays from discharge records and from inpatient claims, one per (admit date, discharge
- * date): both sources describing the same stay anchor one episode. Where both carry a trigger DRG,
+ * Whether a claim record could anchor an episode under any program on any date: a cheap superset
+ * of claimAnchor, for deciding whether a record can change anything but totals (evolve.ts) and
+ * whether it must be kept when its year is folded (expiry.ts).
+ */
+export function couldAnchor(claim: ClaimFact): boolean {
+  if (claim.claimType === 'INPATIENT') return claim.drg !== null && ANY_TRIGGER_DRG.has(normaliseDrg(claim.drg));
+  if (claim.claimType === 'OUTPATIENT') return claim.hcpcsCodes.some((h) => ANY_ANCHOR_HCPCS.has(h));
+  return false;
+}
+
+/**
+ * Anchor stays from discharge records and from current claim versions, one per (admit date,
+ * discharge date): both sources describing the same stay anchor one episode. Where both anchor,
  * the claim's (adjudicated) DRG and facility win over the ADT feed's.
  */
 export function anchors(facts: BeneficiaryFacts): Anchor[] {
   const byStay = new Map<string, Anchor>();
   for (const stay of inpatientStays(facts)) {
     if (stay.dischargeDate === null) continue;
-    const category = categoryForDrg(stay.drg, stay.admitDate);
-    if (category === null) continue;
+    const match = categoryForDrg(stay.drg, stay.admitDate);
+    if (match === null) continue;
     byStay.set(`${stay.admitDate}|${stay.dischargeDate}`, {
-      admitDate: stay.admitDate, dischargeDate: stay.dischargeDate, category, facilityId: stay.facilityId, source: 'discharge',
+      ...match, admitDate: stay.admitDate, dischargeDate: stay.dischargeDate, facilityId: stay.facilityId, source: 'discharge',
     });
   }
-  const inpatient = [...facts.claims.values()].filter((c) => c.claimType === 'INPATIENT');
-  for (const claim of claimsInForce(inpatient).sort((a, b) => (a.claimId < b.claimId ? -1 : 1))) {
-    const admitDate = claim.admissionDate ?? claim.fromDate;
-    const dischargeDate = claim.dischargeDate ?? claim.thruDate;
-    const category = claimAnchorCategory(claim);
-    if (category === null) continue;
+  const current = [...currentVersions(facts.claims.values()).values()].sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
+  for (const claim of current) {
+    const match = claimAnchor(claim);
+    if (match === null) continue;
+    const { admitDate, dischargeDate } = claim.claimType === 'INPATIENT' ? stayDatesOf(claim) : { admitDate: claim.fromDate, dischargeDate: claim.fromDate };
     const key = `${admitDate}|${dischargeDate}`;
     const seen = byStay.get(key);
     byStay.set(key, {
-      admitDate, dischargeDate, category,
+      ...match, admitDate, dischargeDate,
       facilityId: claim.facilityId ?? seen?.facilityId ?? null,
       source: seen && seen.source !== 'claim' ? 'both' : 'claim',
     });
@@ -88,18 +94,21 @@ export function anchors(facts: BeneficiaryFacts): Anchor[] {
   );
 }
 
-export function targetPrice(reference: Reference, category: string, facilityId: string | null): number | null {
+/** The program's price for (category, facility), else for (category, '*'); null when there is none. */
+export function targetPrice(reference: Reference, program: Program, category: string, facilityId: string | null): number | null {
   if (facilityId !== null) {
-    const specific = reference.prices[`${category}|${facilityId}`];
+    const specific = reference.prices[priceKey(program, category, facilityId)];
     if (specific !== undefined) return specific;
   }
-  return reference.prices[`${category}|*`] ?? null;
+  return reference.prices[priceKey(program, category, '*')] ?? null;
 }
 
 /**
  * Contract 1.4: episodes follow from the anchors in admit-date order. The earliest opens one; an
- * anchor admitted inside an open window opens none; the first anchor after the window opens the
- * next. Spend is every claim record whose fromDate falls in the window, whenever it arrived.
+ * anchor admitted inside an earlier episode's window (of either program) opens none; the first
+ * anchor after the window opens the next. The window is the anchor's program's: BPCI Advanced
+ * discharge + 89 days, TEAM discharge + 29. Spend is every claim record whose fromDate falls in
+ * the window, whenever it arrived.
  */
 export function episodes(mbi: string, facts: BeneficiaryFacts, reference: Reference): Episode[] {
   const out: Episode[] = [];
@@ -107,7 +116,7 @@ export function episodes(mbi: string, facts: BeneficiaryFacts, reference: Refere
   let windowEnd: string | null = null;
   for (const anchor of anchors(facts)) {
     if (windowEnd !== null && anchor.admitDate <= windowEnd) continue;
-    windowEnd = addDays(anchor.dischargeDate, POST_DISCHARGE_DAYS);
+    windowEnd = addDays(anchor.dischargeDate, programDefinition(anchor.program).postDischargeDays);
     let spendCents = 0;
     const spendByClaimType: Record<string, number> = {};
     for (const c of claims) {
@@ -119,13 +128,14 @@ export function episodes(mbi: string, facts: BeneficiaryFacts, reference: Refere
     const episodeId = episodeIdFor(mbi, anchor.admitDate);
     out.push({
       episodeId,
+      program: anchor.program,
       category: anchor.category,
       anchorAdmitDate: anchor.admitDate,
       anchorDischargeDate: anchor.dischargeDate,
       anchorFacilityId: anchor.facilityId,
       windowEnd,
       spendCents,
-      targetPriceCents: targetPrice(reference, anchor.category, anchor.facilityId),
+      targetPriceCents: targetPrice(reference, anchor.program, anchor.category, anchor.facilityId),
       spendByClaimType,
       status: facts.closures.has(episodeId) ? 'RECONCILED' : 'OPEN',
     });
@@ -133,9 +143,14 @@ export function episodes(mbi: string, facts: BeneficiaryFacts, reference: Refere
   return out;
 }
 
-/** Contract 1.4: NPRA = target - spend, clamped to +/-20% of target, rounded half away from zero. */
-export function npraCents(targetPriceCents: number, spendCents: number): number {
-  const cap = targetPriceCents * NPRA_CAP_SHARE;
+/** The per-episode cap as a share of target (contract 1.4: 20% for both programs), from reference data. */
+export function episodeCapShare(program: Program): number {
+  return programDefinition(program).episodeReconciliation.capShareOfTarget;
+}
+
+/** Contract 1.4: target - spend, clamped to +/- the program's share of target, rounded half away from zero. */
+export function npraCents(targetPriceCents: number, spendCents: number, capShare = 0.2): number {
+  const cap = targetPriceCents * capShare;
   return roundHalfAwayFromZero(clamp(targetPriceCents - spendCents, -cap, cap));
 }
 

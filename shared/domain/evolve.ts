@@ -1,29 +1,47 @@
 import { acoOn, acoYearKey, emptyContribution, signedCents, type AcoContribution } from './claims.ts';
 import { monthOf, yearOf } from './dates.ts';
 import type { Derived } from './derive.ts';
-import { claimAnchorCategory } from './episodes.ts';
+import { couldAnchor } from './episodes.ts';
+import { couldCloseFollowUp } from './tcm.ts';
 import { monthCounter, newCounters, typeCounter, type CounterDeltas } from './diff.ts';
-import type { AttributionFact, ClaimFact } from './facts.ts';
+import type { AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
 
 /**
  * The incremental form of derive() for the bulk of a claims feed. For a beneficiary with no
- * episode, a new claim record that cannot anchor one changes nothing but the ACO totals and the
- * spend by year: stays come from ADT, and only an episode's window takes a claim's spend. For
+ * episode, a new claim record that cannot anchor one nor close a transitional-care follow-up
+ * changes nothing but the ACO totals and the spend by year: stays come from ADT, and only an
+ * episode's window takes a claim's spend. For
  * those records the derived state is evolved by adding each record's contribution, and the ACO
  * deltas are the contributions themselves: no re-derivation over every record the beneficiary has,
  * no diff. The result equals derive() over all the facts and diff() against the state before
  * (test/unit/evolve.unit.test.ts checks it on random feeds, with anchoring records among them).
  */
-export function changesOnlyTotals(claim: ClaimFact, derived: Derived, claims: Map<string, ClaimFact>): boolean {
+export function changesOnlyTotals(claim: ClaimFact, derived: Derived, facts: BeneficiaryFacts): boolean {
   if (derived.episodes.length > 0) return false;
-  if (claim.claimType !== 'INPATIENT') return true;
-  if (claimAnchorCategory(claim) !== null) return false;
-  // Without a trigger DRG of its own, an inpatient record can still bring an anchoring record of
-  // the same claim back in force (an adjustment after a cancellation).
-  for (const other of claims.values()) {
-    if (other !== claim && other.claimControlNumber === claim.claimControlNumber && claimAnchorCategory(other) !== null) return false;
+  // Follow-ups exist only after a discharge: before one, a visit changes nothing but totals.
+  const followUpsMatter = facts.discharges.size > 0;
+  if (couldAnchor(claim) || (followUpsMatter && couldCloseFollowUp(claim))) return false;
+  // A record that cannot anchor or close anything itself can still change which version of its
+  // claim is current (a cancellation, an adjustment), and so bring one that could in or out.
+  return !ruleClaimNumbers(derived, facts).has(claim.claimControlNumber);
+}
+
+/**
+ * Claim control numbers of the records that could anchor an episode or close a follow-up, per
+ * derived state. Records added on the incremental path are never such records (or, without a
+ * discharge, do not matter yet, and a discharge derives anew), and every other change derives a
+ * new state: so the set made for a state stays right for as long as that state lives.
+ */
+const RULE_CLAIMS = new WeakMap<Derived, Set<string>>();
+
+function ruleClaimNumbers(derived: Derived, facts: BeneficiaryFacts): Set<string> {
+  let set = RULE_CLAIMS.get(derived);
+  if (set === undefined) {
+    set = new Set();
+    for (const c of facts.claims.values()) if (couldAnchor(c) || couldCloseFollowUp(c)) set.add(c.claimControlNumber);
+    RULE_CLAIMS.set(derived, set);
   }
-  return true;
+  return set;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { acoContributions, addContribution, emptyContribution, signedCents } from './claims.ts';
-import { addDays, yearOf } from './dates.ts';
-import { claimAnchorCategory } from './episodes.ts';
+import { addDays, daysBetween, yearOf } from './dates.ts';
+import { couldAnchor } from './episodes.ts';
+import { couldCloseFollowUp, VISIT_DAYS } from './tcm.ts';
 import type { Derived } from './derive.ts';
 import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact } from './facts.ts';
 
@@ -12,8 +13,9 @@ import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact
  * contributed (ACO totals and spend stay exact), and a claim of a closed year that arrives later is
  * refused (dead-lettered with the reason) rather than counted without its duplicate check.
  *
- * Records still in an episode's reach stay: inpatient claims with an episode DRG (they anchor
- * episodes) and any claim whose fromDate falls in an episode's window.
+ * Records still in a rule's reach stay: every record of a claim that could anchor an episode
+ * (its cancellations and adjustments decide whether it still does), any claim whose fromDate falls
+ * in an episode's window, and visits that could close a discharge's transitional-care follow-up.
  */
 
 /** The date the run-out of the year before a clock's year ends, by runoutDays * 10000 + the clock's year: made once each. */
@@ -35,9 +37,9 @@ export function closedThroughYear(clock: string, runoutDays: number): number {
  * adjustments decide whether it still does) and in no episode's window (episode spend, reconciled
  * or not, is derived from the records themselves).
  */
-function foldable(claim: ClaimFact, throughYear: number, derived: Derived, anchoring: Set<string>): boolean {
+function foldable(claim: ClaimFact, throughYear: number, derived: Derived, kept: Set<string>): boolean {
   if (yearOf(claim.thruDate) > throughYear) return false;
-  if (claim.claimType === 'INPATIENT' && anchoring.has(claim.claimControlNumber)) return false;
+  if (kept.has(claim.claimControlNumber)) return false;
   return !derived.episodes.some((e) => claim.fromDate >= e.anchorAdmitDate && claim.fromDate <= e.windowEnd);
 }
 
@@ -61,13 +63,18 @@ export interface Compaction {
 
 /** The claim records of years up to `throughYear` to fold into summaries, or null when there are none. */
 export function compactClosedYears(facts: BeneficiaryFacts, derived: Derived, throughYear: number): Compaction | null {
-  const anchoring = new Set<string>();
+  const kept = new Set<string>();
+  for (const c of facts.claims.values()) if (couldAnchor(c)) kept.add(c.claimControlNumber);
+  const discharges: string[] = [];
+  for (const d of facts.discharges.values()) if (!d.cancelled) discharges.push(d.dischargeDate);
+  // A visit that could close a follow-up stays with every record of its claim (their versions decide).
   for (const c of facts.claims.values()) {
-    if (claimAnchorCategory(c) !== null) anchoring.add(c.claimControlNumber);
+    if (!couldCloseFollowUp(c)) continue;
+    if (discharges.some((d) => daysBetween(d, c.fromDate) >= 1 && daysBetween(d, c.fromDate) <= VISIT_DAYS)) kept.add(c.claimControlNumber);
   }
   const byYear = new Map<number, ClaimFact[]>();
   for (const claim of facts.claims.values()) {
-    if (!foldable(claim, throughYear, derived, anchoring)) continue;
+    if (!foldable(claim, throughYear, derived, kept)) continue;
     const year = yearOf(claim.thruDate);
     const list = byYear.get(year);
     if (list) list.push(claim);

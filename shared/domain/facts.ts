@@ -24,28 +24,48 @@ export interface ClaimFact {
   imeAmountCents: number;
   dshAmountCents: number;
   denied: boolean;
+  /** When this version took effect (claim versions, contract 1.4); null sorts oldest. */
+  effectiveDate: string | null;
+  /** HCPCS/CPT codes of the claim's lines (TEAM outpatient anchors, TCM visits); shared empty list when none. */
+  hcpcsCodes: readonly string[];
 }
 
-export interface AdmissionFact {
+/**
+ * ADT records of one encounter on one topic replace each other: the one with the later offset on
+ * the beneficiary's partition (`seq`, zero-padded) is in force, whatever order they are applied in.
+ */
+interface AdtRecord {
   encounterId: string;
   facilityId: string;
+  receivedAt: string | null;
+  seq: string;
+}
+
+/** A cancel (HL7 A11, A13): the topic has no record for the encounter. Its other fields do not matter. */
+export interface CancelledAdt extends AdtRecord {
+  cancelled: true;
+}
+
+export interface AdmissionRecord extends AdtRecord {
+  cancelled: false;
   admitDate: string;
   encounterClass: EncounterClass;
   admitType: AdmitType;
   plannedProcedure: boolean;
-  receivedAt: string | null;
 }
 
-export interface DischargeFact {
-  encounterId: string;
-  facilityId: string;
+export interface DischargeRecord extends AdtRecord {
+  cancelled: false;
   admitDate: string;
   dischargeDate: string;
   disposition: string;
-  encounterClass: EncounterClass;
+  /** The class the encounter was discharged with; null when the record carries none. */
+  encounterClass: EncounterClass | null;
   drg: string | null;
-  receivedAt: string | null;
 }
+
+export type AdmissionFact = AdmissionRecord | CancelledAdt;
+export type DischargeFact = DischargeRecord | CancelledAdt;
 
 export interface AttributionFact {
   /** Arrival order on the beneficiary's partition of the attribution topic (zero-padded offset). */
@@ -104,7 +124,9 @@ export function emptyFacts(): BeneficiaryFacts {
 
 /** Reference data shared by all beneficiaries. */
 export interface Reference {
-  /** Target price by `CATEGORY|facilityId` or `CATEGORY|*`. */
+  /** Target price by `PROGRAM|CATEGORY|facilityId` or `PROGRAM|CATEGORY|*` (priceKey). */
   prices: Record<string, number>;
   overrunThresholds: number[];
 }
+
+export const priceKey = (program: string, category: string, facilityId: string) => `${program}|${category}|${facilityId}`;

@@ -1,6 +1,6 @@
 import { isIsoDate, sharedDate } from './dates.ts';
-import { episodeCategories } from './episode-definitions.ts';
-import type { AdmissionFact, AttributionFact, ClaimFact, DischargeFact } from './facts.ts';
+import { priceKey, type AdmissionFact, type AttributionFact, type CancelledAdt, type ClaimFact, type DischargeFact, type DischargeRecord, type EncounterClass } from './facts.ts';
+import { PROGRAMS, programCategories, type Program } from './programs.ts';
 import type { AcoContract } from './mssp.ts';
 import { FIXED_ELECTIONS } from './mssp.ts';
 
@@ -84,6 +84,35 @@ function optDate(v: Rec, name: string): string | null {
   if (!isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);
   return sharedDate(x);
 }
+/** No codes: one shared empty list (most claims carry none, and held records keep it). */
+const NO_CODES: readonly string[] = Object.freeze([]);
+
+/** HCPCS/CPT codes: a list of non-blank strings without control characters, or absent. */
+function codes(v: Rec, name: string): readonly string[] {
+  const x = v[name];
+  if (x === null || x === undefined) return NO_CODES;
+  if (!Array.isArray(x)) throw new Bad(`${name} must be a list of codes`);
+  if (x.length === 0) return NO_CODES;
+  const out: string[] = [];
+  for (const c of x) {
+    if (typeof c !== 'string' || scan(c) !== 'ok') throw new Bad(`${name} must be a list of non-blank codes`);
+    out.push(c.trim().toUpperCase());
+  }
+  return out;
+}
+
+function optBool(v: Rec, name: string): boolean {
+  const x = v[name];
+  if (x === null || x === undefined) return false;
+  if (typeof x !== 'boolean') throw new Bad(`${name} must be a boolean`);
+  return x;
+}
+
+/** A cancel (contract 5.1: HL7 A11, A13) needs only the encounter, the beneficiary and the facility. */
+function cancelledAdt(v: Rec, meta: { seq?: string; receivedAt?: string | null }): CancelledAdt {
+  return { encounterId: str(v, 'encounterId'), facilityId: str(v, 'facilityId'), cancelled: true, seq: meta.seq ?? '', receivedAt: meta.receivedAt ?? optStr(v, 'eventTime') };
+}
+
 function cents(v: Rec, name: string, required: boolean): number {
   const x = v[name];
   if (x === null || x === undefined) {
@@ -132,34 +161,41 @@ function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string
         imeAmountCents: cents(v, 'imeAmountCents', false),
         dshAmountCents: cents(v, 'dshAmountCents', false),
         denied: optStr(v, 'nonPaymentReasonCode') !== null,
+        effectiveDate: optDate(v, 'effectiveDate'),
+        hcpcsCodes: codes(v, 'hcpcsCodes'),
       };
       if (fact.thruDate < fact.fromDate) throw new Bad('thruDate is before fromDate');
       if (fact.admissionDate && fact.dischargeDate && fact.dischargeDate < fact.admissionDate) throw new Bad('dischargeDate is before admissionDate');
       return { kind: 'claim', mbi: str(v, 'mbi'), field: `c:${fact.claimId}`, fact };
     }
     case 'admissions': {
+      if (optBool(v, 'cancelled')) return { kind: 'admission', mbi: str(v, 'mbi'), field: `a:${str(v, 'encounterId')}`, fact: cancelledAdt(v, meta) };
       const fact: AdmissionFact = {
+        cancelled: false,
+        seq: meta.seq ?? '',
         encounterId: str(v, 'encounterId'),
         facilityId: str(v, 'facilityId'),
         admitDate: date(v, 'admitDate'),
         encounterClass: oneOf(v, 'encounterClass', CLASSES),
         admitType: oneOf(v, 'admitType', ADMIT_TYPES),
-        plannedProcedure: v.plannedProcedure === true,
+        plannedProcedure: optBool(v, 'plannedProcedure'),
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
       };
-      if (v.plannedProcedure !== undefined && v.plannedProcedure !== null && typeof v.plannedProcedure !== 'boolean') throw new Bad('plannedProcedure must be a boolean');
       return { kind: 'admission', mbi: str(v, 'mbi'), field: `a:${fact.encounterId}`, fact };
     }
     case 'discharges': {
+      if (optBool(v, 'cancelled')) return { kind: 'discharge', mbi: str(v, 'mbi'), field: `d:${str(v, 'encounterId')}`, fact: cancelledAdt(v, meta) };
       const disposition = str(v, 'disposition');
       if (!DISPOSITIONS.has(disposition)) throw new Bad(`disposition '${disposition}' is not a known NUBC discharge status code`);
-      const fact: DischargeFact = {
+      const fact: DischargeRecord = {
+        cancelled: false,
+        seq: meta.seq ?? '',
         encounterId: str(v, 'encounterId'),
         facilityId: str(v, 'facilityId'),
         admitDate: date(v, 'admitDate'),
         dischargeDate: date(v, 'dischargeDate'),
         disposition,
-        encounterClass: oneOf(v, 'encounterClass', CLASSES, 'INPATIENT'),
+        encounterClass: v.encounterClass === null || v.encounterClass === undefined ? null : oneOf<EncounterClass>(v, 'encounterClass', CLASSES),
         drg: optStr(v, 'drg'),
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
       };
@@ -196,11 +232,15 @@ function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string
       };
     }
     case 'episode-prices': {
+      // A price record without a program is BPCI Advanced's (contract 2).
+      const program = oneOf<Program>(v, 'program', PROGRAMS, 'BPCI_A');
       const category = str(v, 'episodeCategory');
-      if (!episodeCategories().includes(category)) throw new Bad(`episodeCategory '${category}' is not a BPCI Advanced category in reference/bpci-episodes.json`);
+      if (!programCategories(program).includes(category)) {
+        throw new Bad(`episodeCategory '${category}' is not a ${program} category (${programCategories(program).join(', ')}; reference/${program === 'TEAM' ? 'team' : 'bpci'}-episodes.json)`);
+      }
       const targetPriceCents = cents(v, 'targetPriceCents', true);
       if (targetPriceCents === 0) throw new Bad('targetPriceCents must be more than 0');
-      return { kind: 'price', key: `${category}|${str(v, 'facilityId')}`, targetPriceCents };
+      return { kind: 'price', key: priceKey(program, category, str(v, 'facilityId')), targetPriceCents };
     }
     default:
       throw new Bad(`unknown topic '${topic}'`);

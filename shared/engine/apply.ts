@@ -155,7 +155,7 @@ function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: str
     const section = FACT_SECTIONS[u.field.slice(0, 1)]!;
     const id = u.field.slice(2);
     const held = facts[section].get(id);
-    if (held !== undefined && (!u.overwrite || encodeFact(u.field, held) === u.json)) continue;
+    if (held !== undefined && (!u.overwrite || encodeFact(u.field, held) === u.json || !supersedes(u, held))) continue;
     if (u.refuseIfNew || (u.year !== undefined && closure.closedThrough !== null && u.year <= closure.closedThrough)) {
       (closure.refused ??= []).push(u);
       continue;
@@ -168,6 +168,17 @@ function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: str
   }
 }
 
+/**
+ * Whether an overwriting record replaces the one held: ADT records of one encounter on one topic
+ * replace each other in offset order (contract 1.3), so an older one redelivered after a newer one
+ * changes nothing. Records without a position (tests, earlier versions) replace as they come.
+ */
+function supersedes(u: FactUpdate, held: unknown): boolean {
+  const heldSeq = (held as { seq?: string }).seq ?? '';
+  const newSeq = ((u.value ?? JSON.parse(u.json)) as { seq?: string }).seq ?? '';
+  return newSeq === '' || heldSeq === '' || newSeq > heldSeq;
+}
+
 interface Fresh {
   claims: ClaimFact[];
   other: boolean;
@@ -175,7 +186,7 @@ interface Fresh {
 
 /** Whether every new fact is a claim record that changes only totals (evolve.ts). */
 function onlyTotals(fresh: Fresh, state: BeneficiaryState): boolean {
-  return !fresh.other && fresh.claims.every((c) => changesOnlyTotals(c, state.derived, state.facts.claims));
+  return !fresh.other && fresh.claims.every((c) => changesOnlyTotals(c, state.derived, state.facts));
 }
 
 function plan(

@@ -14,14 +14,17 @@ export function alertEvent(mbi: string, alert: Alert, action: 'RAISED' | 'WITHDR
     key: mbi,
     value: {
       alertId: alert.alertId, action, type: alert.type, mbi, subjectId: alert.subjectId, threshold: alert.threshold,
-      acoId: alert.acoId, reason: alert.reason, details: alert.details, receivedAt: alert.receivedAt,
+      contactDueDate: alert.contactDueDate ?? null, visitDueDate: alert.visitDueDate ?? null, acoId: alert.acoId, reason: alert.reason, details: alert.details, receivedAt: alert.receivedAt,
     },
   };
 }
 
 export interface ReconciliationRecord {
   eventId: string;
-  kind: 'EPISODE' | 'MSSP';
+  /** EPISODE: one episode; MSSP: an ACO's year; TEAM: a TEAM hospital's performance year (subject FACILITY:YEAR). */
+  kind: 'EPISODE' | 'MSSP' | 'TEAM';
+  /** The episode model (EPISODE and TEAM), null for MSSP. */
+  program?: 'BPCI_A' | 'TEAM' | null;
   subjectId: string;
   amountCents: number;
   final: boolean;
@@ -31,7 +34,7 @@ export interface ReconciliationRecord {
 }
 
 export function reconciliationEvent(record: ReconciliationRecord): OutboxEvent {
-  return { topic: 'reconciliations', key: record.subjectId, value: { ...record } };
+  return { topic: 'reconciliations', key: record.subjectId, value: { ...record, program: record.program ?? null } };
 }
 
 export const directionOf = (cents: number): ReconciliationRecord['direction'] => (cents > 0 ? 'PAYMENT' : cents < 0 ? 'REPAYMENT' : 'NONE');

@@ -1,4 +1,6 @@
-import { isClosable, npraCents } from '../domain/episodes.ts';
+import { episodeCapShare, isClosable, npraCents } from '../domain/episodes.ts';
+import { yearOf } from '../domain/dates.ts';
+import { teamHospital, teamHospitalReconciliation } from '../domain/team.ts';
 import type { EpisodeClosureFact } from '../domain/facts.ts';
 import { deterministicId } from '../domain/ids.ts';
 import { msspReconciliation, type AcoContract } from '../domain/mssp.ts';
@@ -23,19 +25,21 @@ function closeEpisodes(asOf: string): Extension {
     const reconPairs: string[] = [];
     const episodes = derived.episodes.map((e) => {
       if (!isClosable(e, asOf)) return e;
+      const capShare = episodeCapShare(e.program);
       const closure: EpisodeClosureFact = {
         episodeId: e.episodeId, asOf, spendCents: e.spendCents, targetPriceCents: e.targetPriceCents ?? 0,
-        npraCents: e.targetPriceCents === null ? 0 : npraCents(e.targetPriceCents, e.spendCents),
+        npraCents: e.targetPriceCents === null ? 0 : npraCents(e.targetPriceCents, e.spendCents, capShare),
       };
       facts.closures.set(e.episodeId, closure);
       factPairs.push(`x:${e.episodeId}`, JSON.stringify(closure));
       if (e.targetPriceCents !== null) {
         const record: ReconciliationRecord = {
-          eventId: deterministicId('rc', 'EPISODE', e.episodeId), kind: 'EPISODE', subjectId: e.episodeId, amountCents: closure.npraCents,
+          eventId: deterministicId('rc', 'EPISODE', e.episodeId), kind: 'EPISODE', program: e.program, subjectId: e.episodeId, amountCents: closure.npraCents,
           final: true, asOf, direction: directionOf(closure.npraCents),
           working: {
-            category: e.category, anchorAdmitDate: e.anchorAdmitDate, anchorDischargeDate: e.anchorDischargeDate, windowEnd: e.windowEnd,
-            targetPriceCents: String(e.targetPriceCents), spendCents: String(e.spendCents), capCents: String(Math.round(e.targetPriceCents * 0.2)),
+            program: e.program, category: e.category, anchorFacilityId: e.anchorFacilityId ?? '', anchorAdmitDate: e.anchorAdmitDate,
+            anchorDischargeDate: e.anchorDischargeDate, windowEnd: e.windowEnd, targetPriceCents: String(e.targetPriceCents),
+            spendCents: String(e.spendCents), capCents: String(Math.round(e.targetPriceCents * capShare)),
           },
         };
         events.push(reconciliationEvent(record));
@@ -87,9 +91,47 @@ export async function reconcileMssp(store: BeneficiaryStore, asOf: string, outbo
   return records;
 }
 
-/** `vbc reconcile --as-of`: episodes first (their events), then MSSP per (ACO, year). */
+/**
+ * TEAM hospital-level reconciliation (team.ts) of every (hospital, performance year) with closed
+ * TEAM episodes, from the episodes' own reconciliation records: a TEAM episode belongs to the
+ * performance year its window ends in. Final when that year ended before asOf (every episode of
+ * it has closed by then), else interim. Appended to the outbox atomically.
+ */
+export function teamRecords(episodeRecords: ReconciliationRecord[], asOf: string): ReconciliationRecord[] {
+  const byHospitalYear = new Map<string, { facilityId: string; year: number; episodes: { targetPriceCents: number; spendCents: number }[] }>();
+  for (const r of episodeRecords) {
+    if (r.kind !== 'EPISODE' || r.program !== 'TEAM' || !r.working.anchorFacilityId) continue;
+    const year = yearOf(r.working.windowEnd!);
+    const key = `${r.working.anchorFacilityId}:${year}`;
+    let group = byHospitalYear.get(key);
+    if (!group) byHospitalYear.set(key, (group = { facilityId: r.working.anchorFacilityId, year, episodes: [] }));
+    group.episodes.push({ targetPriceCents: Number(r.working.targetPriceCents), spendCents: Number(r.working.spendCents) });
+  }
+  return [...byHospitalYear].sort(([a], [b]) => (a < b ? -1 : 1)).map(([subjectId, g]) => {
+    const hospital = teamHospital(g.facilityId, g.year);
+    const result = teamHospitalReconciliation(hospital, g.episodes);
+    const final = `${g.year}-12-31` < asOf;
+    return {
+      eventId: deterministicId('rc', 'TEAM', subjectId, final ? 'final' : asOf, JSON.stringify(result), JSON.stringify(hospital)),
+      kind: 'TEAM' as const, program: 'TEAM' as const, subjectId, amountCents: result.amountCents, final, asOf, direction: directionOf(result.amountCents),
+      working: Object.fromEntries(Object.entries({ facilityId: g.facilityId, performanceYear: g.year, ...result }).map(([k, v]) => [k, String(v)])),
+    };
+  });
+}
+
+async function reconcileTeamHospitals(store: BeneficiaryStore, asOf: string, outboxOwner: string): Promise<ReconciliationRecord[]> {
+  const held = Object.values(await store.redis.hgetall(store.keys.reconciliations)).map((j) => JSON.parse(j) as ReconciliationRecord);
+  const records = teamRecords(held, asOf);
+  if (records.length > 0) {
+    await store.append(outboxOwner, records.map((r) => JSON.stringify(reconciliationEvent(r))), records.flatMap((r) => [reconField(r), JSON.stringify(r)]));
+  }
+  return records;
+}
+
+/** `vbc reconcile --as-of`: episodes first (their events), then TEAM hospitals, then MSSP per (ACO, year). */
 export async function reconcile(store: BeneficiaryStore, asOf: string, overrunThresholds: number[], outboxOwner: string) {
   await closeEpisodesAsOf(store, asOf, overrunThresholds, outboxOwner);
+  const team = await reconcileTeamHospitals(store, asOf, outboxOwner);
   const records = await reconcileMssp(store, asOf, outboxOwner);
-  return { mssp: records.length };
+  return { mssp: records.length, team: team.length };
 }

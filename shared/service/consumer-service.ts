@@ -101,9 +101,10 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
     const logical = topics.logical(batch.topic) as InputTopic;
-    // Only attribution needs the arrival order, only ADT the arrival time: not built for the rest.
-    const needsSeq = logical === 'attribution';
+    // Attribution and ADT need the arrival order (the later record of an id wins), only ADT the
+    // arrival time: not built for claims, the bulk.
     const needsTime = logical === 'admissions' || logical === 'discharges';
+    const needsSeq = needsTime || logical === 'attribution';
     await ctx.codec.prepare(batch.messages.map((m) => m.value));
     const valid: ValidRecord[] = [];
     const dead: DeadLetter[] = [];

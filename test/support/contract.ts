@@ -19,6 +19,11 @@ export function runScenario(env: Record<string, string>, scenarioFile: string, e
   if (expected.asOf) vbc(env, 'reconcile', '--as-of', expected.asOf);
   const actual = join(work, 'actual.json');
   writeFileSync(actual, vbc(env, 'export'));
-  const check = spawnSync('python3', [CHECKER, expectedFile, actual], { encoding: 'utf8' });
+  return checkExport(expectedFile, actual);
+}
+
+/** What check-export.py says of an export file against an expected one. */
+export function checkExport(expectedFile: string, actualFile: string): string {
+  const check = spawnSync('python3', [CHECKER, expectedFile, actualFile], { encoding: 'utf8' });
   return `${check.stdout}${check.stderr}`.trim();
 }

@@ -7,7 +7,7 @@ import { decodeFact, encodeFact } from '../../shared/engine/fact-codec.ts';
 import { Seeded } from '../../shared/random/seeded.ts';
 import { claim, discharge, factsWith } from '../support/facts.ts';
 
-const reference = { prices: { 'MJRLE|*': 2_500_000 }, overrunThresholds: [80, 100] };
+const reference = { prices: { 'BPCI_A|MJRLE|*': 2_500_000, 'TEAM|LEJR|*': 2_600_000 }, overrunThresholds: [80, 100] };
 const TYPES: ClaimType[] = ['PROFESSIONAL', 'OUTPATIENT', 'SNF', 'HHA', 'DME', 'HOSPICE', 'INPATIENT', 'INPATIENT'];
 
 /** A random claim record of 2025-2027, sometimes a cancellation or adjustment of an earlier one, sometimes denied, sometimes of zero. */
@@ -18,7 +18,12 @@ function randomClaim(rnd: Seeded, n: number, earlier: ClaimFact[]): ClaimFact {
   // Inpatient records: half with a trigger DRG (they anchor episodes), and records of one claim
   // need not agree on it (an adjustment without the DRG of the original it revives).
   const drg = claimType === 'INPATIENT' && rnd.next() < 0.5 ? '470' : null;
+  // Outpatient knee replacements (TEAM anchors) and office visits (they close follow-ups), whose
+  // versions need not agree on the codes either.
+  const code = claimType === 'OUTPATIENT' ? '27447' : claimType === 'PROFESSIONAL' ? '99214' : null;
+  const hcpcsCodes = code !== null && rnd.next() < 0.3 ? [code] : [];
   return claim({
+    hcpcsCodes, effectiveDate: rnd.next() < 0.3 ? date : null,
     claimId: `C${n}`, claimControlNumber: of?.claimControlNumber ?? `C${n}`, adjustmentType: of ? rnd.pick(['CANCELLATION', 'ADJUSTMENT'] as const) : 'ORIGINAL',
     claimType, drg, fromDate: of?.fromDate ?? date, thruDate: of?.thruDate ?? date, admissionDate: claimType === 'INPATIENT' ? (of?.fromDate ?? date) : null,
     dischargeDate: claimType === 'INPATIENT' ? (of?.thruDate ?? date) : null,
@@ -53,6 +58,11 @@ describe('evolve: claim records that change only totals are added without derivi
     for (let b = 0; b < 1_500; b++) {
       let facts = factsWith({});
       for (const a of randomAttributions(rnd)) facts.attributions.set(a.seq, a);
+      // Some beneficiaries were discharged home: their follow-ups can be closed by a visit.
+      if (rnd.next() < 0.4) {
+        const admitted = `2026-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 20)).padStart(2, '0')}`;
+        facts.discharges.set('E1', discharge({ encounterId: 'E1', admitDate: admitted, dischargeDate: admitted, disposition: '01' }));
+      }
       let derived = derive('M', facts, reference);
       let n = 0;
       // Several batches per beneficiary, each evolved from the state the previous one left.
@@ -61,7 +71,7 @@ describe('evolve: claim records that change only totals are added without derivi
         for (let i = rnd.int(0, 5); i >= 0; i--) claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
         const after = withClaims(facts, claims);
         const full = derive('M', after, reference);
-        if (claims.every((c) => changesOnlyTotals(c, derived, after.claims))) {
+        if (claims.every((c) => changesOnlyTotals(c, derived, after))) {
           const expected = nonZero(counterDeltas(diff(derived, full).acoDeltas));
           const deltas = nonZero(addTotals(derived, claims, [...facts.attributions.values()]));
           expect(derived).toEqual(full);
@@ -79,7 +89,7 @@ describe('evolve: claim records that change only totals are added without derivi
 
   it('a record that could anchor an episode, or any record of a beneficiary with one, goes through derive()', () => {
     const none = derive('M', factsWith({}), reference);
-    const noClaims = new Map<string, ClaimFact>();
+    const noClaims = factsWith({});
     expect(changesOnlyTotals(claim({ claimId: 'P1' }), none, noClaims)).toBe(true);
     expect(changesOnlyTotals(claim({ claimId: 'I1', claimType: 'INPATIENT' }), none, noClaims)).toBe(true);
     const anchoring = claim({ claimId: 'I2', claimType: 'INPATIENT', drg: '470', admissionDate: '2026-03-01', dischargeDate: '2026-03-04' });
@@ -88,10 +98,16 @@ describe('evolve: claim records that change only totals are added without derivi
     const cancelled = factsWith({ claims: [anchoring, { ...anchoring, claimId: 'I2X', adjustmentType: 'CANCELLATION' }] });
     expect(derive('M', cancelled, reference).episodes).toEqual([]);
     const revive = claim({ claimId: 'I2A', claimControlNumber: 'I2', claimType: 'INPATIENT', adjustmentType: 'ADJUSTMENT' });
-    expect(changesOnlyTotals(revive, derive('M', cancelled, reference), cancelled.claims)).toBe(false);
+    expect(changesOnlyTotals(revive, derive('M', cancelled, reference), cancelled)).toBe(false);
     const withEpisode = derive('M', factsWith({ discharges: [discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04', drg: '470' })] }), reference);
     expect(withEpisode.episodes.length).toBe(1);
     expect(changesOnlyTotals(claim({ claimId: 'P1' }), withEpisode, noClaims)).toBe(false);
+    // An outpatient knee replacement could anchor a TEAM episode; an office visit matters once there is a discharge.
+    expect(changesOnlyTotals(claim({ claimId: 'O1', claimType: 'OUTPATIENT', hcpcsCodes: ['27447'] }), none, noClaims)).toBe(false);
+    const visit = claim({ claimId: 'V1', hcpcsCodes: ['99214'] });
+    expect(changesOnlyTotals(visit, none, noClaims)).toBe(true);
+    const discharged = factsWith({ discharges: [discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04' })] });
+    expect(changesOnlyTotals(visit, derive('M', discharged, reference), discharged)).toBe(false);
   });
 });
 

@@ -1,18 +1,24 @@
+import { isIsoDate } from '../../../shared/domain/dates.ts';
 import { randomUUID } from 'node:crypto';
 import { openContext } from '../../../shared/service/context.ts';
 import { AlertTally, alertLine, type AlertEvent } from '../alert-view.ts';
 import { option, type Command } from './command.ts';
 
 export const alertsCommand: Command = {
-  usage: 'alerts [--follow] [--max N]',
+  usage: 'alerts [--follow] [--max N] [--today DATE|event]',
   summary: 'the care-manager view: alerts raised and withdrawn, as they arrive',
   help: `Prints the alerts on the alerts topic, one line each: who, where, why, days since discharge or
 percent of the episode target, and how long after the triggering record the alert came out.
   --follow  keep printing new alerts until SIGTERM or Ctrl-C (then print a summary); without it,
             print what is on the topic now and exit
-  --max N   print at most N alert lines, then a running tally every 5 seconds`,
+  --max N   print at most N alert lines, then a running tally every 5 seconds
+  --today D days left to a transitional-care deadline are counted from D (YYYY-MM-DD; default
+            today's date), or with 'event' from the discharge date itself, as a care manager
+            watching the feed live would have seen them (the demo's simulated year)`,
   async run(args) {
     const follow = args.includes('--follow');
+    const today = option(args, 'today');
+    if (today !== undefined && today !== 'event' && !isIsoDate(today)) throw new Error(`--today needs a date YYYY-MM-DD or 'event', not '${today}'`);
     const max = Number(option(args, 'max') ?? Infinity);
     const ctx = await openContext('vbc-alerts');
     const topic = ctx.topics.output('alerts');
@@ -35,7 +41,7 @@ percent of the episode target, and how long after the triggering record the aler
             const event = ctx.codec.decode(m.value) as AlertEvent;
             tally.add(event);
             if (printed < max) {
-              console.log(alertLine(event, Number(m.timestamp)));
+              console.log(alertLine(event, Number(m.timestamp), today === 'event' ? (event.details.dischargeDate ?? undefined) : today));
               printed++;
             }
             lastSeen.set(batch.partition, Number(m.offset));

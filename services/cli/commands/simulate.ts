@@ -7,27 +7,28 @@ import { option, type Command } from './command.ts';
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 export const simulateCommand: Command = {
-  usage: 'simulate [--seed N] [--beneficiaries N] --out FILE',
+  usage: 'simulate [--seed N] [--beneficiaries N] [--out FILE]',
   summary: 'write a realistic synthetic year of claims, ADT and reference data as a scenario file',
   help: `Writes a scenario file (contract section 2) that 'vbc replay' can publish: beneficiaries
 (default 20,000) attributed to four ACOs on different MSSP tracks with their contracts, episode
 target prices, professional, outpatient, inpatient, SNF, HHA, hospice and DME claims with a 2-8 week
 adjudication lag, ~2% cancellations and adjustments, admissions and discharges with dispositions,
 readmissions around 15% of index stays, BPCI anchor stays, and ~0.5% malformed lines. The same seed
-gives a byte-identical file. Prints the measured rates on stderr.`,
+gives a byte-identical file, written to --out FILE or, without it, to stdout (pipe it where you like).
+Prints the measured rates on stderr.`,
   async run(args) {
     const seed = Number(option(args, 'seed') ?? 7);
     const beneficiaries = Number(option(args, 'beneficiaries') ?? 20_000);
     const out = option(args, 'out');
     if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed needs a whole number');
     if (!Number.isInteger(beneficiaries) || beneficiaries < 1 || beneficiaries > 2_000_000) throw new Error('--beneficiaries needs a whole number from 1 to 2,000,000');
-    if (!out) throw new Error('say where to write the feed: --out FILE');
     const lines = generateFeed({ seed, beneficiaries });
     const { text, malformed } = renderFeed(lines, seed);
-    writeFileSync(out, text);
+    if (out) writeFileSync(out, text);
+    else process.stdout.write(text);
     const s = feedStats(lines);
     const total = s.records + malformed;
-    console.error(`simulate: wrote ${total} lines to ${out} (seed ${seed}, ${s.beneficiaries} beneficiaries)`);
+    console.error(`simulate: wrote ${total} lines to ${out ?? 'stdout'} (seed ${seed}, ${s.beneficiaries} beneficiaries)`);
     console.error(`  by topic: ${Object.entries(s.byTopic).map(([t, n]) => `${t} ${n}`).join(', ')}`);
     console.error(`  readmission rate: ${pct(s.readmissionRate)} (${s.readmissions} of ${s.indexStays} index stays; stated range 12-18%)`);
     console.error(`  cancellations and adjustments: ${pct(s.cancellationShare)} of claim records (stated range 1.5-3%)`);

@@ -42,7 +42,23 @@ const ACO_PLAN = [
 ] as const;
 
 const HOSPITALS = ['F10001', 'F10002', 'F10003', 'F10004', 'F10005', 'F10006', 'F10007', 'F10008'];
-/** Trigger DRGs by category with a typical anchor payment (cents) and episode target price (cents). */
+/**
+ * TEAM trigger DRGs (anchors from 2026) with a typical anchor payment and episode target price
+ * (cents), and the DRGs of medical stays that anchor no TEAM episode.
+ */
+const TEAM_DRGS: [string, number, number][] = [
+  ['470', 1_450_000, 2_050_000], ['469', 2_300_000, 3_300_000], ['481', 1_700_000, 2_700_000], ['233', 4_100_000, 5_600_000],
+  ['330', 2_200_000, 3_100_000], ['473', 2_600_000, 3_400_000],
+];
+const TEAM_CATEGORY_OF: Record<string, string> = { '470': 'LEJR', '469': 'LEJR', '481': 'SHFFT', '233': 'CABG', '330': 'MAJOR_BOWEL', '473': 'SPINAL_FUSION' };
+const MEDICAL_DRGS = ['292', '291', '191', '281', '309', '378', '871', '194', '065'];
+/** Outpatient anchor procedures of TEAM's LEJR (knee, hip) with a typical facility payment (cents). */
+const OUTPATIENT_JOINTS: [string, number][] = [['27447', 1_150_000], ['27130', 1_250_000]];
+/** Office and home visits that close a transitional-care follow-up, and the TCM codes themselves. */
+const VISIT_CODES = ['99213', '99214', '99215', '99203', '99204'];
+const TCM_CODES = ['99495', '99496'];
+
+/** BPCI Advanced trigger DRGs (anchors through 2025) with a typical anchor payment (cents) and episode target price (cents). */
 const ANCHOR_DRGS: [string, number, number][] = [
   ['470', 1_450_000, 2_450_000], ['469', 2_300_000, 3_900_000], ['292', 900_000, 2_100_000], ['291', 1_300_000, 2_700_000],
   ['191', 850_000, 1_900_000], ['281', 1_100_000, 2_300_000], ['309', 750_000, 1_600_000], ['481', 1_700_000, 3_300_000],
@@ -68,6 +84,10 @@ function mbiFor(rnd: Seeded): string {
 export function generateFeed(options: FeedOptions): FeedLine[] {
   const rnd = new Seeded(options.seed);
   const year = options.year ?? 2026;
+  // BPCI Advanced ended with 2025: a 2026 (or later) year is TEAM's, with outpatient joints too.
+  const team = year >= 2026;
+  const anchorDrgs = team ? TEAM_DRGS : ANCHOR_DRGS;
+  const otherDrgs = team ? [...OTHER_DRGS, ...MEDICAL_DRGS] : OTHER_DRGS;
   const start = `${year}-01-01`;
   const yearDays = daysBetween(start, `${year + 1}-01-01`);
   const dayIn = () => addDays(start, rnd.int(0, yearDays - 1));
@@ -119,11 +139,21 @@ export function generateFeed(options: FeedOptions): FeedLine[] {
     });
   };
 
+  // After a discharge home, most patients get a timely visit (a TCM code or an office visit within
+  // 14 days), some a late one, some none: the care managers' transitional-care worklist.
+  const followUp = (stay: Stay) => {
+    if (!['01', '06'].includes(stay.disposition)) return;
+    const r = rnd.next();
+    if (r < 0.3) return;
+    const day = addDays(stay.dischargeDate, r < 0.85 ? rnd.int(2, 14) : rnd.int(15, 30));
+    claim(stay.mbi, 'PROFESSIONAL', day, day, rnd.int(14_000, 26_000), { hcpcsCodes: [rnd.chance(0.6) ? rnd.pick(TCM_CODES) : rnd.pick(VISIT_CODES)] });
+  };
+
   const inpatient = (mbi: string, admitDate: string, opts: { facilityId?: string; planned?: boolean; anchorChance?: number } = {}): Stay => {
-    const anchor = rnd.chance(opts.anchorChance ?? 0.35) ? rnd.pick(ANCHOR_DRGS) : null;
+    const anchor = rnd.chance(opts.anchorChance ?? (team ? 0.25 : 0.35)) ? rnd.pick(anchorDrgs) : null;
     const stay: Stay = {
       encounterId: `ENC${options.seed}-${++encounterSeq}`, mbi, facilityId: opts.facilityId ?? rnd.pick(HOSPITALS), admitDate,
-      dischargeDate: addDays(admitDate, rnd.int(2, 8)), drg: anchor ? anchor[0] : rnd.pick(OTHER_DRGS),
+      dischargeDate: addDays(admitDate, rnd.int(2, 8)), drg: anchor ? anchor[0] : rnd.pick(otherDrgs),
       disposition: rnd.weighted(DISPOSITIONS), planned: opts.planned ?? false,
     };
     adt(stay);
@@ -132,6 +162,7 @@ export function generateFeed(options: FeedOptions): FeedLine[] {
       admissionDate: stay.admitDate, dischargeDate: stay.dischargeDate, drg: stay.drg, facilityId: stay.facilityId,
       imeAmountCents: Math.round(paid * 0.04), dshAmountCents: Math.round(paid * 0.02),
     });
+    followUp(stay);
     // Post-acute care after discharge.
     if (stay.disposition === '03') {
       const days = rnd.int(8, 28);
@@ -144,15 +175,18 @@ export function generateFeed(options: FeedOptions): FeedLine[] {
     return stay;
   };
 
-  // Reference data first: episode prices for every category (two facilities negotiated their own MJRLE).
-  for (const [drg, , target] of ANCHOR_DRGS) {
-    const category = CATEGORY_OF[drg]!;
+  // Reference data first: episode prices for every category (two facilities have their own for joints).
+  const program = team ? 'TEAM' : 'BPCI_A';
+  const categoryOf = team ? TEAM_CATEGORY_OF : CATEGORY_OF;
+  for (const [drg, , target] of anchorDrgs) {
+    const category = categoryOf[drg]!;
     if (!lines.some((l) => l.topic === 'episode-prices' && l.value.episodeCategory === category)) {
-      lines.push({ day: refDay, topic: 'episode-prices', value: { episodeCategory: category, facilityId: '*', targetPriceCents: target } });
+      lines.push({ day: refDay, topic: 'episode-prices', value: { program, episodeCategory: category, facilityId: '*', targetPriceCents: target } });
     }
   }
-  lines.push({ day: refDay, topic: 'episode-prices', value: { episodeCategory: 'MJRLE', facilityId: 'F10001', targetPriceCents: 2_200_000 } });
-  lines.push({ day: refDay, topic: 'episode-prices', value: { episodeCategory: 'MJRLE', facilityId: 'F10002', targetPriceCents: 2_650_000 } });
+  const joints = team ? 'LEJR' : 'MJRLE';
+  lines.push({ day: refDay, topic: 'episode-prices', value: { program, episodeCategory: joints, facilityId: 'F10001', targetPriceCents: team ? 1_900_000 : 2_200_000 } });
+  lines.push({ day: refDay, topic: 'episode-prices', value: { program, episodeCategory: joints, facilityId: 'F10002', targetPriceCents: team ? 2_250_000 : 2_650_000 } });
 
   for (let b = 0; b < options.beneficiaries; b++) {
     const mbi = mbiFor(rnd);
@@ -178,7 +212,17 @@ export function generateFeed(options: FeedOptions): FeedLine[] {
     const visits = { healthy: 3, chronic: 6, high: 10 }[risk];
     for (let i = rnd.int(Math.max(0, visits - 2), visits + 2); i > 0; i--) {
       const d = dayIn();
-      claim(mbi, 'PROFESSIONAL', d, d, rnd.int(6_500, 28_000));
+      claim(mbi, 'PROFESSIONAL', d, d, rnd.int(6_500, 28_000), rnd.chance(0.5) ? { hcpcsCodes: [rnd.pick(VISIT_CODES)] } : {});
+    }
+    // TEAM's outpatient anchors: a knee or hip replaced in a hospital outpatient department, with
+    // the surgeon's claim (it counts in spend, it anchors nothing) and home health after it.
+    if (team && rnd.chance(risk === 'healthy' ? 0.004 : 0.012)) {
+      const d = addDays(start, rnd.int(0, yearDays - 45));
+      const [code, paid] = rnd.pick(OUTPATIENT_JOINTS);
+      const facilityId = rnd.pick(HOSPITALS);
+      claim(mbi, 'OUTPATIENT', d, d, Math.round(paid * (0.85 + rnd.next() * 0.3)), { facilityId, hcpcsCodes: [code] });
+      claim(mbi, 'PROFESSIONAL', d, d, rnd.int(120_000, 180_000), { hcpcsCodes: [code] });
+      claim(mbi, 'HHA', addDays(d, 2), addDays(d, 24), rnd.int(150_000, 400_000), { facilityId: `HHA${rnd.int(200, 230)}` });
     }
     for (let i = rnd.int(0, { healthy: 1, chronic: 2, high: 4 }[risk]); i > 0; i--) {
       const d = dayIn();
@@ -200,11 +244,12 @@ export function generateFeed(options: FeedOptions): FeedLine[] {
       let stay = inpatient(mbi, addDays(start, rnd.int(0, yearDays - 40)));
       // Transfers continue the stay at another hospital the same day.
       if (stay.disposition === '02') stay = inpatient(mbi, stay.dischargeDate, { anchorChance: 0 });
-      // About 15% of index stays come back within 30 days; a few of those are planned.
+      // About 15% of index stays come back within 30 days (from day 2: a stay elsewhere on the day of
+      // discharge or the next is a transfer, contract 1.3); a few of those are planned.
       const indexEligible = !['02', '07', '20', '40', '41', '42'].includes(stay.disposition);
       if (indexEligible && rnd.chance(0.17)) {
         const planned = rnd.chance(0.1);
-        inpatient(mbi, addDays(stay.dischargeDate, rnd.weighted([[rnd.int(0, 7), 45], [rnd.int(8, 15), 30], [rnd.int(16, 30), 25]] as const)), { planned, anchorChance: 0.1 });
+        inpatient(mbi, addDays(stay.dischargeDate, rnd.weighted([[rnd.int(2, 7), 45], [rnd.int(8, 15), 30], [rnd.int(16, 30), 25]] as const)), { planned, anchorChance: 0.1 });
       }
     }
   }

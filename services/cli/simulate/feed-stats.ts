@@ -35,7 +35,7 @@ export function feedStats(lines: FeedLine[]): FeedStats {
   let indexStays = 0;
   let readmitted = 0;
   for (const f of facts.values()) {
-    indexStays += inpatientStays(f).filter(isIndexStay).length;
+    indexStays += inpatientStays(f).filter((s, i, all) => isIndexStay(s, all[i + 1])).length;
     readmitted += readmissions(f).length;
   }
   const mbis = new Set(lines.filter((l) => typeof l.value.mbi === 'string').map((l) => l.value.mbi as string));
