@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportState } from '../../services/cli/state-export.ts';
+import { reconcile } from '../../shared/engine/reconcile.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { recordKey } from '../../shared/kafka/topics.ts';
 import { unlinkMatching } from '../../shared/redis/unlink-matching.ts';
@@ -201,18 +202,13 @@ function claimsBurst(ctx: Context) {
 }
 
 /**
- * 4. Expiry: claims dated April 2, 2027 for new beneficiaries (enough to reach every partition)
- * move event time past the 2026 run-out; the claims service folds 2026 and the totals must not move.
+ * 4. Expiry: the final reconciliation of 2026 after its run-out (as `vbc reconcile --as-of
+ * 2027-04-01` runs it) closes the year; the claims service folds 2026 and the totals must not move.
  */
 async function expiryPass(ctx: Context, feed: ReturnType<typeof claimsFeed>) {
   const service = new ServiceProcess('claims', { ...env, VBC_SCHEDULE_CHECK_MS: '500' }, join(work, 'claims-expiry.log'));
-  const template = feed.records.find((r) => 'good' in r) as { good: ClaimValue };
-  const topic = ctx.topics.input('claims');
-  const clock = Array.from({ length: 120 }, (_, i) => ({
-    ...template.good, mbi: `9Z${String(i).padStart(9, '0')}`, claimId: `CLOCK-${i}`, claimControlNumber: `CLOCK-${i}`, fromDate: '2027-04-02', thruDate: '2027-04-02',
-  }));
   const started = Date.now();
-  await ctx.producer.send({ topic, acks: -1, messages: clock.map((v) => ({ key: v.mbi, value: ctx.codec.encode(valueSubject(topic), v) })) });
+  await reconcile(ctx.store, '2027-04-01', ctx.config.overrunThresholds, 'bench', ctx.config.claimsRunoutDays);
   const deadline = Date.now() + 600_000;
   while ((await ctx.redis.get(ctx.store.keys.compactedThrough)) !== '2026') {
     if (service.exited) throw new Error(`the claims service exited: ${service.logTail()}`);
@@ -268,7 +264,7 @@ async function main() {
     const beneficiaries = await ctx.redis.scard(ctx.store.keys.beneficiaries);
     const distinctClaims = new Set(feed.records.flatMap((r) => ('good' in r ? [r.good.claimId] : []))).size;
 
-    say('4. memory after expiry: event time moves past the 2026 claims run-out (March 31, 2027)');
+    say('4. memory after expiry: the final reconciliation as of 2027-04-01 closes 2026 (its run-out ended March 31, 2027)');
     const expiry = await expiryPass(ctx, feed);
     const memExpired = await usedMemory(ctx);
 

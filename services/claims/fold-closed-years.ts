@@ -1,6 +1,6 @@
 import { yearOf } from '../../shared/domain/dates.ts';
 import { derive } from '../../shared/domain/derive.ts';
-import { closedThroughYear, compactClosedYears } from '../../shared/domain/expiry.ts';
+import { compactClosedYears } from '../../shared/domain/expiry.ts';
 import { applyUpdates, type Extension } from '../../shared/engine/apply.ts';
 import type { Context } from '../../shared/service/context.ts';
 
@@ -28,21 +28,19 @@ function foldInto(throughYear: number, folded: { records: number }): Extension {
 }
 
 /**
- * Expiry, in event time (see shared/domain/expiry.ts): once every claims partition's clock is past a
- * year's run-out, close the year (claims of it are refused from then on; commits read before that
- * conflict and re-read), then fold each beneficiary's records of it into a summary. Resumable: a
- * crash mid-way leaves `compactedThrough` behind, and the next tick folds again (a no-op where done).
+ * Expiry (see shared/domain/expiry.ts): once a year is closed (by its final reconciliation,
+ * `vbc reconcile` after its run-out: closeYearsAsOf in shared/engine/reconcile.ts), fold each
+ * beneficiary's records of it into a summary. Claims of it are refused from the close on (commits
+ * read before it conflict and re-read). Resumable: a crash mid-way leaves `compactedThrough`
+ * behind, and the next tick folds again (a no-op where done).
  */
 export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
-  const runout = ctx.config.claimsRunoutDays;
-  if (runout === null) return;
+  if (ctx.config.claimsRunoutDays === null) return;
   const { redis, keys } = ctx.store;
-  const clocks = Object.values(await redis.hgetall(keys.partitionClocks)).sort();
-  if (clocks.length === 0) return;
-  const through = closedThroughYear(clocks[0]!, runout);
   const [closed, compacted, earliest] = await redis.mget(keys.closedThrough, keys.compactedThrough, keys.earliestClaim);
+  if (closed === null) return;
+  const through = Number(closed);
   if (compacted !== null && Number(compacted) >= through) return;
-  if (closed === null || Number(closed) < through) await redis.set(keys.closedThrough, String(through));
   if (!earliest || yearOf(earliest) > through) {
     // No stored claim is of a closed year: nothing to fold, no pass over the beneficiaries.
     await redis.set(keys.compactedThrough, String(through));

@@ -1,6 +1,4 @@
-import { yearOf } from '../../shared/domain/dates.ts';
-import { closedThroughYear } from '../../shared/domain/expiry.ts';
-import type { ServiceSpec, ValidRecord } from '../../shared/service/consumer-service.ts';
+import type { ServiceSpec } from '../../shared/service/consumer-service.ts';
 import { factApplier } from '../../shared/service/fact-applier.ts';
 import { foldClosedYearsIfDue } from './fold-closed-years.ts';
 
@@ -9,37 +7,30 @@ const storeFacts = factApplier('claims', () => false);
 /**
  * Claims service: adjudicated claims and the attribution roster they are counted by. Attribution is
  * consumed here because a roster change moves a beneficiary's amounts between ACOs. It keeps the
- * event clock (latest claim thruDate) that scheduled reconciliations and expiry run by.
+ * event clock that scheduled reconciliations run by: per partition, the date a quorum of distinct
+ * claim records has reached (VBC_CLOCK_QUORUM), so no handful of mistyped dates moves it. Claims
+ * of a closed performance year (closed by its final reconciliation, see expiry.ts) are refused
+ * by the commit, which reads the closed year with the state.
  */
 export const claimsService: ServiceSpec = {
   name: 'claims',
   topics: ['claims', 'attribution'],
   apply: async (ctx, records, batch) => {
     if (batch.topic !== 'claims') return storeFacts(ctx, records);
-    // A claim's year is judged by its partition's event clock as it stood at that record (the
-    // records before it), so the verdict is the same on every replay whatever the batch sizes.
-    const runout = ctx.config.claimsRunoutDays;
-    let clock = runout === null ? '' : ((await ctx.store.partitionClock(batch.partition)) ?? '');
-    // The closed year moves only when the clock does: not worked out again for every record.
-    const closedOn = (date: string) => (runout === null || date === '' ? -Infinity : closedThroughYear(date, runout));
-    let closed = closedOn(clock);
-    let latest = '';
+    const refused = await storeFacts(ctx, records);
+    // The batch's latest records, at most a quorum of them: all the clock can use.
+    const quorum = ctx.config.clockQuorum;
+    const dated: { thruDate: string; claimId: string }[] = [];
     let earliest = '9999-12-31';
-    const late = new Set<ValidRecord>();
     for (const r of records) {
       if (r.fact.kind !== 'claim') continue;
-      const thru = r.fact.fact.thruDate;
-      if (yearOf(thru) <= closed) late.add(r);
-      if (thru > clock) {
-        clock = thru;
-        closed = closedOn(clock);
-      }
-      if (thru > latest) latest = thru;
-      if (thru < earliest) earliest = thru;
+      dated.push(r.fact.fact);
+      if (r.fact.fact.thruDate < earliest) earliest = r.fact.fact.thruDate;
     }
-    const refused = await storeFacts(ctx, records, (r) => late.has(r));
+    if (dated.length === 0) return refused;
+    dated.sort((a, b) => (a.thruDate < b.thruDate ? 1 : a.thruDate > b.thruDate ? -1 : 0));
     // After the facts are stored: the clock never runs ahead of the state it stands for.
-    if (latest) await ctx.store.advanceClock(latest, batch.partition, earliest);
+    await ctx.store.advanceClock(batch.partition, dated.slice(0, quorum), quorum, earliest);
     return refused;
   },
   tick: foldClosedYearsIfDue,

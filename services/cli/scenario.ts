@@ -1,18 +1,19 @@
 import type { Type } from 'avsc';
-import { validateRecord } from '../../shared/domain/validate.ts';
+import { validateRecord, type RecordMeta } from '../../shared/domain/validate.ts';
 import { isInputTopic, recordKey, type InputTopic } from '../../shared/kafka/topics.ts';
 
 /** One line of a scenario file (contract section 2), checked. */
 export type ScenarioLine =
   | { ok: true; lineNo: number; topic: InputTopic; key: string; record: Record<string, unknown> }
-  | { ok: false; lineNo: number; topic: InputTopic | null; reason: string; raw: string };
+  | { ok: false; lineNo: number; topic: InputTopic | null; reason: string; raw: string; code?: 'DATE_IMPLAUSIBLE' };
 
 /**
- * Parses and validates a scenario line against the contract rules and the topic's Avro schema.
+ * Parses and validates a scenario line against the contract rules and the topic's Avro schema
+ * (`meta.latestPlausible`: the latest service date taken as real, for lines published now).
  * The record keeps only the schema's fields (unknown fields are ignored); absent optional fields
  * become null.
  */
-export function parseScenarioLine(raw: string, lineNo: number, typeOf: (topic: InputTopic) => Type): ScenarioLine {
+export function parseScenarioLine(raw: string, lineNo: number, typeOf: (topic: InputTopic) => Type, meta: RecordMeta = {}): ScenarioLine {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -23,8 +24,8 @@ export function parseScenarioLine(raw: string, lineNo: number, typeOf: (topic: I
   if (typeof topic !== 'string' || !isInputTopic(topic)) {
     return { ok: false, lineNo, topic: null, reason: `unknown topic '${String(topic)}'`, raw };
   }
-  const checked = validateRecord(topic, value);
-  if (!checked.ok) return { ok: false, lineNo, topic, reason: checked.reason, raw };
+  const checked = validateRecord(topic, value, meta);
+  if (!checked.ok) return { ok: false, lineNo, topic, reason: checked.reason, raw, ...(checked.code === 'DATE_IMPLAUSIBLE' ? { code: checked.code } : {}) };
   const type = typeOf(topic) as Type & { fields: { name: string; defaultValue(): unknown }[] };
   const v = value as Record<string, unknown>;
   const record: Record<string, unknown> = {};

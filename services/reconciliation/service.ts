@@ -1,4 +1,5 @@
 import { applyUpdates } from '../../shared/engine/apply.ts';
+import { newVersion } from '../../shared/engine/beneficiary-store.ts';
 import type { ServiceSpec } from '../../shared/service/consumer-service.ts';
 import { runDueReconciliation } from './schedule.ts';
 
@@ -27,7 +28,9 @@ export const reconciliationService: ServiceSpec = {
         pricesChanged = true;
       }
     }
-    if (pricesChanged) pipeline.incr(keys.pricesVersion);
+    // A version no earlier price set had, also across a reset (which starts the key over): a
+    // service that cached prices read under an equal counter would go on using them.
+    if (pricesChanged) pipeline.set(keys.pricesVersion, newVersion());
     await pipeline.exec();
     if (!pricesChanged) return;
     // Read after the transaction: a beneficiary whose new episode commits later conflicts on the

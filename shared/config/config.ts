@@ -50,6 +50,18 @@ export interface Config {
    * claims of it refused. null (VBC_CLAIMS_RUNOUT_DAYS=off): years never close, nothing expires.
    */
   claimsRunoutDays: number | null;
+  /**
+   * How many days after a record was published its service dates may lie before the record is
+   * taken for a typo (DATE_IMPLAUSIBLE, dead-lettered): claims describe care already given, ADT
+   * records stays already begun. null (VBC_MAX_DAYS_AHEAD=off): no upper bound.
+   */
+  maxDaysAhead: number | null;
+  /**
+   * Distinct claim records of a claims partition that must have reached a date before that
+   * partition's event clock does (the clock that scheduled reconciliations run by): a handful of
+   * mistyped dates cannot move it.
+   */
+  clockQuorum: number;
   /** TLS, SASL and passwords (see security.ts); never logged. */
   security: SecurityConfig;
 }
@@ -131,6 +143,8 @@ export function loadConfig(env: Env = process.env): Config {
     partitionsInFlight: str('VBC_PARTITIONS_IN_FLIGHT', '') === '' ? null : int('VBC_PARTITIONS_IN_FLIGHT', 6, 1, 64),
     stateCacheSize: int('VBC_STATE_CACHE_SIZE', 50_000, 0, 10_000_000),
     claimsRunoutDays: str('VBC_CLAIMS_RUNOUT_DAYS', '') === 'off' ? null : int('VBC_CLAIMS_RUNOUT_DAYS', 90, 0, 365),
+    maxDaysAhead: str('VBC_MAX_DAYS_AHEAD', '') === 'off' ? null : int('VBC_MAX_DAYS_AHEAD', 730, 0, 36_500),
+    clockQuorum: int('VBC_CLOCK_QUORUM', 100, 1, 100_000),
     security: loadSecurity(env, problems),
   };
 

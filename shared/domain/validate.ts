@@ -1,4 +1,4 @@
-import { isIsoDate, sharedDate } from './dates.ts';
+import { addDays, isIsoDate, sharedDate } from './dates.ts';
 import { priceKey, type AdmissionFact, type AttributionFact, type CancelledAdt, type ClaimFact, type DischargeFact, type DischargeRecord, type EncounterClass } from './facts.ts';
 import { PROGRAMS, programCategories, type Program } from './programs.ts';
 import type { AcoContract } from './mssp.ts';
@@ -17,7 +17,26 @@ export type FactOf =
   | { kind: 'contract'; contract: AcoContract }
   | { kind: 'price'; key: string; targetPriceCents: number };
 
-export type Validation = { ok: true; value: FactOf } | { ok: false; reason: string };
+export type Validation = { ok: true; value: FactOf } | { ok: false; reason: string; code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' };
+
+/** What a record is checked with besides its value: its arrival position and time, and the latest plausible service date. */
+export interface RecordMeta {
+  seq?: string;
+  receivedAt?: string | null;
+  /**
+   * The latest service date a claim or ADT record may carry: the day it was published plus
+   * VBC_MAX_DAYS_AHEAD (plausibleThrough); absent, no upper bound.
+   */
+  latestPlausible?: string;
+}
+
+/** Medicare's first day of benefits: no claim or stay of it can be dated earlier (1965's Social Security Amendments). */
+export const EARLIEST_PLAUSIBLE = '1966-07-01';
+
+/** The latest plausible service date for a record published on a day (ISO), or undefined when there is no bound. */
+export function plausibleThrough(publishedOn: string, maxDaysAhead: number | null): string | undefined {
+  return maxDaysAhead === null ? undefined : addDays(publishedOn, maxDaysAhead);
+}
 
 type Rec = Record<string, unknown>;
 
@@ -38,7 +57,20 @@ const DISPOSITIONS = new Set([
  * nothing reads its stack, and capturing one per bad record made a file of bad records slow.
  */
 class Bad {
-  constructor(readonly message: string) {}
+  constructor(readonly message: string, readonly code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' = 'RECORD_INVALID') {}
+}
+
+/**
+ * A service date far from when the record was published is a typo (2062 for 2026, 9999, 0001),
+ * not care given: dead-lettered as DATE_IMPLAUSIBLE rather than counted in a year no one
+ * reconciles. Checked on claims' and ADT records' own dates.
+ */
+function plausible(name: string, value: string | null, meta: RecordMeta): void {
+  if (value === null) return;
+  if (value < EARLIEST_PLAUSIBLE) throw new Bad(`${name} ${value} is before Medicare began (${EARLIEST_PLAUSIBLE}): taken for a mistyped date`, 'DATE_IMPLAUSIBLE');
+  if (meta.latestPlausible !== undefined && value > meta.latestPlausible) {
+    throw new Bad(`${name} ${value} is after ${meta.latestPlausible}, too far past when the record was published (VBC_MAX_DAYS_AHEAD): taken for a mistyped date`, 'DATE_IMPLAUSIBLE');
+  }
 }
 
 /**
@@ -109,7 +141,7 @@ function optBool(v: Rec, name: string): boolean {
 }
 
 /** A cancel (contract 5.1: HL7 A11, A13) needs only the encounter, the beneficiary and the facility. */
-function cancelledAdt(v: Rec, meta: { seq?: string; receivedAt?: string | null }): CancelledAdt {
+function cancelledAdt(v: Rec, meta: RecordMeta): CancelledAdt {
   return { encounterId: str(v, 'encounterId'), facilityId: str(v, 'facilityId'), cancelled: true, seq: meta.seq ?? '', receivedAt: meta.receivedAt ?? optStr(v, 'eventTime') };
 }
 
@@ -133,17 +165,17 @@ function oneOf<T extends string>(v: Rec, name: string, allowed: readonly string[
   return allowed[i] as T;
 }
 
-export function validateRecord(topic: string, value: unknown, meta: { seq?: string; receivedAt?: string | null } = {}): Validation {
+export function validateRecord(topic: string, value: unknown, meta: RecordMeta = {}): Validation {
   try {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Bad('value is not an object');
     return { ok: true, value: toFact(topic, value as Rec, meta) };
   } catch (error) {
-    if (error instanceof Bad) return { ok: false, reason: error.message };
+    if (error instanceof Bad) return { ok: false, reason: error.message, code: error.code };
     throw error;
   }
 }
 
-function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string | null }): FactOf {
+function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
   switch (topic) {
     case 'claims': {
       const fact: ClaimFact = {
@@ -165,6 +197,10 @@ function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string
         hcpcsCodes: codes(v, 'hcpcsCodes'),
       };
       if (fact.thruDate < fact.fromDate) throw new Bad('thruDate is before fromDate');
+      plausible('fromDate', fact.fromDate, meta);
+      plausible('thruDate', fact.thruDate, meta);
+      plausible('admissionDate', fact.admissionDate, meta);
+      plausible('dischargeDate', fact.dischargeDate, meta);
       if (fact.admissionDate && fact.dischargeDate && fact.dischargeDate < fact.admissionDate) throw new Bad('dischargeDate is before admissionDate');
       return { kind: 'claim', mbi: str(v, 'mbi'), field: `c:${fact.claimId}`, fact };
     }
@@ -181,6 +217,7 @@ function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string
         plannedProcedure: optBool(v, 'plannedProcedure'),
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
       };
+      plausible('admitDate', fact.admitDate, meta);
       return { kind: 'admission', mbi: str(v, 'mbi'), field: `a:${fact.encounterId}`, fact };
     }
     case 'discharges': {
@@ -200,6 +237,8 @@ function toFact(topic: string, v: Rec, meta: { seq?: string; receivedAt?: string
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
       };
       if (fact.dischargeDate < fact.admitDate) throw new Bad('dischargeDate is before admitDate');
+      plausible('admitDate', fact.admitDate, meta);
+      plausible('dischargeDate', fact.dischargeDate, meta);
       return { kind: 'discharge', mbi: str(v, 'mbi'), field: `d:${fact.encounterId}`, fact };
     }
     case 'attribution': {

@@ -79,7 +79,7 @@ export class BeneficiaryStore {
     redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
     redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
     redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
-    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 3, lua: ADVANCE_CLOCK_SCRIPT });
+    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 4, lua: ADVANCE_CLOCK_SCRIPT });
     redis.defineCommand('vbcRecordApplied', { numberOfKeys: 1, lua: RECORD_APPLIED_SCRIPT });
   }
 
@@ -94,12 +94,16 @@ export class BeneficiaryStore {
   }
 
   /**
-   * Advances the event clock (latest claim thruDate processed), overall and of a partition, to
-   * `latest` if it is later; keeps `earliest` if no earlier claim date is stored.
+   * Offers a claims partition's latest records to its event clock, which moves once a quorum of
+   * distinct records has reached a date (ADVANCE_CLOCK_SCRIPT); keeps `earliest` if no earlier
+   * claim date is stored.
    */
-  async advanceClock(latest: string, partition: number, earliest: string): Promise<void> {
+  async advanceClock(partition: number, latest: { thruDate: string; claimId: string }[], quorum: number, earliest: string): Promise<void> {
+    const pairs: string[] = [];
+    for (const r of latest) pairs.push(r.thruDate.replaceAll('-', ''), r.claimId);
     await (this.redis as unknown as { vbcAdvanceClock(...a: string[]): Promise<number> }).vbcAdvanceClock(
-      this.keys.eventClock, this.keys.partitionClocks, this.keys.earliestClaim, latest, String(partition), earliest,
+      this.keys.eventClock, this.keys.partitionClocks, this.keys.earliestClaim, this.keys.partitionLatest(partition),
+      String(partition), earliest, String(quorum), ...pairs,
     );
   }
 
@@ -111,11 +115,6 @@ export class BeneficiaryStore {
       if (error) throw error;
       return (v as string | null) ?? '0';
     });
-  }
-
-  /** The event clock of one claims partition (null before its first claim). */
-  async partitionClock(partition: number): Promise<string | null> {
-    return this.redis.hget(this.keys.partitionClocks, String(partition));
   }
 
   /** Facts, version and derived state of one slice of beneficiaries, plus the reference data, in one script call. */

@@ -96,19 +96,30 @@ return 1
 `;
 
 /**
- * Moves the event clock forward only, for the whole topic and for one partition: event time never
- * goes back when an older record arrives late. Also keeps the earliest claim date stored, so
- * closing a year no claim belongs to needs no pass over the beneficiaries.
- * KEYS: clock, partitionClocks, earliest  ARGV: latest date (ISO, so string order is date order),
- * partition, earliest date of the batch
+ * Advances the event clock of one claims partition by a quorum: the partition keeps its latest
+ * `quorum` distinct claim records (a sorted set scored by thruDate as YYYYMMDD, members their claim
+ * ids, so a redelivered record counts once), and its clock is the earliest date among them once it
+ * holds that many: a date a quorum of records has reached. The overall clock is the median of the
+ * partitions' clocks (the lower middle one), so no partition alone moves it either. Also keeps the
+ * earliest claim date stored.
+ * KEYS: clock, partitionClocks, earliest, the partition's latest records
+ * ARGV: partition, earliest date, quorum, then score and claim id pairs
  */
 export const ADVANCE_CLOCK_SCRIPT = `
-local cur = redis.call('GET', KEYS[1])
-if not cur or ARGV[1] > cur then redis.call('SET', KEYS[1], ARGV[1]) end
-local p = redis.call('HGET', KEYS[2], ARGV[2])
-if not p or ARGV[1] > p then redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) end
+for i = 4, #ARGV, 2 do redis.call('ZADD', KEYS[4], ARGV[i], ARGV[i + 1]) end
+local quorum = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(quorum + 1))
 local e = redis.call('GET', KEYS[3])
-if not e or ARGV[3] < e then redis.call('SET', KEYS[3], ARGV[3]) end
+if not e or ARGV[2] < e then redis.call('SET', KEYS[3], ARGV[2]) end
+if redis.call('ZCARD', KEYS[4]) < quorum then return 0 end
+local low = string.format('%08d', tonumber(redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]))
+local date = low:sub(1, 4) .. '-' .. low:sub(5, 6) .. '-' .. low:sub(7, 8)
+local p = redis.call('HGET', KEYS[2], ARGV[1])
+if p and date <= p then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], date)
+local clocks = redis.call('HVALS', KEYS[2])
+table.sort(clocks)
+redis.call('SET', KEYS[1], clocks[math.floor((#clocks + 1) / 2)])
 return 1
 `;
 

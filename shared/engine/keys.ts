@@ -19,13 +19,15 @@ export function redisKeys(prefix: string) {
     outboxSeq: `${prefix}:outbox-seq`,
     reconciliations: `${prefix}:reconciliations`,
     deadLettered: `${prefix}:metrics:dead-lettered`,
-    /** Event time reached: the latest claim thruDate processed. */
+    /** Event time reached: the median of the partitions' clocks (scheduled reconciliations run by it). */
     eventClock: `${prefix}:clock:claims`,
-    /** The same per claims-topic partition: what a claim's year is judged by (expiry.ts). */
+    /** Per claims-topic partition: the date a quorum of its distinct claim records has reached. */
     partitionClocks: `${prefix}:clock:claims:partitions`,
+    /** A claims partition's latest records (the quorum the clock moves by), scored by thruDate. */
+    partitionLatest: (partition: number) => `${prefix}:clock:claims:latest:${partition}`,
     /** The earliest claim thruDate stored: years before it hold no records to fold. */
     earliestClaim: `${prefix}:clock:claims:earliest`,
-    /** The latest performance year closed by its run-out in event time (expiry.ts). */
+    /** The latest performance year closed: by the final reconciliation after its run-out (expiry.ts). */
     closedThrough: `${prefix}:expiry:closed-through`,
     /** The latest closed year whose claim records every beneficiary had folded into summaries. */
     compactedThrough: `${prefix}:expiry:compacted-through`,

@@ -1,5 +1,6 @@
 import { episodeCapShare, isClosable, npraCents } from '../domain/episodes.ts';
 import { yearOf } from '../domain/dates.ts';
+import { closedThroughYear } from '../domain/expiry.ts';
 import { teamHospital, teamHospitalReconciliation } from '../domain/team.ts';
 import type { EpisodeClosureFact } from '../domain/facts.ts';
 import { deterministicId } from '../domain/ids.ts';
@@ -128,10 +129,34 @@ async function reconcileTeamHospitals(store: BeneficiaryStore, asOf: string, out
   return records;
 }
 
-/** `vbc reconcile --as-of`: episodes first (their events), then TEAM hospitals, then MSSP per (ACO, year). */
-export async function reconcile(store: BeneficiaryStore, asOf: string, overrunThresholds: number[], outboxOwner: string) {
+/**
+ * Closes the performance years whose claims run-out ended before asOf (expiry.ts), as their final
+ * reconciliation does: from then on their claims are refused (PERIOD_CLOSED) and the claims
+ * service folds their records into summaries. The closed year only moves forward. Returns the
+ * latest year closed (null when none, or when years never close: runoutDays null).
+ */
+export async function closeYearsAsOf(store: BeneficiaryStore, asOf: string, runoutDays: number | null): Promise<number | null> {
+  if (runoutDays === null) return null;
+  const through = closedThroughYear(asOf, runoutDays);
+  const held = Number(await store.redis.eval(RAISE_SCRIPT, 1, store.keys.closedThrough, String(through)));
+  return held;
+}
+
+/** Sets a number key to ARGV[1] if it is higher than the one held (or none is); returns what it holds. */
+const RAISE_SCRIPT = `
+local held = redis.call('GET', KEYS[1])
+if not held or tonumber(ARGV[1]) > tonumber(held) then redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1] end
+return held
+`;
+
+/**
+ * `vbc reconcile --as-of`: episodes first (their events), then TEAM hospitals, then MSSP per (ACO,
+ * year); a year whose run-out has ended before asOf has had its final reconciliation and closes.
+ */
+export async function reconcile(store: BeneficiaryStore, asOf: string, overrunThresholds: number[], outboxOwner: string, runoutDays: number | null = null) {
   await closeEpisodesAsOf(store, asOf, overrunThresholds, outboxOwner);
   const team = await reconcileTeamHospitals(store, asOf, outboxOwner);
   const records = await reconcileMssp(store, asOf, outboxOwner);
-  return { mssp: records.length, team: team.length };
+  const closedThrough = await closeYearsAsOf(store, asOf, runoutDays);
+  return { mssp: records.length, team: team.length, closedThrough };
 }

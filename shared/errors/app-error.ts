@@ -17,8 +17,10 @@ export const ErrorCode = {
   SCHEMA_UNKNOWN: 'SCHEMA_UNKNOWN',
   RECORD_UNDECODABLE: 'RECORD_UNDECODABLE',
   RECORD_INVALID: 'RECORD_INVALID',
-  /** A claim of a performance year closed by its run-out (expiry): refused, never counted twice. */
+  /** A claim of a performance year closed by its final reconciliation (expiry): refused, never counted twice. */
   PERIOD_CLOSED: 'PERIOD_CLOSED',
+  /** A service date too far from when the record was published (a typo such as 2062 for 2026), or before Medicare began. */
+  DATE_IMPLAUSIBLE: 'DATE_IMPLAUSIBLE',
   SCENARIO_INVALID: 'SCENARIO_INVALID',
   STATE_CONFLICT: 'STATE_CONFLICT',
 } as const;

@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { validateRecord, type FactOf } from '../domain/validate.ts';
+import { plausibleThrough, validateRecord, type FactOf, type RecordMeta } from '../domain/validate.ts';
 import { isAppError, oneLine } from '../errors/app-error.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
@@ -50,8 +50,24 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** What claims and reference records are validated with: nothing from the message itself. */
-const NO_META = {};
+/** What reference records are validated with: nothing from the message itself. */
+const NO_META: RecordMeta = {};
+const DAY_MS = 86_400_000;
+
+/**
+ * The latest plausible service date of a record published at a Kafka timestamp (validate.ts):
+ * made once per day of publication, not per record. The record's own timestamp, so the verdict is
+ * the same on every replay of the topic, whatever the batch.
+ */
+function plausibleLimits(maxDaysAhead: number | null): (timestamp: string) => string | undefined {
+  const byDay = new Map<number, string | undefined>();
+  return (timestamp) => {
+    if (maxDaysAhead === null) return undefined;
+    const day = Math.floor(Number(timestamp) / DAY_MS);
+    if (!byDay.has(day)) byDay.set(day, plausibleThrough(new Date(day * DAY_MS).toISOString().slice(0, 10), maxDaysAhead));
+    return byDay.get(day);
+  };
+}
 
 export const groupIdFor = (prefix: string, service: string) => `${prefix}${service}-service`;
 
@@ -88,6 +104,7 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
   // Events a crashed predecessor left in the outbox go out before new work.
   if (publish) await relay.flush();
 
+  const latestPlausible = plausibleLimits(config.maxDaysAhead);
   let ready = false;
   const applied = appliedOffsets(ctx, groupId, consumer, log, spec.name);
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -105,18 +122,20 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
     // arrival time: not built for claims, the bulk.
     const needsTime = logical === 'admissions' || logical === 'discharges';
     const needsSeq = needsTime || logical === 'attribution';
+    const datesChecked = needsTime || logical === 'claims';
     await ctx.codec.prepare(batch.messages.map((m) => m.value));
     const valid: ValidRecord[] = [];
     const dead: DeadLetter[] = [];
     for (const message of batch.messages) {
       try {
         const value = ctx.codec.decode(message.value);
-        const result = validateRecord(logical, value, needsSeq || needsTime ? {
+        const result = validateRecord(logical, value, needsSeq || datesChecked ? {
           seq: needsSeq ? message.offset.padStart(20, '0') : undefined,
           receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
+          latestPlausible: datesChecked ? latestPlausible(message.timestamp) : undefined,
         } : NO_META);
         if (result.ok) valid.push({ fact: result.value, message });
-        else dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code: 'RECORD_INVALID', reason: result.reason });
+        else dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code: result.code, reason: result.reason });
       } catch (error) {
         const code = isAppError(error) ? error.code : 'RECORD_UNDECODABLE';
         dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code, reason: oneLine(error) });

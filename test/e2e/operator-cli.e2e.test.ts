@@ -85,7 +85,8 @@ describe('a simulated feed through the running services', () => {
     vbc(env, 'reconcile', '--as-of', '2027-04-01');
     const finance = vbc(env, 'finance');
     for (const aco of ['A1001', 'A2002', 'A3003', 'A4004']) expect(finance).toMatch(new RegExp(`${aco}\\s+2026\\s+(BASIC_A|BASIC_C|BASIC_E|ENHANCED)`));
-    expect(finance).toContain('== BPCI Advanced episodes');
+    expect(finance).toContain('== TEAM episodes');
+    expect(finance).toMatch(/TEAM hospital-level reconciliation/);
   });
 
   it('lists dead-lettered records with reason and position, and replays each only once', () => {

@@ -30,7 +30,8 @@ describe('duplicate ADT records (redelivery, replays, double publishes)', () => 
     const first = await applyUpdates(store, new Map([['M1', records]]), options);
     expect(first.committed).toBe(1);
     const outbox = await redis.lrange(store.keys.outbox('admissions'), 0, -1);
-    expect(outbox.map((e) => JSON.parse(e.slice(e.indexOf('|') + 1)).value.action)).toEqual(['RAISED']);
+    // The readmission, and the index stay's transitional-care follow-up (discharged home, no visit yet).
+    expect(outbox.map((e) => JSON.parse(e.slice(e.indexOf('|') + 1)).value).map((v) => `${v.action} ${v.type}`).sort()).toEqual(['RAISED READMISSION', 'RAISED TCM_FOLLOW_UP']);
     const state = await redis.hget(store.keys.state('M1'), 'd');
 
     const again = await applyUpdates(store, new Map([['M1', [...records, records[1]!]]]), options);

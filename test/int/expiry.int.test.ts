@@ -5,6 +5,7 @@ import { loadConfig } from '../../shared/config/config.ts';
 import { header, readTopic } from '../../shared/kafka/read-topic.ts';
 import { startService, type RunningService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
+import { reconcile } from '../../shared/engine/reconcile.ts';
 import { claimsFeed, type ClaimValue, type Totals } from '../support/claims-feed.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
@@ -39,7 +40,7 @@ const caughtUp = async () => (await claimsLag(ctx, config)) === 0;
 const good = feed.records.flatMap((r) => ('good' in r ? [r.good] : []));
 const attributed = good.find((c) => c.nonPaymentReasonCode === null && feed.attribution.some((a) => a.mbi === c.mbi && a.effectiveTo === null))!;
 
-describe('expiry in event time: a closed year\'s claim records fold into summaries, totals stay exact, late claims are refused', () => {
+describe('expiry after the final reconciliation: a closed year\'s claim records fold into summaries, totals stay exact, late claims are refused', () => {
   beforeAll(async () => {
     ctx = await openContext('test-expiry', config);
     service = await startService(ctx, claimsService);
@@ -49,7 +50,7 @@ describe('expiry in event time: a closed year\'s claim records fold into summari
     await ctx?.close();
   });
 
-  it('memory per claim falls once the 2026 run-out has passed in event time, and every ACO total is unchanged', async () => {
+  it('memory per claim falls once 2026 is closed by its final reconciliation after the run-out, and every ACO total is unchanged', async () => {
     await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
     await waitUntil(caughtUp, 'the feed to be processed', 120_000, 200);
     expect(await acoTotals()).toEqual(feed.expected);
@@ -57,9 +58,13 @@ describe('expiry in event time: a closed year\'s claim records fold into summari
     expect(before.claimFields).toBeGreaterThan(3_000);
     expect(await ctx.redis.get(ctx.store.keys.compactedThrough)).not.toBe('2026');
 
-    // Event time moves past March 31, 2027 on every partition: claims of 60 beneficiaries dated April 2.
+    // Claims dated after the run-out close nothing by themselves (event time is not a decision).
     const clockClaims = Array.from({ length: 60 }, (_, i) => ({ ...attributed, mbi: `9Z${String(i).padStart(9, '0')}`, claimId: `CLOCK-${i}`, claimControlNumber: `CLOCK-${i}`, fromDate: '2027-04-02', thruDate: '2027-04-02' }));
     await publishClaims(clockClaims);
+    await waitUntil(caughtUp, 'the April claims to be processed', 60_000, 200);
+    expect(await ctx.redis.get(ctx.store.keys.closedThrough)).toBeNull();
+    // The final reconciliation after the run-out (as `vbc reconcile --as-of 2027-04-01` runs it) closes 2026.
+    expect((await reconcile(ctx.store, '2027-04-01', config.overrunThresholds, 'cli', config.claimsRunoutDays)).closedThrough).toBe(2026);
     await waitUntil(async () => (await ctx.redis.get(ctx.store.keys.compactedThrough)) === '2026', '2026 to be folded', 60_000, 200);
 
     const after = await factBytes();

@@ -14,7 +14,8 @@ import { readTopic } from '../../shared/kafka/read-topic.ts';
 import { waitUntil } from '../support/service-process.ts';
 import { claimsLag, publishRecords } from '../support/publish-records.ts';
 
-const config = loadConfig({ ...process.env, ...isolatedEnv('schedule'), VBC_MSSP_SCHEDULE: 'monthly', VBC_SCHEDULE_CHECK_MS: '200' });
+const config = loadConfig({ ...process.env, ...isolatedEnv('schedule'), VBC_MSSP_SCHEDULE: 'monthly', VBC_SCHEDULE_CHECK_MS: '200', VBC_CLOCK_QUORUM: '1' });
+// A quorum of one record: this test's single beneficiary moves its partition's clock by each claim.
 const contract: AcoContract = {
   acoId: 'S1', performanceYear: 2026, track: 'BASIC_C', benchmarkPerCapitaCents: 100_000, assignedBeneficiaries: 5_000,
   msrMlr: 'VARIABLE', qualityGate: 'MET', qualityScore: 90, participantRevenueCents: null,

@@ -22,7 +22,7 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
   });
 
   it('a commit derived from prices that changed since it read them conflicts, and the retry uses the new price', async () => {
-    await redis.hset(store.keys.prices, 'MJRLE|*', '2000000');
+    await redis.hset(store.keys.prices, 'TEAM|LEJR|*', '2000000');
     const { reference, readVersions, byMbi } = await store.load(['M1'], [80, 100]);
     const loaded = byMbi.get('M1')!;
     loaded.facts.discharges.set('E1', JSON.parse(anchorJson));
@@ -30,7 +30,7 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
     expect(stale.episodes[0]!.targetPriceCents).toBe(2_000_000);
 
     // The reconciliation service changes the price (and its version, in one transaction) meanwhile.
-    await redis.multi().hset(store.keys.prices, 'MJRLE|*', '3000000').incr(store.keys.pricesVersion).exec();
+    await redis.multi().hset(store.keys.prices, 'TEAM|LEJR|*', '3000000').set(store.keys.pricesVersion, 'changed').exec();
     const conflicts = await store.commit(
       [{ mbi: 'M1', expectedVersion: loaded.version, snapshot: snapshotJson(stale), episodesChanged: '+', factPairs: ['d:E1', anchorJson], acoDeltas: new Map(), events: [], reconPairs: [] }],
       'test', readVersions,

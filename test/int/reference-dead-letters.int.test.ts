@@ -40,7 +40,9 @@ describe('reconciliation service: bad reference records are dead-lettered, good 
     ]);
     await publish('episode-prices', [
       { episodeCategory: 'MJRLE', facilityId: '*', targetPriceCents: 2_500_000 },
+      { program: 'TEAM', episodeCategory: 'LEJR', facilityId: 'F1', targetPriceCents: 2_000_000 },
       { episodeCategory: 'KNEE_SCOPE', facilityId: '*', targetPriceCents: 100_000 },
+      { program: 'TEAM', episodeCategory: 'CHF', facilityId: '*', targetPriceCents: 100_000 },
       { episodeCategory: 'CHF', facilityId: 'F1', targetPriceCents: -5 },
       { episodeCategory: 'CHF', facilityId: '', targetPriceCents: 900_000 },
     ]);
@@ -55,12 +57,13 @@ describe('reconciliation service: bad reference records are dead-lettered, good 
       'qualityScore must be from 0 to 100',
     ]);
     expect(await reasons('episode-prices')).toEqual([
-      "episodeCategory 'KNEE_SCOPE' is not a BPCI Advanced category in reference/bpci-episodes.json",
+      "episodeCategory 'CHF' is not a TEAM category (LEJR, SHFFT, CABG, MAJOR_BOWEL, SPINAL_FUSION; reference/team-episodes.json)",
+      "episodeCategory 'KNEE_SCOPE' is not a BPCI_A category (MJRLE, CHF, COPD, AMI, ARRHYTHMIA, HIP_FEMUR, FRACTURE, CABG, GI_HEMORRHAGE, SEPSIS, PNEUMONIA, STROKE; reference/bpci-episodes.json)",
       'missing facilityId',
       'targetPriceCents must not be negative',
     ]);
     expect(Object.keys(await ctx.redis.hgetall(ctx.store.keys.contracts))).toEqual(['R1|2026']);
-    expect(await ctx.redis.hgetall(ctx.store.keys.prices)).toEqual({ 'MJRLE|*': '2500000' });
-    expect(await ctx.redis.hgetall(ctx.store.keys.deadLettered)).toEqual({ 'aco-contracts': '4', 'episode-prices': '3' });
+    expect(await ctx.redis.hgetall(ctx.store.keys.prices)).toEqual({ 'BPCI_A|MJRLE|*': '2500000', 'TEAM|LEJR|F1': '2000000' });
+    expect(await ctx.redis.hgetall(ctx.store.keys.deadLettered)).toEqual({ 'aco-contracts': '4', 'episode-prices': '4' });
   });
 });

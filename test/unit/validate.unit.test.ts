@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRecord } from '../../shared/domain/validate.ts';
+import { plausibleThrough, validateRecord } from '../../shared/domain/validate.ts';
 
 const claim = (over: Record<string, unknown>) => ({
   mbi: '1EG4TE5MK73', claimId: 'C1', claimControlNumber: 'CCN1', adjustmentType: 'ORIGINAL', claimType: 'PROFESSIONAL',
@@ -36,7 +36,37 @@ describe('record validation: the reasons producers see in the dead-letter header
     const b = validateRecord('claims', claim({}));
     expect(a).toEqual(b);
     expect(validateRecord('claims', claim({ claimType: 'PROFESSIONALS' }))).toEqual({
-      ok: false, reason: "claimType 'PROFESSIONALS' is not one of INPATIENT, OUTPATIENT, SNF, HHA, HOSPICE, PROFESSIONAL, DME",
+      ok: false, reason: "claimType 'PROFESSIONALS' is not one of INPATIENT, OUTPATIENT, SNF, HHA, HOSPICE, PROFESSIONAL, DME", code: 'RECORD_INVALID',
     });
+  });
+});
+
+describe('implausible dates are bad input, not care given (issue 18)', () => {
+  const published = { latestPlausible: plausibleThrough('2026-11-26', 730) };
+  const verdict = (topic: string, value: Record<string, unknown>) => {
+    const r = validateRecord(topic, value, published);
+    return r.ok ? 'ok' : `${r.code}: ${r.reason}`;
+  };
+
+  it('a claim dated far past its publication (2062 for 2026, 9999) or before Medicare began (0001) is DATE_IMPLAUSIBLE', () => {
+    expect(verdict('claims', claim({ fromDate: '2062-03-01', thruDate: '2062-03-01' }))).toBe(
+      'DATE_IMPLAUSIBLE: fromDate 2062-03-01 is after 2028-11-25, too far past when the record was published (VBC_MAX_DAYS_AHEAD): taken for a mistyped date',
+    );
+    expect(verdict('claims', claim({ thruDate: '9999-12-31' }))).toMatch(/^DATE_IMPLAUSIBLE: thruDate 9999-12-31/);
+    expect(verdict('claims', claim({ fromDate: '0001-03-01' }))).toBe('DATE_IMPLAUSIBLE: fromDate 0001-03-01 is before Medicare began (1966-07-01): taken for a mistyped date');
+    expect(verdict('claims', claim({ dischargeDate: '2099-01-01', admissionDate: '2026-03-01' }))).toMatch(/^DATE_IMPLAUSIBLE: dischargeDate/);
+  });
+
+  it('dates up to the bound are taken as they are (simulated and next-year data); no bound when VBC_MAX_DAYS_AHEAD=off', () => {
+    expect(verdict('claims', claim({ fromDate: '2028-11-25', thruDate: '2028-11-25' }))).toBe('ok');
+    expect(verdict('claims', claim({ fromDate: '1966-07-01', thruDate: '1966-07-01' }))).toBe('ok');
+    expect(validateRecord('claims', claim({ fromDate: '2062-03-01', thruDate: '2062-03-01' }), { latestPlausible: plausibleThrough('2026-11-26', null) }).ok).toBe(true);
+  });
+
+  it('ADT records are held to the same bound', () => {
+    const adt = { encounterId: 'E1', mbi: 'M', facilityId: 'F1', admitDate: '2062-03-01', dischargeDate: '2062-03-04', disposition: '01', encounterClass: 'INPATIENT', admitType: 'URGENT' };
+    expect(verdict('discharges', adt)).toMatch(/^DATE_IMPLAUSIBLE: admitDate 2062-03-01/);
+    expect(verdict('admissions', adt)).toMatch(/^DATE_IMPLAUSIBLE: admitDate 2062-03-01/);
+    expect(verdict('admissions', { ...adt, admitDate: '2026-03-01' })).toBe('ok');
   });
 });

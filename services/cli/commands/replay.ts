@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { plausibleThrough } from '../../../shared/domain/validate.ts';
 import { INPUT_TOPICS, type InputTopic } from '../../../shared/kafka/topics.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
@@ -55,12 +56,14 @@ every alert and event.
 /** Every line as a message in file order: good lines to their topic, bad ones to a dead-letter topic. */
 function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: number; reports: string[] } {
   const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
+  // The lines are published now: dates too far past today are typos, as the services would judge them.
+  const meta = { latestPlausible: plausibleThrough(new Date().toISOString().slice(0, 10), ctx.config.maxDaysAhead) };
   const messages: Outgoing[] = [];
   const reports: string[] = [];
   let good = 0;
   readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return;
-    const line = parseScenarioLine(raw, i + 1, typeOf);
+    const line = parseScenarioLine(raw, i + 1, typeOf, meta);
     if (line.ok) {
       const topic = ctx.topics.input(line.topic);
       messages.push({ topic, key: line.key, value: ctx.codec.encode(valueSubject(topic), line.record) });
@@ -71,7 +74,7 @@ function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: n
     // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
     messages.push({
       topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]), key: `${file}:${line.lineNo}`, value: Buffer.from(raw),
-      headers: { 'vbc-reason': line.reason, 'vbc-error-code': 'SCENARIO_INVALID', 'vbc-source-file': file, 'vbc-source-line': String(line.lineNo) },
+      headers: { 'vbc-reason': line.reason, 'vbc-error-code': line.code ?? 'SCENARIO_INVALID', 'vbc-source-file': file, 'vbc-source-line': String(line.lineNo) },
     });
   });
   return { messages, good, reports };
