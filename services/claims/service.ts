@@ -17,7 +17,8 @@ export const claimsService: ServiceSpec = {
   topics: ['claims', 'attribution'],
   apply: async (ctx, records, batch) => {
     if (batch.topic !== 'claims') return storeFacts(ctx, records);
-    const refused = await storeFacts(ctx, records);
+    const before = batch.refusedBefore;
+    const refused = await storeFacts(ctx, records, before ? (r) => before.has(`${batch.partition}|${r.message.offset}`) : undefined);
     // The batch's latest records, at most a quorum of them: all the clock can use.
     const quorum = ctx.config.clockQuorum;
     const dated: { thruDate: string; claimId: string }[] = [];

@@ -21,11 +21,19 @@ export interface Refusal {
   reason: string;
 }
 
+/** Where a batch comes from, and (rebuild) the verdicts of the first pass to keep. */
+export interface BatchInfo {
+  topic: InputTopic;
+  partition: number;
+  /** `partition|offset` of the claims the first pass refused as PERIOD_CLOSED (see StartOptions). */
+  refusedBefore?: ReadonlySet<string>;
+}
+
 export interface ServiceSpec {
   name: string;
   topics: InputTopic[];
   /** Applies a batch's valid records atomically per beneficiary; must be idempotent. Returns the records it refused. */
-  apply(ctx: Context, records: ValidRecord[], batch: { topic: InputTopic; partition: number }): Promise<Refusal[] | void>;
+  apply(ctx: Context, records: ValidRecord[], batch: BatchInfo): Promise<Refusal[] | void>;
   /**
    * Periodic work besides consuming (scheduled reconciliation), every `config.scheduleCheckMs`;
    * must be idempotent. Events it appends to the service's outbox are published right after.
@@ -77,6 +85,12 @@ export interface StartOptions {
    * because the original pass already did (the outbox is left for the caller to discard).
    */
   publish?: boolean;
+  /**
+   * (rebuild) `partition|offset` of the claims the first pass refused because their year was
+   * closed: refused again, while the year's other claims count as they did (the year itself is
+   * closed again once the rebuild has re-read everything).
+   */
+  refusedBefore?: ReadonlySet<string>;
 }
 
 /**
@@ -141,7 +155,7 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
         dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code, reason: oneLine(error) });
       }
     }
-    const refused = (await spec.apply(ctx, valid, { topic: logical, partition: batch.partition })) ?? [];
+    const refused = (await spec.apply(ctx, valid, { topic: logical, partition: batch.partition, refusedBefore: options.refusedBefore })) ?? [];
     for (const r of refused) dead.push({ message: r.record.message, partition: batch.partition, sourceTopic: batch.topic, code: r.code, reason: r.reason });
     metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, valid.length - refused.length);
     if (dead.length > 0 && publish) {

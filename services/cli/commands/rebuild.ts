@@ -1,3 +1,4 @@
+import { header, readTopic } from '../../../shared/kafka/read-topic.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { unlinkMatching } from '../../../shared/redis/unlink-matching.ts';
 import { groupIdFor, startService } from '../../../shared/service/consumer-service.ts';
@@ -15,7 +16,8 @@ consumer group to the start of its topics (by deleting the idle groups) and re-c
 export with the one before (exit 0 when identical, 1 with the differences otherwise).
 Nothing is published again: alerts, reconciliation events and dead letters went out the first time.
 Operator decisions that are on no topic are carried over: episode closures and the reconciliation
-records of 'vbc reconcile', and the schedule's bookmark.`,
+records of 'vbc reconcile', the schedule's bookmark, and the closed performance year (the claims
+its close refused, as the claims dead-letter topic lists them, are refused again).`,
   async run(args) {
     const timeoutMs = Number(option(args, 'timeout') ?? 600) * 1000;
     const ctx = await openContext('vbc-rebuild');
@@ -27,7 +29,8 @@ records of 'vbc reconcile', and the schedule's bookmark.`,
       await unlinkMatching(ctx.redis, ctx.store.keys.pattern);
       await carried.restore();
       await rewindGroups(ctx);
-      await reconsume(ctx, timeoutMs);
+      await reconsume(ctx, timeoutMs, carried.refusedBefore);
+      await carried.closeYears();
       const after = await exportState(ctx.store);
       if (isDeepStrictEqual(after, before)) {
         console.error(`rebuild: state recomputed from the topics equals the state before (${after.acos.length} ACO-years, ${after.readmissions.length} readmissions, ${after.episodes.length} episodes, ${after.alerts.length} alerts in force, ${after.reconciliations.length} reconciliations)`);
@@ -43,9 +46,20 @@ records of 'vbc reconcile', and the schedule's bookmark.`,
   },
 };
 
-/** What no topic holds: episode closure facts, the reconciliation records and the schedule's bookmark. */
+/**
+ * What no topic holds: episode closure facts, the reconciliation records, the schedule's bookmark,
+ * and the closed year with the claims refused because of it (from the claims dead-letter topic:
+ * the same claims are refused again, the year's others count as they did).
+ */
 async function carryOver(ctx: Context) {
   const { redis, keys } = ctx.store;
+  const closedThrough = await redis.get(keys.closedThrough);
+  const refusedBefore = new Set<string>();
+  if (closedThrough !== null) {
+    for (const m of await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'))) {
+      if (header(m, 'vbc-error-code') === 'PERIOD_CLOSED') refusedBefore.add(`${header(m, 'vbc-source-partition')}|${header(m, 'vbc-source-offset')}`);
+    }
+  }
   const mbis = await redis.smembers(keys.beneficiaries);
   const closures: { mbi: string; pairs: string[] }[] = [];
   // In slices: a large installation has millions of beneficiaries.
@@ -61,6 +75,11 @@ async function carryOver(ctx: Context) {
   const reconciliations = await redis.hgetall(keys.reconciliations);
   const bookmark = await redis.get(keys.lastScheduledRun);
   return {
+    refusedBefore,
+    /** After the re-read: the year is closed again, and the claims service folds it anew. */
+    closeYears: async () => {
+      if (closedThrough !== null) await redis.set(keys.closedThrough, closedThrough);
+    },
     restore: async () => {
       const p = redis.pipeline();
       for (const c of closures) p.hset(keys.facts(c.mbi), ...c.pairs);
@@ -84,9 +103,9 @@ async function rewindGroups(ctx: Context): Promise<void> {
 }
 
 /** Runs every service in this process, publishing nothing, until all groups reached the end; then drops the outboxes. */
-async function reconsume(ctx: Context, timeoutMs: number): Promise<void> {
+async function reconsume(ctx: Context, timeoutMs: number, refusedBefore: ReadonlySet<string>): Promise<void> {
   const running = [];
-  for (const spec of Object.values(SERVICES)) running.push(await startService(ctx, spec, { publish: false }));
+  for (const spec of Object.values(SERVICES)) running.push(await startService(ctx, spec, { publish: false, refusedBefore }));
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
