@@ -3,6 +3,8 @@
 # the benchmark (infra/bench/run.ts). Prints a table and, as its last line, one JSON object.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source infra/node.sh
+echo "using Node.js $(node --version) ($(command -v node))" >&2
 bash infra/ensure-deps.sh
 bash infra/stack.sh up >&2
 exec node --import tsx infra/bench/run.ts

@@ -7,6 +7,8 @@
 #   VBC_DEMO_AS_OF (reconciliation date, 2027-04-01), VBC_DEMO_ALERT_LINES (alert lines shown, 25)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source infra/node.sh
+echo "using Node.js $(node --version) ($(command -v node))" >&2
 bash infra/ensure-deps.sh
 bash infra/stack.sh up
 

@@ -5,6 +5,8 @@
 # Writes test-results/vitest.json and ends with the line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source infra/node.sh
+echo "using Node.js $(node --version) ($(command -v node))" >&2
 bash infra/ensure-deps.sh || exit 1
 mkdir -p test-results
 rm -f test-results/vitest.json

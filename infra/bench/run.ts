@@ -15,7 +15,7 @@ import { unlinkMatching } from '../../shared/redis/unlink-matching.ts';
 import { valueSubject } from '../../shared/registry/schemas.ts';
 import { groupIdFor } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
-import { claimsFeed, type ClaimValue } from '../../test/support/claims-feed.ts';
+import { claimsFeed } from '../../test/support/claims-feed.ts';
 import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
 import { ServiceProcess, waitUntil } from '../../test/support/service-process.ts';
 import { groupLag } from '../../services/cli/catch-up.ts';
@@ -189,7 +189,10 @@ function claimsBurst(ctx: Context) {
       if (service.exited) throw new Error(`the claims service of the burst exited: ${service.logTail()}`);
     };
     try {
-      await waitUntil(async () => (check(), (await groupLag(ctx.admin, groupId, topics)) < total), 'the burst to start', 60_000, 50);
+      await waitUntil(async () => {
+        check();
+        return (await groupLag(ctx.admin, groupId, topics)) < total;
+      }, 'the burst to start', 60_000, 50);
     } catch (error) {
       await service.stop('SIGTERM');
       throw error;

@@ -1,5 +1,16 @@
 import { oneLine } from '../../shared/errors/app-error.ts';
+import { parseArgs } from 'node:util';
 import { COMMANDS, type Command } from './commands/index.ts';
+import type { CommandInput } from './commands/command.ts';
+
+/** parseArgs' complaint in one line naming the option (its own message adds advice about '--'). */
+function badOption(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const option = /'(-[^']*)'/.exec(e.message ?? '')?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}'`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return option ? `option '${option}' ${/argument missing/.test(e.message ?? '') ? 'needs a value' : 'takes no value'}` : String(e.message);
+  return String(e.message).split('\n')[0]!;
+}
 
 const USAGE = `usage: vbc <command> [options]
 
@@ -24,12 +35,24 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`vbc: unknown command '${name}' (run 'vbc --help')`);
     return 2;
   }
-  if (args.includes('--help') || args.includes('-h')) {
+  let input: CommandInput;
+  try {
+    input = parseArgs({ args, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+  } catch (error) {
+    console.error(`vbc ${name}: ${badOption(error)} (run 'vbc ${name} --help')`);
+    return 2;
+  }
+  if (input.values.help) {
     console.log(`usage: vbc ${command.usage}\n\n${command.help ?? command.summary}`);
     return 0;
   }
+  const extra = input.positionals.slice(command.positionals ?? 0);
+  if (extra.length > 0) {
+    console.error(`vbc ${name}: unexpected argument '${extra[0]}' (run 'vbc ${name} --help')`);
+    return 2;
+  }
   try {
-    return await command.run(args);
+    return await command.run(input);
   } catch (error) {
     console.error(`vbc ${name}: ${oneLine(error)}`);
     return 1;

@@ -15,7 +15,7 @@ export const reconciliationService: ServiceSpec = {
   tick: async (ctx) => {
     await runDueReconciliation(ctx);
   },
-  apply: async (ctx, records) => {
+  apply: async (ctx, records): Promise<undefined> => {
     const keys = ctx.store.keys;
     // One transaction: the prices and their version change together (see the commit script).
     const pipeline = ctx.redis.multi();
@@ -32,10 +32,11 @@ export const reconciliationService: ServiceSpec = {
     // service that cached prices read under an equal counter would go on using them.
     if (pricesChanged) pipeline.set(keys.pricesVersion, newVersion());
     await pipeline.exec();
-    if (!pricesChanged) return;
+    if (!pricesChanged) return undefined;
     // Read after the transaction: a beneficiary whose new episode commits later conflicts on the
     // prices version and re-derives with the new prices; one committed earlier is in this set.
     const withEpisodes = await ctx.redis.smembers(keys.episodeBeneficiaries);
     await applyUpdates(ctx.store, new Map(), { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: 'reconciliation', refresh: withEpisodes });
+    return undefined;
   },
 };

@@ -58,7 +58,7 @@ export function loadSecurity(env: Env, problems: string[]): SecurityConfig {
     return certFile !== null && keyFile !== null ? { certFile, keyFile } : null;
   };
   const redisClientCert = clientCert('REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE');
-  if (redisClientCert && !redisUsesTls(env['REDIS_URL'] ?? '')) problems.push('REDIS_TLS_CERT_FILE needs a rediss:// REDIS_URL');
+  if (redisClientCert && !redisUsesTls(env.REDIS_URL ?? '')) problems.push('REDIS_TLS_CERT_FILE needs a rediss:// REDIS_URL');
   const kafkaClientCert = clientCert('KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE');
 
   let kafkaSasl: SecurityConfig['kafkaSasl'] = null;

@@ -33,7 +33,7 @@ export async function connectAdmin(kafka: Kafka, config: Config): Promise<Admin>
     const hint = reason ? clientCertificateHint(reason, config.security.kafkaClientCert !== null, ['KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE']) : '';
     return new AppError(
       ErrorCode.KAFKA_UNREACHABLE,
-      `cannot reach the Kafka broker at ${where} within ${Math.round(config.connectTimeoutMs / 1000)}s` + (reason ? ` (${reason}${hint})` : ''),
+      `cannot reach the Kafka broker at ${where} within ${Math.round(config.connectTimeoutMs / 1000)}s${reason ? ` (${reason}${hint})` : ''}`,
       { retriable: true, cause },
     );
   };

@@ -1,69 +1,50 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
 /**
- * A small Prometheus registry (counters, gauges, histograms with labels) rendered in the text
- * exposition format. One per process (`metrics`), like a client library's default registry.
+ * The process's Prometheus metrics through prom-client: the product's counters, gauges and
+ * histograms by name (labels as given), plus prom-client's default process metrics (CPU, resident
+ * memory, heap, event-loop lag, garbage collection), which every Node operator's dashboards expect.
+ * One per process (`metrics`), registered on first use.
  */
 type Labels = Record<string, string>;
 const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-const labelKey = (labels: Labels) => Object.keys(labels).sort().map((k) => `${k}="${labels[k]!.replace(/["\\\n]/g, '_')}"`).join(',');
-
-interface Family {
-  type: 'counter' | 'gauge' | 'histogram';
-  help: string;
-  values: Map<string, number>;
-  histograms: Map<string, { counts: number[]; sum: number; count: number }>;
-}
-
 export class MetricsRegistry {
-  private readonly families = new Map<string, Family>();
+  readonly registry = new Registry();
+  private readonly counters = new Map<string, Counter>();
+  private readonly gauges = new Map<string, Gauge>();
+  private readonly histograms = new Map<string, Histogram>();
 
-  private family(name: string, type: Family['type'], help: string): Family {
-    let f = this.families.get(name);
-    if (!f) {
-      f = { type, help, values: new Map(), histograms: new Map() };
-      this.families.set(name, f);
-    }
-    return f;
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  private made<T>(map: Map<string, T>, name: string, make: () => T): T {
+    let metric = map.get(name);
+    if (!metric) map.set(name, (metric = make()));
+    return metric;
   }
 
   inc(name: string, help: string, labels: Labels, by = 1): void {
     if (by === 0) return;
-    const f = this.family(name, 'counter', help);
-    const k = labelKey(labels);
-    f.values.set(k, (f.values.get(k) ?? 0) + by);
+    this.made(this.counters, name, () => new Counter({ name, help, labelNames: Object.keys(labels), registers: [this.registry] })).inc(labels, by);
   }
 
   set(name: string, help: string, labels: Labels, value: number): void {
-    this.family(name, 'gauge', help).values.set(labelKey(labels), value);
+    this.made(this.gauges, name, () => new Gauge({ name, help, labelNames: Object.keys(labels), registers: [this.registry] })).set(labels, value);
   }
 
   observe(name: string, help: string, labels: Labels, seconds: number): void {
-    const f = this.family(name, 'histogram', help);
-    const k = labelKey(labels);
-    const h = f.histograms.get(k) ?? { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-    BUCKETS.forEach((b, i) => { if (seconds <= b) h.counts[i]!++; });
-    h.sum += seconds;
-    h.count++;
-    f.histograms.set(k, h);
+    this.made(this.histograms, name, () => new Histogram({ name, help, labelNames: Object.keys(labels), buckets: BUCKETS, registers: [this.registry] })).observe(labels, seconds);
   }
 
-  /** The current value of a counter or gauge (for tests and health checks). */
-  value(name: string, labels: Labels): number | undefined {
-    return this.families.get(name)?.values.get(labelKey(labels));
+  /** The exposition text for /metrics. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 
-  render(): string {
-    const out: string[] = [];
-    for (const [name, f] of this.families) {
-      out.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
-      for (const [k, v] of f.values) out.push(`${name}${k ? `{${k}}` : ''} ${v}`);
-      for (const [k, h] of f.histograms) {
-        const sep = k ? `${k},` : '';
-        BUCKETS.forEach((b, i) => out.push(`${name}_bucket{${sep}le="${b}"} ${h.counts[i]}`));
-        out.push(`${name}_bucket{${sep}le="+Inf"} ${h.count}`, `${name}_sum${k ? `{${k}}` : ''} ${h.sum}`, `${name}_count${k ? `{${k}}` : ''} ${h.count}`);
-      }
-    }
-    return `${out.join('\n')}\n`;
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }
 

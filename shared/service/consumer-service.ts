@@ -33,7 +33,7 @@ export interface ServiceSpec {
   name: string;
   topics: InputTopic[];
   /** Applies a batch's valid records atomically per beneficiary; must be idempotent. Returns the records it refused. */
-  apply(ctx: Context, records: ValidRecord[], batch: BatchInfo): Promise<Refusal[] | void>;
+  apply(ctx: Context, records: ValidRecord[], batch: BatchInfo): Promise<Refusal[] | undefined>;
   /**
    * Periodic work besides consuming (scheduled reconciliation), every `config.scheduleCheckMs`;
    * must be idempotent. Events it appends to the service's outbox are published right after.

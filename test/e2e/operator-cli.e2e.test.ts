@@ -18,6 +18,24 @@ describe('operator CLI: help and one-line failures', () => {
     expect(r.stdout).toContain(`usage: vbc ${name}`);
   });
 
+  it.each(Object.keys(COMMANDS))('vbc %s with a misspelled option exits 2 with one line naming it, before connecting to anything', (name) => {
+    const r = runVbc({ KAFKA_BROKERS: '127.0.0.1:1' }, name, '--helpp', 'x');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`vbc ${name}: unknown option '--helpp' (run 'vbc ${name} --help')`]);
+  });
+
+  it('options are parsed strictly: a value missing, a value where none is taken, a stray argument', () => {
+    const one = (...args: string[]) => {
+      const r = runVbc({ KAFKA_BROKERS: '127.0.0.1:1' }, ...args);
+      return [r.status, r.stderr.trim()];
+    };
+    expect(one('simulate', '--benefs', '10', '--out', '/tmp/never')).toEqual([2, "vbc simulate: unknown option '--benefs' (run 'vbc simulate --help')"]);
+    expect(one('export', '--bogus')).toEqual([2, "vbc export: unknown option '--bogus' (run 'vbc export --help')"]);
+    expect(one('reconcile', '--as-of')).toEqual([2, "vbc reconcile: option '--as-of <value>' needs a value (run 'vbc reconcile --help')"]);
+    expect(one('alerts', '--follow=yes')).toEqual([2, "vbc alerts: option '--follow' takes no value (run 'vbc alerts --help')"]);
+    expect(one('stack', 'up', 'now')).toEqual([2, "vbc stack: unexpected argument 'now' (run 'vbc stack --help')"]);
+  });
+
   it('an unknown command exits 2 with one line', () => {
     const r = runVbc({}, 'frobnicate');
     expect(r.status).toBe(2);
@@ -113,6 +131,10 @@ describe('a simulated feed through the running services', () => {
     expect(Number(/vbc_records_in_total\{service="claims",topic="claims"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(1000);
     expect(Number(/vbc_records_dead_lettered_total\{service="discharges",topic="discharges"\} (\d+)/.exec(text)?.[1] ?? 0)).toBeGreaterThanOrEqual(0);
     for (const name of ['vbc_batch_duration_seconds_bucket', 'vbc_consumer_lag{service="claims"}', 'vbc_redis_roundtrip_seconds_count{op="commit"}', 'vbc_redis_ping_seconds', 'vbc_events_published_total']) {
+      expect(text).toContain(name);
+    }
+    // prom-client's default process metrics, which Node operators' dashboards expect.
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds_count']) {
       expect(text).toContain(name);
     }
   });

@@ -2,7 +2,7 @@ import { isIsoDate } from '../../../shared/domain/dates.ts';
 import { randomUUID } from 'node:crypto';
 import { openContext } from '../../../shared/service/context.ts';
 import { AlertTally, alertLine, type AlertEvent } from '../alert-view.ts';
-import { option, type Command } from './command.ts';
+import { stringOption, type Command } from './command.ts';
 
 export const alertsCommand: Command = {
   usage: 'alerts [--follow] [--max N] [--today DATE|event]',
@@ -15,11 +15,13 @@ percent of the episode target, and how long after the triggering record the aler
   --today D days left to a transitional-care deadline are counted from D (YYYY-MM-DD; default
             today's date), or with 'event' from the discharge date itself, as a care manager
             watching the feed live would have seen them (the demo's simulated year)`,
-  async run(args) {
-    const follow = args.includes('--follow');
-    const today = option(args, 'today');
+  options: { follow: { type: 'boolean' }, max: { type: 'string' }, today: { type: 'string' } },
+  async run(input) {
+    const follow = input.values.follow === true;
+    const today = stringOption(input, 'today');
     if (today !== undefined && today !== 'event' && !isIsoDate(today)) throw new Error(`--today needs a date YYYY-MM-DD or 'event', not '${today}'`);
-    const max = Number(option(args, 'max') ?? Infinity);
+    const max = Number(stringOption(input, 'max') ?? Infinity);
+    if (!(max >= 0)) throw new Error('--max needs a number of lines');
     const ctx = await openContext('vbc-alerts');
     const topic = ctx.topics.output('alerts');
     const tally = new AlertTally();

@@ -21,13 +21,15 @@ episode-prices); its dead-letter topic is <prefix>TOPIC.dlq.
   replay   re-publishes the records not replayed before, in order: Avro records to their source topic
            as they are (the service checks them again and dead-letters them again if still bad),
            scenario lines parsed again and published when now valid. Remembers how far it got.`,
-  async run(args) {
-    const [action, topic] = args.filter((a) => !a.startsWith('--'));
+  options: { values: { type: 'boolean' } },
+  positionals: 2,
+  async run(input) {
+    const [action, topic] = input.positionals;
     if (action !== 'list' && action !== 'replay') throw new Error("say 'list' or 'replay' (vbc dlq list|replay TOPIC)");
     if (!topic || !isInputTopic(topic)) throw new Error(`say which topic: one of claims, admissions, discharges, attribution, aco-contracts, episode-prices`);
     const ctx = await openContext('vbc-dlq');
     try {
-      return action === 'list' ? await list(ctx, topic, args.includes('--values')) : await replay(ctx, topic);
+      return action === 'list' ? await list(ctx, topic, input.values.values === true) : await replay(ctx, topic);
     } finally {
       await ctx.close();
     }

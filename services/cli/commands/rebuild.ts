@@ -6,7 +6,7 @@ import { openContext, type Context } from '../../../shared/service/context.ts';
 import { SERVICES } from '../../registry.ts';
 import { serviceLag } from '../catch-up.ts';
 import { exportState } from '../state-export.ts';
-import { option, type Command } from './command.ts';
+import { stringOption, type Command } from './command.ts';
 
 export const rebuildCommand: Command = {
   usage: 'rebuild [--timeout SECONDS]',
@@ -18,8 +18,10 @@ Nothing is published again: alerts, reconciliation events and dead letters went 
 Operator decisions that are on no topic are carried over: episode closures and the reconciliation
 records of 'vbc reconcile', the schedule's bookmark, and the closed performance year (the claims
 its close refused, as the claims dead-letter topic lists them, are refused again).`,
-  async run(args) {
-    const timeoutMs = Number(option(args, 'timeout') ?? 600) * 1000;
+  options: { timeout: { type: 'string' } },
+  async run(input) {
+    const timeoutMs = Number(stringOption(input, 'timeout') ?? 600) * 1000;
+    if (!(timeoutMs > 0)) throw new Error('--timeout needs a number of seconds');
     const ctx = await openContext('vbc-rebuild');
     try {
       const busy = (await serviceLag(ctx)).filter((l) => l.members > 0).map((l) => l.service);

@@ -2,7 +2,7 @@ import { isIsoDate } from '../../../shared/domain/dates.ts';
 import { OutboxRelay } from '../../../shared/engine/outbox-relay.ts';
 import { reconcile } from '../../../shared/engine/reconcile.ts';
 import { openContext } from '../../../shared/service/context.ts';
-import { option, type Command } from './command.ts';
+import { stringOption, type Command } from './command.ts';
 
 export const reconcileCommand: Command = {
   usage: 'reconcile --as-of YYYY-MM-DD',
@@ -14,8 +14,9 @@ performance year (track limits from reference/team-*.json), then the MSSP reconc
 A performance year whose claims run-out (VBC_CLAIMS_RUNOUT_DAYS after December 31, default 90) ended
 before the date has had its final reconciliation and closes: later claims of it are dead-lettered
 as PERIOD_CLOSED, and its claim records fold into per-beneficiary summaries (docs/operations.md).`,
-  async run(args) {
-    const asOf = option(args, 'as-of');
+  options: { 'as-of': { type: 'string' } },
+  async run(input) {
+    const asOf = stringOption(input, 'as-of');
     if (!isIsoDate(asOf)) throw new Error('--as-of needs a date YYYY-MM-DD');
     const ctx = await openContext('vbc-reconcile');
     try {

@@ -6,7 +6,7 @@ import { openContext, type Context } from '../../../shared/service/context.ts';
 import { waitForCatchUp } from '../catch-up.ts';
 import { Progress } from '../progress.ts';
 import { parseScenarioLine } from '../scenario.ts';
-import { option, type Command } from './command.ts';
+import { stringOption, type Command } from './command.ts';
 
 interface Outgoing {
   topic: string;
@@ -15,7 +15,6 @@ interface Outgoing {
   headers?: Record<string, string>;
 }
 
-const VALUE_OPTIONS = ['timeout', 'rate', 'report'];
 
 export const replayCommand: Command = {
   usage: 'replay FILE [--rate N] [--progress] [--report FILE] [--timeout SECONDS]',
@@ -29,20 +28,23 @@ every alert and event.
   --progress     show a progress bar on stderr
   --report FILE  write the bad-line reports to FILE instead of stderr
   --timeout S    how long to wait for the services to catch up (default 120)`,
-  async run(args) {
-    const file = args.find((a, i) => !a.startsWith('--') && !VALUE_OPTIONS.includes(args[i - 1]?.replace(/^--/, '') ?? ''));
+  options: { rate: { type: 'string' }, progress: { type: 'boolean' }, report: { type: 'string' }, timeout: { type: 'string' } },
+  positionals: 1,
+  async run(input) {
+    const [file] = input.positionals;
     if (!file) throw new Error('say which scenario file to replay');
     if (!existsSync(file)) throw new Error(`file not found: ${file}`);
-    const timeoutMs = Number(option(args, 'timeout') ?? 120) * 1000;
-    const rate = option(args, 'rate') === undefined ? Infinity : Number(option(args, 'rate'));
+    const timeoutMs = Number(stringOption(input, 'timeout') ?? 120) * 1000;
+    if (!(timeoutMs > 0)) throw new Error('--timeout needs a number of seconds');
+    const rate = stringOption(input, 'rate') === undefined ? Infinity : Number(stringOption(input, 'rate'));
     if (!(rate > 0)) throw new Error('--rate needs a number of records a second above 0');
-    const reportFile = option(args, 'report');
+    const reportFile = stringOption(input, 'report');
     const ctx = await openContext('vbc-replay');
     try {
       const { messages, good, reports } = encodeFile(ctx, file);
       if (reportFile) writeFileSync(reportFile, reports.map((r) => `${r}\n`).join(''));
       else for (const r of reports) console.error(r);
-      await publish(ctx, messages, rate, args.includes('--progress') ? new Progress(messages.length, 'publishing') : null);
+      await publish(ctx, messages, rate, input.values.progress === true ? new Progress(messages.length, 'publishing') : null);
       if (reports.length > 0) await ctx.redis.hincrby(ctx.store.keys.deadLettered, 'scenario-lines', reports.length);
       await waitForCatchUp(ctx, timeoutMs);
       console.error(`replayed ${good} records from ${file}${reports.length ? `; ${reports.length} bad lines dead-lettered${reportFile ? ` (listed in ${reportFile})` : ''}` : ''}`);

@@ -17,8 +17,9 @@ consumer finishes its batch, commits and disconnects within 10 seconds.
 Serves Prometheus metrics on http://VBC_METRICS_HOST:VBC_METRICS_PORT/metrics (127.0.0.1:9464;
 port 0 turns it off), /healthz (the process answers) and /readyz (200 once every consumer joined its
 group and Redis answers, else 503).`,
-  async run(args) {
-    const which = args[0] ?? 'all';
+  positionals: 1,
+  async run(input) {
+    const which = input.positionals[0] ?? 'all';
     const names = which === 'all' ? Object.keys(SERVICES) : [which];
     for (const n of names) if (!SERVICES[n]) throw new Error(`unknown service '${n}' (one of: all, ${Object.keys(SERVICES).join(', ')})`);
     // Listen for SIGTERM before anything starts: a stop asked for while connecting or joining

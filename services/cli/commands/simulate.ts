@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { generateFeed } from '../simulate/feed-generator.ts';
 import { renderFeed } from '../simulate/feed-file.ts';
 import { feedStats } from '../simulate/feed-stats.ts';
-import { option, type Command } from './command.ts';
+import { stringOption, type Command } from './command.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
@@ -16,10 +16,11 @@ adjudication lag, ~2% cancellations and adjustments, admissions and discharges w
 readmissions around 15% of index stays, BPCI anchor stays, and ~0.5% malformed lines. The same seed
 gives a byte-identical file, written to --out FILE or, without it, to stdout (pipe it where you like).
 Prints the measured rates on stderr.`,
-  async run(args) {
-    const seed = Number(option(args, 'seed') ?? 7);
-    const beneficiaries = Number(option(args, 'beneficiaries') ?? 20_000);
-    const out = option(args, 'out');
+  options: { seed: { type: 'string' }, beneficiaries: { type: 'string' }, out: { type: 'string' } },
+  async run(input) {
+    const seed = Number(stringOption(input, 'seed') ?? 7);
+    const beneficiaries = Number(stringOption(input, 'beneficiaries') ?? 20_000);
+    const out = stringOption(input, 'out');
     if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed needs a whole number');
     if (!Number.isInteger(beneficiaries) || beneficiaries < 1 || beneficiaries > 2_000_000) throw new Error('--beneficiaries needs a whole number from 1 to 2,000,000');
     const lines = generateFeed({ seed, beneficiaries });

@@ -20,8 +20,9 @@ export const stackCommand: Command = {
         Kafka (KRaft), the schema registry and Redis; idempotent; returns when all three answer
 down    stop the processes 'up' started (by pid), and nothing else
 status  exit 0 when all three answer, else name the part that does not`,
-  async run(args) {
-    const action = args[0];
+  positionals: 1,
+  async run(input) {
+    const action = input.positionals[0];
     if (action !== 'up' && action !== 'down' && action !== 'status' && action !== 'install') {
       console.error("vbc stack: say 'up', 'down' or 'status'");
       return 2;
