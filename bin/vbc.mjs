@@ -15,13 +15,20 @@ if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
   // An older Node (Node 20 is past its end of life): run this command on Node 24, which
   // infra/node.sh installs from the npm registry into the cache once and reuses afterwards.
   const script = fileURLToPath(new URL('../infra/node.sh', import.meta.url));
-  const found = spawnSync('bash', ['-c', `source "${script}" >&2 && command -v node`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const found = spawnSync('bash', ['-c', `source "${script}" >&2 && command -v node`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const node = found.stdout.trim();
   if (found.status !== 0 || !node) {
-    console.error(`vbc: needs Node.js ${NODE_MAJOR} (this is ${process.version}) and could not install it; install Node ${NODE_MAJOR} LTS`);
+    console.error(
+      `vbc: needs Node.js ${NODE_MAJOR} (this is ${process.version}) and could not install it; install Node ${NODE_MAJOR} LTS`,
+    );
     process.exit(1);
   }
-  const child = spawn(node, ['--max-semi-space-size=64', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(node, ['--max-semi-space-size=64', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   // A signal to this process (SIGTERM to `vbc run all`) is the command's: handed on, not acted on here.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
@@ -36,9 +43,14 @@ if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
   // `vbc export | jq` at 64 KiB. A write's callback runs once every write before it has reached the
   // pipe, so an empty write on each stream tells when all of it has (a reader that went away ends the
   // wait too).
-  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => {
-    stream.once('error', resolve);
-    stream.write('', resolve);
-  })));
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) =>
+        new Promise((resolve) => {
+          stream.once('error', resolve);
+          stream.write('', resolve);
+        }),
+    ),
+  );
   process.exit(code);
 }

@@ -18,11 +18,22 @@ export type CpuMeter = () => number | null | Promise<number | null>;
  * (BENCH_CLAIMS=50000) they mean little.
  */
 export async function measureGroup<M extends string>(
-  admin: Admin, groupId: string, topics: string[], total: number,
-  { cpu, meters, check = () => undefined, timeoutMs = 900_000 }: { cpu: CpuMeter; meters: Record<M, CpuMeter>; check?: () => void; timeoutMs?: number },
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+  total: number,
+  {
+    cpu,
+    meters,
+    check = () => undefined,
+    timeoutMs = 900_000,
+  }: { cpu: CpuMeter; meters: Record<M, CpuMeter>; check?: () => void; timeoutMs?: number },
 ): Promise<{ perSec: number; seconds: number; cpuMicrosPerRecord: number; microsPerRecord: Record<M, number | null> }> {
   const all: Record<string, CpuMeter> = { ...meters, contender: cpu };
-  const read = async () => Object.fromEntries(await Promise.all(Object.entries(all).map(async ([name, meter]) => [name, await meter()] as const)));
+  const read = async () =>
+    Object.fromEntries(
+      await Promise.all(Object.entries(all).map(async ([name, meter]) => [name, await meter()] as const)),
+    );
   const deadline = Date.now() + timeoutMs;
   let first: { at: number; done: number; cpu: Record<string, number | null> } | null = null;
   for (;;) {
@@ -39,8 +50,16 @@ export async function measureGroup<M extends string>(
         const [a, b] = [first!.cpu[name], last[name]];
         return a == null || b == null ? null : Math.round(((b - a) * 1e7) / records) / 10;
       };
-      const others = Object.fromEntries(Object.keys(meters).map((name) => [name, perRecord(name)])) as Record<M, number | null>;
-      return { perSec: Math.round(records / seconds), seconds, cpuMicrosPerRecord: perRecord('contender')!, microsPerRecord: others };
+      const others = Object.fromEntries(Object.keys(meters).map((name) => [name, perRecord(name)])) as Record<
+        M,
+        number | null
+      >;
+      return {
+        perSec: Math.round(records / seconds),
+        seconds,
+        cpuMicrosPerRecord: perRecord('contender')!,
+        microsPerRecord: others,
+      };
     }
     if (now > deadline) throw new Error(`group ${groupId} still has ${lag} records to go after ${timeoutMs / 1000}s`);
     await new Promise((r) => setTimeout(r, 50));

@@ -19,7 +19,16 @@ import { claimsFeed } from '../../test/support/claims-feed.ts';
 import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
 import { ServiceProcess, waitUntil } from '../../test/support/service-process.ts';
 import { groupLag } from '../../services/cli/catch-up.ts';
-import { machineCpuSeconds, measureGroup, ownCpuSeconds, peakRssMb, percentile, processCpuSeconds, stackProcessMeter, type CpuMeter } from './measure.ts';
+import {
+  machineCpuSeconds,
+  measureGroup,
+  ownCpuSeconds,
+  peakRssMb,
+  percentile,
+  processCpuSeconds,
+  stackProcessMeter,
+  type CpuMeter,
+} from './measure.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 500_000);
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? Math.max(1, Math.round(CLAIMS / 10)));
@@ -67,11 +76,18 @@ function machineMeters(ctx: Context): Record<'redis' | 'broker' | 'machine', Cpu
 async function plainConsumer(ctx: Context, total: number, store: boolean) {
   const groupId = `${run}.ceiling${store ? '-storing' : ''}`;
   const topics = [ctx.topics.input('claims'), ctx.topics.input('attribution')];
-  const consumer = ctx.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100 });
+  const consumer = ctx.kafka.consumer({
+    groupId,
+    sessionTimeout: 30000,
+    heartbeatInterval: 3000,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
-    autoCommit: true, autoCommitThreshold: 1, partitionsConsumedConcurrently: 2,
+    autoCommit: true,
+    autoCommitThreshold: 1,
+    partitionsConsumedConcurrently: 2,
     eachBatch: async ({ batch }) => {
       await ctx.codec.prepare(batch.messages.map((m) => m.value));
       const pipeline = store ? ctx.redis.pipeline() : null;
@@ -86,7 +102,10 @@ async function plainConsumer(ctx: Context, total: number, store: boolean) {
       await pipeline?.exec();
     },
   });
-  const result = await measureGroup(ctx.admin, groupId, topics, total, { cpu: ownCpuSeconds, meters: machineMeters(ctx) });
+  const result = await measureGroup(ctx.admin, groupId, topics, total, {
+    cpu: ownCpuSeconds,
+    meters: machineMeters(ctx),
+  });
   await consumer.disconnect();
   if (store) await unlinkMatching(ctx.redis, `${run}:ceiling:*`);
   return result;
@@ -98,7 +117,10 @@ async function plainConsumer(ctx: Context, total: number, store: boolean) {
  * when it is done: what care managers see while a monthly claims file goes through.
  */
 async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ done: Promise<void> }>) {
-  const services = [new ServiceProcess('admissions', env, join(work, 'adt.log')), new ServiceProcess('discharges', env, join(work, 'adt.log'))];
+  const services = [
+    new ServiceProcess('admissions', env, join(work, 'adt.log')),
+    new ServiceProcess('discharges', env, join(work, 'adt.log')),
+  ];
   try {
     const published = new Map<string, number>();
     const latencies: number[] = [];
@@ -125,9 +147,43 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
     const pending: typeof records = [];
     for (let b = 0; records.length + pending.length < total; b++) {
       const mbi = `8${name.slice(0, 1).toUpperCase()}${String(b).padStart(9, '0')}`;
-      records.push({ topic: 'admissions', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false } });
-      records.push({ topic: 'discharges', value: { encounterId: `${mbi}-1`, mbi, facilityId: 'F1', admitDate: '2026-03-01', dischargeDate: '2026-03-05', disposition: '01', encounterClass: 'INPATIENT' } });
-      pending.push({ topic: 'admissions', value: { encounterId: `${mbi}-2`, mbi, facilityId: 'F2', admitDate: '2026-03-12', encounterClass: 'INPATIENT', admitType: 'EMERGENCY', plannedProcedure: false }, readmission: `${mbi}-2` });
+      records.push({
+        topic: 'admissions',
+        value: {
+          encounterId: `${mbi}-1`,
+          mbi,
+          facilityId: 'F1',
+          admitDate: '2026-03-01',
+          encounterClass: 'INPATIENT',
+          admitType: 'EMERGENCY',
+          plannedProcedure: false,
+        },
+      });
+      records.push({
+        topic: 'discharges',
+        value: {
+          encounterId: `${mbi}-1`,
+          mbi,
+          facilityId: 'F1',
+          admitDate: '2026-03-01',
+          dischargeDate: '2026-03-05',
+          disposition: '01',
+          encounterClass: 'INPATIENT',
+        },
+      });
+      pending.push({
+        topic: 'admissions',
+        value: {
+          encounterId: `${mbi}-2`,
+          mbi,
+          facilityId: 'F2',
+          admitDate: '2026-03-12',
+          encounterClass: 'INPATIENT',
+          admitType: 'EMERGENCY',
+          plannedProcedure: false,
+        },
+        readmission: `${mbi}-2`,
+      });
       if (pending.length > (ADT_RATE * 2) / 3) records.push(pending.shift()!);
     }
     records.push(...pending);
@@ -143,16 +199,30 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
       const chunk = records.slice(i, i + slice);
       const now = Date.now();
       if (burst && !burstRun && now - started >= BURST_WARMUP_MS) {
-        burstRun = burst().then((b) => { measuredFrom = Date.now(); return b.done; }).finally(() => { burstDone = true; });
+        burstRun = burst()
+          .then((b) => {
+            measuredFrom = Date.now();
+            return b.done;
+          })
+          .finally(() => {
+            burstDone = true;
+          });
         burstRun.catch(() => undefined); // awaited below
       }
       if (now >= measuredFrom) for (const r of chunk) if (r.readmission) published.set(r.readmission, now);
       await ctx.producer.sendBatch({
         acks: -1,
-        topicMessages: (['admissions', 'discharges'] as const).map((t) => ({
-          topic: ctx.topics.input(t),
-          messages: chunk.filter((r) => r.topic === t).map((r) => ({ key: recordKey(t, r.value), value: ctx.codec.encode(valueSubject(ctx.topics.input(t)), r.value) })),
-        })).filter((tm) => tm.messages.length > 0),
+        topicMessages: (['admissions', 'discharges'] as const)
+          .map((t) => ({
+            topic: ctx.topics.input(t),
+            messages: chunk
+              .filter((r) => r.topic === t)
+              .map((r) => ({
+                key: recordKey(t, r.value),
+                value: ctx.codec.encode(valueSubject(ctx.topics.input(t)), r.value),
+              })),
+          }))
+          .filter((tm) => tm.messages.length > 0),
       });
       sent += chunk.length;
       const due = started + ((i + chunk.length) / ADT_RATE) * 1000;
@@ -166,7 +236,13 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
     while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await reader.disconnect();
     latencies.sort((a, b) => a - b);
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, expected, achievedRate };
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      samples: latencies.length,
+      expected,
+      achievedRate,
+    };
   } finally {
     for (const s of services) await s.stop('SIGTERM');
   }
@@ -189,15 +265,24 @@ function claimsBurst(ctx: Context) {
       if (service.exited) throw new Error(`the claims service of the burst exited: ${service.logTail()}`);
     };
     try {
-      await waitUntil(async () => {
-        check();
-        return (await groupLag(ctx.admin, groupId, topics)) < total;
-      }, 'the burst to start', 60_000, 50);
+      await waitUntil(
+        async () => {
+          check();
+          return (await groupLag(ctx.admin, groupId, topics)) < total;
+        },
+        'the burst to start',
+        60_000,
+        50,
+      );
     } catch (error) {
       await service.stop('SIGTERM');
       throw error;
     }
-    const done = measureGroup(ctx.admin, groupId, topics, total, { cpu: () => processCpuSeconds(service.child.pid!), meters: {}, check })
+    const done = measureGroup(ctx.admin, groupId, topics, total, {
+      cpu: () => processCpuSeconds(service.child.pid!),
+      meters: {},
+      check,
+    })
       .then(() => undefined)
       .finally(() => service.stop('SIGTERM'));
     return { done };
@@ -209,7 +294,11 @@ function claimsBurst(ctx: Context) {
  * 2027-04-01` runs it) closes the year; the claims service folds 2026 and the totals must not move.
  */
 async function expiryPass(ctx: Context, feed: ReturnType<typeof claimsFeed>) {
-  const service = new ServiceProcess('claims', { ...env, VBC_SCHEDULE_CHECK_MS: '500' }, join(work, 'claims-expiry.log'));
+  const service = new ServiceProcess(
+    'claims',
+    { ...env, VBC_SCHEDULE_CHECK_MS: '500' },
+    join(work, 'claims-expiry.log'),
+  );
   const started = Date.now();
   await reconcile(ctx.store, '2027-04-01', ctx.config.overrunThresholds, 'bench', ctx.config.claimsRunoutDays);
   const deadline = Date.now() + 600_000;
@@ -221,15 +310,26 @@ async function expiryPass(ctx: Context, feed: ReturnType<typeof claimsFeed>) {
   const seconds = (Date.now() - started) / 1000;
   await service.stop('SIGTERM');
   const state = await exportState(ctx.store);
-  const actual = Object.fromEntries(state.acos.filter((a) => a.performanceYear === 2026).map((a) => [`${a.acoId}|${a.performanceYear}`, { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords }]));
-  const verified = JSON.stringify(actual, Object.keys(actual).sort()) === JSON.stringify(feed.expected, Object.keys(feed.expected).sort());
+  const actual = Object.fromEntries(
+    state.acos
+      .filter((a) => a.performanceYear === 2026)
+      .map((a) => [
+        `${a.acoId}|${a.performanceYear}`,
+        { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords },
+      ]),
+  );
+  const verified =
+    JSON.stringify(actual, Object.keys(actual).sort()) ===
+    JSON.stringify(feed.expected, Object.keys(feed.expected).sort());
   return { verified, seconds };
 }
 
 async function main() {
   const ctx = await openContext('vbc-bench', config);
   try {
-    say(`generating ${CLAIMS.toLocaleString('en-US')} claims (duplicates, cancellations, adjustments, 1% bad) for ${BENEFICIARIES.toLocaleString('en-US')} beneficiaries`);
+    say(
+      `generating ${CLAIMS.toLocaleString('en-US')} claims (duplicates, cancellations, adjustments, 1% bad) for ${BENEFICIARIES.toLocaleString('en-US')} beneficiaries`,
+    );
     const feed = claimsFeed(2026, CLAIMS, BENEFICIARIES);
     const t0 = Date.now();
     await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
@@ -249,25 +349,43 @@ async function main() {
     // BENCH_CLAIMS_INSTANCES > 1 runs that many instances in the group (scaling out on this machine):
     // CPU is summed over them, RSS is the largest.
     const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const services = Array.from({ length: INSTANCES }, (_, i) => new ServiceProcess('claims', env, join(work, `claims-${i}.log`), nodeArgs));
-    const claimsRun = await measureGroup(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')], total, {
-      cpu: () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0),
-      meters: machineMeters(ctx),
-      check: () => {
-        for (const s of services) if (s.exited) throw new Error(`the claims service exited: ${s.logTail()}`);
+    const services = Array.from(
+      { length: INSTANCES },
+      (_, i) => new ServiceProcess('claims', env, join(work, `claims-${i}.log`), nodeArgs),
+    );
+    const claimsRun = await measureGroup(
+      ctx.admin,
+      groupIdFor(config.groupPrefix, 'claims'),
+      [ctx.topics.input('claims'), ctx.topics.input('attribution')],
+      total,
+      {
+        cpu: () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0),
+        meters: machineMeters(ctx),
+        check: () => {
+          for (const s of services) if (s.exited) throw new Error(`the claims service exited: ${s.logTail()}`);
+        },
       },
-    });
+    );
     const rssMb = Math.max(...services.map((s) => peakRssMb(s.child.pid!)));
     for (const s of services) await s.stop('SIGTERM');
     const memAfter = await usedMemory(ctx);
     const state = await exportState(ctx.store);
-    const actual = Object.fromEntries(state.acos.map((a) => [`${a.acoId}|${a.performanceYear}`, { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords }]));
-    const verified = JSON.stringify(actual, Object.keys(actual).sort()) === JSON.stringify(feed.expected, Object.keys(feed.expected).sort())
-      && Object.keys(actual).length === Object.keys(feed.expected).length;
+    const actual = Object.fromEntries(
+      state.acos.map((a) => [
+        `${a.acoId}|${a.performanceYear}`,
+        { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords },
+      ]),
+    );
+    const verified =
+      JSON.stringify(actual, Object.keys(actual).sort()) ===
+        JSON.stringify(feed.expected, Object.keys(feed.expected).sort()) &&
+      Object.keys(actual).length === Object.keys(feed.expected).length;
     const beneficiaries = await ctx.redis.scard(ctx.store.keys.beneficiaries);
     const distinctClaims = new Set(feed.records.flatMap((r) => ('good' in r ? [r.good.claimId] : []))).size;
 
-    say('4. memory after expiry: the final reconciliation as of 2027-04-01 closes 2026 (its run-out ended March 31, 2027)');
+    say(
+      '4. memory after expiry: the final reconciliation as of 2027-04-01 closes 2026 (its run-out ended March 31, 2027)',
+    );
     const expiry = await expiryPass(ctx, feed);
     const memExpired = await usedMemory(ctx);
 
@@ -283,34 +401,76 @@ async function main() {
     const budgetAtHalf = Math.round(((cores * 1e6) / (top.perSec / 2)) * 10) / 10;
     const spent = claimsRun.microsPerRecord;
     const result = {
-      claimsPerSec: claimsRun.perSec, ceilingPerSec: top.perSec, ratio, stateVerified: verified,
-      claimsCpuMicrosPerRecord: claimsRun.cpuMicrosPerRecord, ceilingCpuMicrosPerRecord: top.cpuMicrosPerRecord,
-      machineCpuMicrosPerRecord: spent.machine, redisCpuMicrosPerRecord: spent.redis, brokerCpuMicrosPerRecord: spent.broker,
-      ceilingMachineCpuMicrosPerRecord: top.microsPerRecord.machine, machineCpuMicrosPerRecordAtHalfCeiling: budgetAtHalf,
-      storingCeilingPerSec: storing.perSec, ratioToStoringCeiling: Math.round((claimsRun.perSec / storing.perSec) * 100) / 100,
-      alertP50Ms: latency.p50, alertP99Ms: latency.p99, alertSamples: latency.samples, adtRatePerSec: latency.achievedRate,
-      alertP50MsDuringClaimsBurst: underLoad.p50, alertP99MsDuringClaimsBurst: underLoad.p99, alertSamplesDuringClaimsBurst: underLoad.samples,
+      claimsPerSec: claimsRun.perSec,
+      ceilingPerSec: top.perSec,
+      ratio,
+      stateVerified: verified,
+      claimsCpuMicrosPerRecord: claimsRun.cpuMicrosPerRecord,
+      ceilingCpuMicrosPerRecord: top.cpuMicrosPerRecord,
+      machineCpuMicrosPerRecord: spent.machine,
+      redisCpuMicrosPerRecord: spent.redis,
+      brokerCpuMicrosPerRecord: spent.broker,
+      ceilingMachineCpuMicrosPerRecord: top.microsPerRecord.machine,
+      machineCpuMicrosPerRecordAtHalfCeiling: budgetAtHalf,
+      storingCeilingPerSec: storing.perSec,
+      ratioToStoringCeiling: Math.round((claimsRun.perSec / storing.perSec) * 100) / 100,
+      alertP50Ms: latency.p50,
+      alertP99Ms: latency.p99,
+      alertSamples: latency.samples,
+      adtRatePerSec: latency.achievedRate,
+      alertP50MsDuringClaimsBurst: underLoad.p50,
+      alertP99MsDuringClaimsBurst: underLoad.p99,
+      alertSamplesDuringClaimsBurst: underLoad.samples,
       redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
       redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)),
-      redisBytesPerClaimAfterRunout: Math.round((memExpired - memBefore) / Math.max(1, distinctClaims)), rssMb,
-      stateVerifiedAfterRunout: expiry.verified, foldSeconds: expiry.seconds,
+      redisBytesPerClaimAfterRunout: Math.round((memExpired - memBefore) / Math.max(1, distinctClaims)),
+      rssMb,
+      stateVerifiedAfterRunout: expiry.verified,
+      foldSeconds: expiry.seconds,
     };
     const rows: [string, string][] = [
       ['records published (claims + attribution)', total.toLocaleString('en-US')],
       ['publish rate', `${publishPerSec.toLocaleString('en-US')}/s`],
       ['ceiling: decode-only consumer', `${top.perSec.toLocaleString('en-US')}/s`],
-      ['for context: a consumer that decodes and stores', `${storing.perSec.toLocaleString('en-US')}/s (${storing.cpuMicrosPerRecord} µs CPU per record)`],
-      ['claims service end to end', `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''})`],
+      [
+        'for context: a consumer that decodes and stores',
+        `${storing.perSec.toLocaleString('en-US')}/s (${storing.cpuMicrosPerRecord} µs CPU per record)`,
+      ],
+      [
+        'claims service end to end',
+        `${claimsRun.perSec.toLocaleString('en-US')}/s (${claimsRun.seconds.toFixed(1)} s${INSTANCES > 1 ? `, ${INSTANCES} instances` : ''})`,
+      ],
       ['ratio', `${ratio} (to the consumer that also stores: ${result.ratioToStoringCeiling})`],
       ['CPU per record: claims service / ceiling', `${claimsRun.cpuMicrosPerRecord} µs / ${top.cpuMicrosPerRecord} µs`],
-      ['machine CPU per record, service run', `${us(spent.machine)}: service ${us(claimsRun.cpuMicrosPerRecord)}, Redis ${us(spent.redis)}, broker ${us(spent.broker)}`],
-      ['machine CPU per record, ceiling run', `${us(top.microsPerRecord.machine)}: consumer ${us(top.cpuMicrosPerRecord)}, broker ${us(top.microsPerRecord.broker)}`],
-      ['machine CPU per record at ratio 0.5', `${us(budgetAtHalf)} (${cores} cores at ${Math.round(top.perSec / 2).toLocaleString('en-US')} records/s)`],
+      [
+        'machine CPU per record, service run',
+        `${us(spent.machine)}: service ${us(claimsRun.cpuMicrosPerRecord)}, Redis ${us(spent.redis)}, broker ${us(spent.broker)}`,
+      ],
+      [
+        'machine CPU per record, ceiling run',
+        `${us(top.microsPerRecord.machine)}: consumer ${us(top.cpuMicrosPerRecord)}, broker ${us(top.microsPerRecord.broker)}`,
+      ],
+      [
+        'machine CPU per record at ratio 0.5',
+        `${us(budgetAtHalf)} (${cores} cores at ${Math.round(top.perSec / 2).toLocaleString('en-US')} records/s)`,
+      ],
       ['state verified against the oracle', verified ? 'yes' : 'NO'],
-      ['alert latency p50 / p99', `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`],
-      ['alert latency p50 / p99 during a claims burst', `${underLoad.p50} ms / ${underLoad.p99} ms (${underLoad.samples} of ${underLoad.expected} alerts, ${underLoad.achievedRate} ADT records/s)`],
-      ['Redis bytes per beneficiary / per claim record', `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`],
-      ['Redis bytes per claim record after the run-out', `${result.redisBytesPerClaimAfterRunout} (2026 folded in ${expiry.seconds.toFixed(1)} s; state verified: ${expiry.verified ? 'yes' : 'NO'})`],
+      [
+        'alert latency p50 / p99',
+        `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s)`,
+      ],
+      [
+        'alert latency p50 / p99 during a claims burst',
+        `${underLoad.p50} ms / ${underLoad.p99} ms (${underLoad.samples} of ${underLoad.expected} alerts, ${underLoad.achievedRate} ADT records/s)`,
+      ],
+      [
+        'Redis bytes per beneficiary / per claim record',
+        `${result.redisBytesPerBeneficiary} / ${result.redisBytesPerClaim}`,
+      ],
+      [
+        'Redis bytes per claim record after the run-out',
+        `${result.redisBytesPerClaimAfterRunout} (2026 folded in ${expiry.seconds.toFixed(1)} s; state verified: ${expiry.verified ? 'yes' : 'NO'})`,
+      ],
       ['claims service peak RSS', `${rssMb} MB${INSTANCES > 1 ? ` (the largest of ${INSTANCES} instances)` : ''}`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(48)} ${v}`);

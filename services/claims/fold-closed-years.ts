@@ -19,7 +19,8 @@ function foldInto(throughYear: number, folded: { records: number }): Extension {
     folded.records += compaction.removed.length;
     return {
       factPairs: compaction.summaries.flatMap((s) => [`y:${s.year}`, JSON.stringify(s)]),
-      events: [], reconPairs: [],
+      events: [],
+      reconPairs: [],
       // Derived again from what is stored: totals come out the same (the summaries hold them).
       derived: derive(mbi, after, reference),
       removed: { fields: compaction.removed.map((id) => `c:${id}`), facts: after },
@@ -56,10 +57,16 @@ export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
     cursor = next;
     if (mbis.length === 0) continue;
     const { committed } = await applyUpdates(ctx.store, new Map(), {
-      overrunThresholds: ctx.config.overrunThresholds, outboxOwner: 'claims', refresh: mbis, extension: foldInto(through, folded),
+      overrunThresholds: ctx.config.overrunThresholds,
+      outboxOwner: 'claims',
+      refresh: mbis,
+      extension: foldInto(through, folded),
     });
     beneficiaries += committed;
   } while (cursor !== '0');
   await redis.set(keys.compactedThrough, String(through));
-  ctx.logger.info({ closedThrough: through, beneficiaries, recordsFolded: folded.records, ms: Date.now() - started }, 'closed performance years folded into summaries');
+  ctx.logger.info(
+    { closedThrough: through, beneficiaries, recordsFolded: folded.records, ms: Date.now() - started },
+    'closed performance years folded into summaries',
+  );
 }

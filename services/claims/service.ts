@@ -18,7 +18,11 @@ export const claimsService: ServiceSpec = {
   apply: async (ctx, records, batch) => {
     if (batch.topic !== 'claims') return storeFacts(ctx, records);
     const before = batch.refusedBefore;
-    const refused = await storeFacts(ctx, records, before ? (r) => before.has(`${batch.partition}|${r.message.offset}`) : undefined);
+    const refused = await storeFacts(
+      ctx,
+      records,
+      before ? (r) => before.has(`${batch.partition}|${r.message.offset}`) : undefined,
+    );
     // The batch's latest records, at most a quorum of them: all the clock can use.
     const quorum = ctx.config.clockQuorum;
     const dated: { thruDate: string; claimId: string }[] = [];

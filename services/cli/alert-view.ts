@@ -4,17 +4,23 @@ import type { Alert } from '../../shared/domain/alerts.ts';
 /** An alert event as it arrives on the alerts topic: the alert, whom it is about, and raised or withdrawn. */
 export type AlertEvent = Alert & { action: 'RAISED' | 'WITHDRAWN'; mbi: string; sequence: number | null };
 
-const usd = (cents: string | undefined) => `$${(Number(cents ?? 0) / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+const usd = (cents: string | undefined) =>
+  `$${(Number(cents ?? 0) / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 
 /**
  * One line a care manager can act on: who, where, why, and how urgent (days since discharge, or
  * percent of the episode target and days left), plus how long after the triggering record it came.
  */
-export function alertLine(e: AlertEvent, publishedAtMs: number, today: string = new Date(publishedAtMs).toISOString().slice(0, 10)): string {
+export function alertLine(
+  e: AlertEvent,
+  publishedAtMs: number,
+  today: string = new Date(publishedAtMs).toISOString().slice(0, 10),
+): string {
   const d = e.details;
   const aco = e.acoId ? ` ACO ${e.acoId}` : ' no ACO';
   const delay = e.receivedAt ? ` (+${((publishedAtMs - Date.parse(e.receivedAt)) / 1000).toFixed(1)}s)` : '';
-  if (e.action === 'WITHDRAWN') return `  withdrawn  ${e.type.padEnd(15)} ${e.mbi}${aco}: a later record no longer supports it`;
+  if (e.action === 'WITHDRAWN')
+    return `  withdrawn  ${e.type.padEnd(15)} ${e.mbi}${aco}: a later record no longer supports it`;
   if (e.type === 'READMISSION') {
     const episode = d.openEpisodeCategory ? `; in an open ${d.openEpisodeCategory} episode` : '';
     return `  READMISSION     ${e.mbi}${aco}: readmitted at ${d.readmittingFacilityId} on ${d.readmitDate}, ${d.daysSinceDischarge} days after discharge from ${d.indexFacilityId} (disposition ${d.indexDisposition})${episode}${delay}`;
@@ -22,7 +28,11 @@ export function alertLine(e: AlertEvent, publishedAtMs: number, today: string = 
   if (e.type === 'TCM_FOLLOW_UP') {
     return `  TCM FOLLOW-UP    ${e.mbi}${aco}: discharged home from ${d.facilityId} on ${d.dischargeDate}; contact due ${e.contactDueDate} (${dueIn(today, e.contactDueDate)}), visit due ${e.visitDueDate} (${dueIn(today, e.visitDueDate)})${delay}`;
   }
-  const lines = (d.largestCostLines ?? '').split(',').filter(Boolean).map((l) => l.split(':')[0]).join(', ');
+  const lines = (d.largestCostLines ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((l) => l.split(':')[0])
+    .join(', ');
   return `  OVERRUN ${String(e.threshold).padStart(3)}%    ${e.mbi}${aco}: ${d.program === 'TEAM' ? 'TEAM' : 'BPCI'} ${d.category} episode at ${d.anchorFacilityId}, ${usd(d.spendCents)} of ${usd(d.targetPriceCents)} target (${d.percentOfTarget}%), ${d.daysLeftInWindow} days left; largest: ${lines}`;
 }
 
@@ -30,7 +40,11 @@ export function alertLine(e: AlertEvent, publishedAtMs: number, today: string = 
 export function dueIn(today: string, due: string | null): string {
   if (due === null) return 'no date';
   const days = daysBetween(today, due);
-  return days > 0 ? `${days} day${days === 1 ? '' : 's'} left` : days === 0 ? 'due today' : `overdue by ${-days} day${days === -1 ? '' : 's'}`;
+  return days > 0
+    ? `${days} day${days === 1 ? '' : 's'} left`
+    : days === 0
+      ? 'due today'
+      : `overdue by ${-days} day${days === -1 ? '' : 's'}`;
 }
 
 /** Counts of what arrived, for the running tally and the closing summary. */
@@ -63,7 +77,11 @@ export class AlertTally {
   }
 
   summary(): string {
-    const raised = [...this.raised].sort().map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+    const raised =
+      [...this.raised]
+        .sort()
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'none';
     return `alerts raised: ${raised}; withdrawn: ${this.withdrawn}; in force now: ${this.inForce}`;
   }
 }

@@ -34,7 +34,11 @@ export async function serviceLag(ctx: Context, admin: Admin = ctx.admin): Promis
   for (const spec of Object.values(SERVICES)) {
     const groupId = groupIdFor(ctx.config.groupPrefix, spec.name);
     const group = described.groups.find((g) => g.groupId === groupId);
-    const lag = await groupLag(admin, groupId, spec.topics.map((t) => ctx.topics.input(t)));
+    const lag = await groupLag(
+      admin,
+      groupId,
+      spec.topics.map((t) => ctx.topics.input(t)),
+    );
     out.push({ service: spec.name, members: group?.members.length ?? 0, state: group?.state ?? 'Dead', lag });
   }
   return out;
@@ -64,21 +68,29 @@ export async function waitForCatchUp(ctx: Context, timeoutMs: number): Promise<v
       lastError = null;
       // Nobody consumes (not a rebalance, which also shows no members while a crashed member expires).
       for (const l of lags) {
-        if ((l.state === 'Empty' || l.state === 'Dead') && l.lag > 0) idleSince.set(l.service, idleSince.get(l.service) ?? Date.now());
+        if ((l.state === 'Empty' || l.state === 'Dead') && l.lag > 0)
+          idleSince.set(l.service, idleSince.get(l.service) ?? Date.now());
         else idleSince.delete(l.service);
       }
       const idle = lags.filter((l) => Date.now() - (idleSince.get(l.service) ?? Infinity) > 15000);
       if (idle.length > 0) {
-        throw new CatchUpFailure(`no running ${idle.map((l) => l.service).join(', ')} service consumes the published records; start them with 'vbc run all'`);
+        throw new CatchUpFailure(
+          `no running ${idle.map((l) => l.service).join(', ')} service consumes the published records; start them with 'vbc run all'`,
+        );
       }
       if (lags.every((l) => l.lag === 0) && (await pendingOutbox(ctx)) === 0) return;
       if (Date.now() > deadline) {
-        throw new CatchUpFailure(`services did not catch up within ${Math.round(timeoutMs / 1000)}s (lag: ${lags.map((l) => `${l.service}=${l.lag}`).join(', ')})`);
+        throw new CatchUpFailure(
+          `services did not catch up within ${Math.round(timeoutMs / 1000)}s (lag: ${lags.map((l) => `${l.service}=${l.lag}`).join(', ')})`,
+        );
       }
     } catch (error) {
       if (error instanceof CatchUpFailure) throw error;
       lastError = error;
-      if (Date.now() > deadline) throw new Error(`services did not catch up within ${Math.round(timeoutMs / 1000)}s (${(lastError as Error).message})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `services did not catch up within ${Math.round(timeoutMs / 1000)}s (${(lastError as Error).message})`,
+        );
     }
     await new Promise((r) => setTimeout(r, 200));
   }

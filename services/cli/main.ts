@@ -8,7 +8,10 @@ function badOption(error: unknown): string {
   const e = error as { code?: string; message?: string };
   const option = /'(-[^']*)'/.exec(e.message ?? '')?.[1];
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}'`;
-  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return option ? `option '${option}' ${/argument missing/.test(e.message ?? '') ? 'needs a value' : 'takes no value'}` : String(e.message);
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return option
+      ? `option '${option}' ${/argument missing/.test(e.message ?? '') ? 'needs a value' : 'takes no value'}`
+      : String(e.message);
   return String(e.message).split('\n')[0]!;
 }
 
@@ -37,7 +40,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   let input: CommandInput;
   try {
-    input = parseArgs({ args, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    input = parseArgs({
+      args,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     console.error(`vbc ${name}: ${badOption(error)} (run 'vbc ${name} --help')`);
     return 2;

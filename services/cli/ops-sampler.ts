@@ -14,7 +14,8 @@ export function startOpsSampler(ctx: Context, running: RunningService[], everyMs
       const started = performance.now();
       await ctx.redis.ping();
       metrics.set(...M.redisPing, {}, (performance.now() - started) / 1000);
-      for (const l of await serviceLag(ctx)) if (names.has(l.service)) metrics.set(...M.consumerLag, { service: l.service }, l.lag);
+      for (const l of await serviceLag(ctx))
+        if (names.has(l.service)) metrics.set(...M.consumerLag, { service: l.service }, l.lag);
     } catch (error) {
       ctx.logger.debug({ reason: (error as Error).message }, 'ops sample failed');
     } finally {
@@ -30,8 +31,16 @@ export function startOpsSampler(ctx: Context, running: RunningService[], everyMs
 /** /readyz: every consumer joined its group, and Redis answers. */
 export async function readiness(ctx: Context, running: RunningService[]) {
   const waiting = running.filter((r) => !r.isReady()).map((r) => r.name);
-  const redisOk = await Promise.race([ctx.redis.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+  const redisOk = await Promise.race([
+    ctx.redis.ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 1000)),
+  ]);
   const ready = waiting.length === 0 && redisOk;
-  const detail = ready ? `ready: ${running.map((r) => r.name).join(', ')}` : `not ready:${waiting.length ? ` waiting for ${waiting.join(', ')} to join their groups;` : ''}${redisOk ? '' : ' Redis does not answer'}`;
+  const detail = ready
+    ? `ready: ${running.map((r) => r.name).join(', ')}`
+    : `not ready:${waiting.length ? ` waiting for ${waiting.join(', ')} to join their groups;` : ''}${redisOk ? '' : ' Redis does not answer'}`;
   return { ready, detail };
 }

@@ -7,7 +7,10 @@ export class Progress {
   private lastDecile = -1;
   private readonly tty = Boolean(process.stderr.isTTY);
 
-  constructor(private readonly total: number, private readonly label: string) {}
+  constructor(
+    private readonly total: number,
+    private readonly label: string,
+  ) {}
 
   update(done: number): void {
     const share = this.total === 0 ? 1 : done / this.total;

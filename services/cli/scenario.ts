@@ -13,7 +13,12 @@ export type ScenarioLine =
  * The record keeps only the schema's fields (unknown fields are ignored); absent optional fields
  * become null.
  */
-export function parseScenarioLine(raw: string, lineNo: number, typeOf: (topic: InputTopic) => Type, meta: RecordMeta = {}): ScenarioLine {
+export function parseScenarioLine(
+  raw: string,
+  lineNo: number,
+  typeOf: (topic: InputTopic) => Type,
+  meta: RecordMeta = {},
+): ScenarioLine {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -25,11 +30,20 @@ export function parseScenarioLine(raw: string, lineNo: number, typeOf: (topic: I
     return { ok: false, lineNo, topic: null, reason: `unknown topic '${String(topic)}'`, raw };
   }
   const checked = validateRecord(topic, value, meta);
-  if (!checked.ok) return { ok: false, lineNo, topic, reason: checked.reason, raw, ...(checked.code === 'DATE_IMPLAUSIBLE' ? { code: checked.code } : {}) };
+  if (!checked.ok)
+    return {
+      ok: false,
+      lineNo,
+      topic,
+      reason: checked.reason,
+      raw,
+      ...(checked.code === 'DATE_IMPLAUSIBLE' ? { code: checked.code } : {}),
+    };
   const type = typeOf(topic) as Type & { fields: { name: string; defaultValue(): unknown }[] };
   const v = value as Record<string, unknown>;
   const record: Record<string, unknown> = {};
-  for (const field of type.fields) record[field.name] = v[field.name] === undefined ? field.defaultValue() : v[field.name];
+  for (const field of type.fields)
+    record[field.name] = v[field.name] === undefined ? field.defaultValue() : v[field.name];
   const paths: string[] = [];
   if (!type.isValid(record, { errorHook: (path) => paths.push(path.join('.')) })) {
     return { ok: false, lineNo, topic, reason: `wrong type for ${paths.join(', ') || 'a field'}`, raw };

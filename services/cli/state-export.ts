@@ -16,16 +16,29 @@ export async function exportState(store: BeneficiaryStore) {
     return value;
   });
 
-  const acos = acoYears.map((k, i) => {
-    const h = results[i] as Record<string, string>;
-    const [acoId = '', year] = k.split('|');
-    // Sorted by name: Redis returns hash fields in insertion order, which differs between two passes.
-    const byPrefix = (p: string) => Object.fromEntries(Object.entries(h).filter(([f]) => f.startsWith(p)).map(([f, v]) => [f.slice(p.length), Number(v)] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
-    return {
-      acoId, performanceYear: Number(year), expenditureCents: Number(h.expenditureCents ?? 0), claimRecords: Number(h.claimRecords ?? 0),
-      beneficiariesWithSpend: Number(h.beneficiaries ?? 0), byClaimType: byPrefix('type:'), byServiceMonth: byPrefix('month:'),
-    };
-  }).filter((a) => a.claimRecords !== 0 || a.expenditureCents !== 0);
+  const acos = acoYears
+    .map((k, i) => {
+      const h = results[i] as Record<string, string>;
+      const [acoId = '', year] = k.split('|');
+      // Sorted by name: Redis returns hash fields in insertion order, which differs between two passes.
+      const byPrefix = (p: string) =>
+        Object.fromEntries(
+          Object.entries(h)
+            .filter(([f]) => f.startsWith(p))
+            .map(([f, v]) => [f.slice(p.length), Number(v)] as const)
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        );
+      return {
+        acoId,
+        performanceYear: Number(year),
+        expenditureCents: Number(h.expenditureCents ?? 0),
+        claimRecords: Number(h.claimRecords ?? 0),
+        beneficiariesWithSpend: Number(h.beneficiaries ?? 0),
+        byClaimType: byPrefix('type:'),
+        byServiceMonth: byPrefix('month:'),
+      };
+    })
+    .filter((a) => a.claimRecords !== 0 || a.expenditureCents !== 0);
 
   const readmissions = [];
   const episodes = [];
@@ -38,27 +51,52 @@ export async function exportState(store: BeneficiaryStore) {
     for (const r of d.readmissions) readmissions.push({ mbi, ...r });
     for (const e of d.episodes) {
       episodes.push({
-        episodeId: e.episodeId, mbi, category: e.category, anchorAdmitDate: e.anchorAdmitDate, anchorDischargeDate: e.anchorDischargeDate,
-        windowEnd: e.windowEnd, spendCents: e.spendCents, targetPriceCents: e.targetPriceCents, status: e.status, program: e.program ?? 'BPCI_A',
+        episodeId: e.episodeId,
+        mbi,
+        category: e.category,
+        anchorAdmitDate: e.anchorAdmitDate,
+        anchorDischargeDate: e.anchorDischargeDate,
+        windowEnd: e.windowEnd,
+        spendCents: e.spendCents,
+        targetPriceCents: e.targetPriceCents,
+        status: e.status,
+        program: e.program ?? 'BPCI_A',
         anchorFacilityId: e.anchorFacilityId,
       });
     }
     for (const a of Object.values(d.alerts)) {
       alerts.push({
-        alertId: a.alertId, type: a.type, mbi, subjectId: a.subjectId, threshold: a.threshold,
-        contactDueDate: a.contactDueDate ?? null, visitDueDate: a.visitDueDate ?? null, acoId: a.acoId, reason: a.reason,
+        alertId: a.alertId,
+        type: a.type,
+        mbi,
+        subjectId: a.subjectId,
+        threshold: a.threshold,
+        contactDueDate: a.contactDueDate ?? null,
+        visitDueDate: a.visitDueDate ?? null,
+        acoId: a.acoId,
+        reason: a.reason,
       });
     }
   }
   const recon = results[results.length - 1] as Record<string, string>;
-  const latest = Object.keys(recon).sort().map((k) => JSON.parse(recon[k]!) as ReconciliationRecord);
+  const latest = Object.keys(recon)
+    .sort()
+    .map((k) => JSON.parse(recon[k]!) as ReconciliationRecord);
   const summary = (r: ReconciliationRecord) => ({
-    eventId: r.eventId, kind: r.kind, subjectId: r.subjectId, amountCents: r.amountCents, final: r.final, asOf: r.asOf, direction: r.direction,
+    eventId: r.eventId,
+    kind: r.kind,
+    subjectId: r.subjectId,
+    amountCents: r.amountCents,
+    final: r.final,
+    asOf: r.asOf,
+    direction: r.direction,
     program: r.program ?? null,
   });
   // Contract 4 lists episode and MSSP reconciliations; TEAM's hospital-level ones (the product's
   // addition) are an extra section, with their working.
   const reconciliations = latest.filter((r) => r.kind !== 'TEAM').map(summary);
-  const teamHospitalReconciliations = latest.filter((r) => r.kind === 'TEAM').map((r) => ({ ...summary(r), working: r.working }));
+  const teamHospitalReconciliations = latest
+    .filter((r) => r.kind === 'TEAM')
+    .map((r) => ({ ...summary(r), working: r.working }));
   return { acos, readmissions, episodes, alerts, reconciliations, teamHospitalReconciliations };
 }

@@ -22,7 +22,11 @@ export const reconciliationService: ServiceSpec = {
     let pricesChanged = false;
     for (const { fact } of records) {
       if (fact.kind === 'contract') {
-        pipeline.hset(keys.contracts, `${fact.contract.acoId}|${fact.contract.performanceYear}`, JSON.stringify(fact.contract));
+        pipeline.hset(
+          keys.contracts,
+          `${fact.contract.acoId}|${fact.contract.performanceYear}`,
+          JSON.stringify(fact.contract),
+        );
       } else if (fact.kind === 'price') {
         pipeline.hset(keys.prices, fact.key, String(fact.targetPriceCents));
         pricesChanged = true;
@@ -36,7 +40,11 @@ export const reconciliationService: ServiceSpec = {
     // Read after the transaction: a beneficiary whose new episode commits later conflicts on the
     // prices version and re-derives with the new prices; one committed earlier is in this set.
     const withEpisodes = await ctx.redis.smembers(keys.episodeBeneficiaries);
-    await applyUpdates(ctx.store, new Map(), { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: 'reconciliation', refresh: withEpisodes });
+    await applyUpdates(ctx.store, new Map(), {
+      overrunThresholds: ctx.config.overrunThresholds,
+      outboxOwner: 'reconciliation',
+      refresh: withEpisodes,
+    });
     return undefined;
   },
 };

@@ -118,10 +118,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const topicPrefix = str('VBC_TOPIC_PREFIX', 'vbc.');
-  if (!/^[A-Za-z0-9._-]*$/.test(topicPrefix)) problems.push(`VBC_TOPIC_PREFIX=${topicPrefix} may hold only letters, digits, '.', '_' and '-'`);
+  if (!/^[A-Za-z0-9._-]*$/.test(topicPrefix))
+    problems.push(`VBC_TOPIC_PREFIX=${topicPrefix} may hold only letters, digits, '.', '_' and '-'`);
 
   const msspSchedule = str('VBC_MSSP_SCHEDULE', 'off') as ReconciliationSchedule;
-  if (!SCHEDULES.includes(msspSchedule)) problems.push(`VBC_MSSP_SCHEDULE=${msspSchedule} must be one of ${SCHEDULES.join(', ')}`);
+  if (!SCHEDULES.includes(msspSchedule))
+    problems.push(`VBC_MSSP_SCHEDULE=${msspSchedule} must be one of ${SCHEDULES.join(', ')}`);
 
   const config: Config = {
     kafkaBrokers: brokers,

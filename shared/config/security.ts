@@ -58,23 +58,27 @@ export function loadSecurity(env: Env, problems: string[]): SecurityConfig {
     return certFile !== null && keyFile !== null ? { certFile, keyFile } : null;
   };
   const redisClientCert = clientCert('REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE');
-  if (redisClientCert && !redisUsesTls(env.REDIS_URL ?? '')) problems.push('REDIS_TLS_CERT_FILE needs a rediss:// REDIS_URL');
+  if (redisClientCert && !redisUsesTls(env.REDIS_URL ?? ''))
+    problems.push('REDIS_TLS_CERT_FILE needs a rediss:// REDIS_URL');
   const kafkaClientCert = clientCert('KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE');
 
   let kafkaSasl: SecurityConfig['kafkaSasl'] = null;
   const mechanism = get('KAFKA_SASL_MECHANISM');
   if (mechanism !== null) {
     const m = mechanism.toLowerCase();
-    if (!(MECHANISMS as readonly string[]).includes(m)) problems.push(`KAFKA_SASL_MECHANISM=${mechanism} must be one of ${MECHANISMS.join(', ')}`);
+    if (!(MECHANISMS as readonly string[]).includes(m))
+      problems.push(`KAFKA_SASL_MECHANISM=${mechanism} must be one of ${MECHANISMS.join(', ')}`);
     const username = get('KAFKA_SASL_USERNAME');
     const password = get('KAFKA_SASL_PASSWORD');
-    if (username === null || password === null) problems.push('KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+    if (username === null || password === null)
+      problems.push('KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
     kafkaSasl = { mechanism: m as (typeof MECHANISMS)[number], username: username ?? '', password: password ?? '' };
   }
 
   let registryAuth: SecurityConfig['registryAuth'] = null;
   const [ru, rp] = [get('SCHEMA_REGISTRY_USERNAME'), get('SCHEMA_REGISTRY_PASSWORD')];
-  if ((ru === null) !== (rp === null)) problems.push('SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together');
+  if ((ru === null) !== (rp === null))
+    problems.push('SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together');
   else if (ru !== null && rp !== null) registryAuth = { username: ru, password: rp };
 
   return {
@@ -93,7 +97,10 @@ export function loadSecurity(env: Env, problems: string[]): SecurityConfig {
 }
 
 /** TLS options trusting `caFile` (when given) and presenting `cert` (when given), for Node's tls. */
-function tlsOptions(caFile: string | null, cert: ClientCertificate | null): { ca?: string[]; cert?: string; key?: string } {
+function tlsOptions(
+  caFile: string | null,
+  cert: ClientCertificate | null,
+): { ca?: string[]; cert?: string; key?: string } {
   return {
     ...(caFile ? { ca: [readFileSync(caFile, 'utf8')] } : {}),
     ...(cert ? { cert: readFileSync(cert.certFile, 'utf8'), key: readFileSync(cert.keyFile, 'utf8') } : {}),
@@ -102,7 +109,9 @@ function tlsOptions(caFile: string | null, cert: ClientCertificate | null): { ca
 
 /** kafkajs connection options for TLS (with a client certificate for mutual TLS) and SASL. */
 export function kafkaSecurityOptions(s: SecurityConfig) {
-  const ssl = s.kafkaSsl ? { rejectUnauthorized: s.kafkaSslRejectUnauthorized, ...tlsOptions(s.kafkaSslCaFile, s.kafkaClientCert) } : undefined;
+  const ssl = s.kafkaSsl
+    ? { rejectUnauthorized: s.kafkaSslRejectUnauthorized, ...tlsOptions(s.kafkaSslCaFile, s.kafkaClientCert) }
+    : undefined;
   const sasl = s.kafkaSasl ? ({ ...s.kafkaSasl } as SASLOptions) : undefined;
   return { ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };
 }
@@ -111,10 +120,15 @@ export function kafkaSecurityOptions(s: SecurityConfig) {
  * Schema-registry client options: basic auth, and for an `https://` URL signed by a private CA or
  * wanting a client certificate, an agent that trusts that CA and presents that certificate.
  */
-export function registryClientOptions(s: SecurityConfig): { auth?: { username: string; password: string }; agent?: HttpsAgent } {
+export function registryClientOptions(s: SecurityConfig): {
+  auth?: { username: string; password: string };
+  agent?: HttpsAgent;
+} {
   return {
     ...(s.registryAuth ? { auth: s.registryAuth } : {}),
-    ...(s.registryCaFile || s.registryClientCert ? { agent: new HttpsAgent(tlsOptions(s.registryCaFile, s.registryClientCert)) } : {}),
+    ...(s.registryCaFile || s.registryClientCert
+      ? { agent: new HttpsAgent(tlsOptions(s.registryCaFile, s.registryClientCert)) }
+      : {}),
   };
 }
 
@@ -136,8 +150,17 @@ export function redisSecurityOptions(s: SecurityConfig, redisUrl: string) {
  * certificate required): the
  * settings that give one, or that the one given was refused. '' for any other failure.
  */
-export function clientCertificateHint(reason: string, presented: boolean, [certName, keyName]: [string, string]): string {
-  if (!/alert (bad certificate|certificate unknown|unknown ca|certificate required)|SSL alert number (42|46|48|116)\b/i.test(reason)) return '';
+export function clientCertificateHint(
+  reason: string,
+  presented: boolean,
+  [certName, keyName]: [string, string],
+): string {
+  if (
+    !/alert (bad certificate|certificate unknown|unknown ca|certificate required)|SSL alert number (42|46|48|116)\b/i.test(
+      reason,
+    )
+  )
+    return '';
   return presented
     ? `; the server refused the client certificate in ${certName} (signed by a CA it does not trust, or expired?)`
     : `; the server wants a client certificate: set ${certName} and ${keyName}`;

@@ -33,7 +33,12 @@ function openEpisodeOn(episodes: Episode[], date: string): Episode | undefined {
   return episodes.find((e) => e.anchorAdmitDate <= date && date <= e.windowEnd);
 }
 
-export function readmissionAlerts(mbi: string, facts: BeneficiaryFacts, readmissions: Readmission[], episodes: Episode[]): Alert[] {
+export function readmissionAlerts(
+  mbi: string,
+  facts: BeneficiaryFacts,
+  readmissions: Readmission[],
+  episodes: Episode[],
+): Alert[] {
   const attributions = [...facts.attributions.values()];
   return readmissions
     .filter((r) => !r.planned)
@@ -69,7 +74,12 @@ export function readmissionAlerts(mbi: string, facts: BeneficiaryFacts, readmiss
 }
 
 /** Contract 1.4: one alert per threshold while spend >= threshold% of the target price. */
-export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Episode[], reference: Reference): Alert[] {
+export function overrunAlerts(
+  mbi: string,
+  facts: BeneficiaryFacts,
+  episodes: Episode[],
+  reference: Reference,
+): Alert[] {
   const attributions = [...facts.attributions.values()];
   const out: Alert[] = [];
   for (const e of episodes) {
@@ -78,7 +88,9 @@ export function overrunAlerts(mbi: string, facts: BeneficiaryFacts, episodes: Ep
       // Integer comparison: spend * 100 >= threshold * target, no floating point at the boundary.
       if (e.spendCents * 100 < threshold * e.targetPriceCents) continue;
       const percent = ((e.spendCents * 100) / e.targetPriceCents).toFixed(1);
-      const largest = Object.entries(e.spendByClaimType).sort((a, b) => b[1] - a[1]).slice(0, 3);
+      const largest = Object.entries(e.spendByClaimType)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3);
       const asOf = episodeEventDate(e, facts);
       out.push({
         alertId: alertIdFor('EPISODE_OVERRUN', mbi, e.episodeId, threshold),

@@ -20,10 +20,13 @@ interface HolidayRule {
 }
 
 const RULES: HolidayRule[] = (
-  JSON.parse(readFileSync(fileURLToPath(new URL('../../reference/us-federal-holidays.json', import.meta.url)), 'utf8')) as { holidays: HolidayRule[] }
+  JSON.parse(
+    readFileSync(fileURLToPath(new URL('../../reference/us-federal-holidays.json', import.meta.url)), 'utf8'),
+  ) as { holidays: HolidayRule[] }
 ).holidays;
 
-const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const iso = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
 function actualDate(rule: HolidayRule, year: number): string {
   if (rule.day !== undefined) return iso(year, rule.month, rule.day);

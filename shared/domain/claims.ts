@@ -54,7 +54,12 @@ function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
-export const emptyContribution = (): AcoContribution => ({ expenditureCents: 0, claimRecords: 0, byClaimType: dictionary(), byServiceMonth: dictionary() });
+export const emptyContribution = (): AcoContribution => ({
+  expenditureCents: 0,
+  claimRecords: 0,
+  byClaimType: dictionary(),
+  byServiceMonth: dictionary(),
+});
 
 /**
  * Contract 1.2: each non-denied claim record counts toward the ACO attributed on its thruDate, in the

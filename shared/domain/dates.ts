@@ -24,7 +24,8 @@ function daysInMonth(y: number, m: number): number {
 }
 
 export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45)
+    return false;
   const y = digits(value, 0, 4);
   const m = digits(value, 5, 7);
   const d = digits(value, 8, 10);

@@ -34,8 +34,11 @@ export function snapshotJson(derived: Derived): string {
 export function restoreDerived(snapshot: string, facts: BeneficiaryFacts): Derived {
   const stored = (snapshot ? JSON.parse(snapshot) : {}) as Partial<Derived>;
   return {
-    acos: acoContributions(facts), spendByYear: spendByYear(facts),
-    readmissions: stored.readmissions ?? [], episodes: stored.episodes ?? [], alerts: stored.alerts ?? {},
+    acos: acoContributions(facts),
+    spendByYear: spendByYear(facts),
+    readmissions: stored.readmissions ?? [],
+    episodes: stored.episodes ?? [],
+    alerts: stored.alerts ?? {},
   };
 }
 
@@ -43,14 +46,21 @@ export function derive(mbi: string, facts: BeneficiaryFacts, reference: Referenc
   const stayPairs = readmissions(facts);
   const eps = episodes(mbi, facts, reference);
   const alerts: Record<string, Alert> = {};
-  for (const alert of [...readmissionAlerts(mbi, facts, stayPairs, eps), ...overrunAlerts(mbi, facts, eps, reference), ...followUpAlerts(mbi, facts)]) {
+  for (const alert of [
+    ...readmissionAlerts(mbi, facts, stayPairs, eps),
+    ...overrunAlerts(mbi, facts, eps, reference),
+    ...followUpAlerts(mbi, facts),
+  ]) {
     alerts[alert.alertId] = alert;
   }
   return {
     acos: acoContributions(facts),
     spendByYear: spendByYear(facts),
     readmissions: stayPairs.map(({ indexEncounterId, readmissionEncounterId, daysToReadmit, planned }) => ({
-      indexEncounterId, readmissionEncounterId, daysToReadmit, planned,
+      indexEncounterId,
+      readmissionEncounterId,
+      daysToReadmit,
+      planned,
     })),
     episodes: eps,
     alerts,

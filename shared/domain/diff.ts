@@ -41,7 +41,13 @@ export function diff(before: Derived, after: Derived): Changes {
       byClaimType: mapDelta(a.byClaimType, b.byClaimType),
       byServiceMonth: mapDelta(a.byServiceMonth, b.byServiceMonth),
     };
-    if (delta.expenditureCents || delta.claimRecords || delta.beneficiaries || Object.keys(delta.byClaimType).length || Object.keys(delta.byServiceMonth).length) {
+    if (
+      delta.expenditureCents ||
+      delta.claimRecords ||
+      delta.beneficiaries ||
+      Object.keys(delta.byClaimType).length ||
+      Object.keys(delta.byServiceMonth).length
+    ) {
       acoDeltas[key] = delta;
     }
   }

@@ -4,7 +4,16 @@ import { addDays } from './dates.ts';
 import { priceKey, type BeneficiaryFacts, type ClaimFact, type Reference } from './facts.ts';
 import { deterministicId } from './ids.ts';
 import { clamp, roundHalfAwayFromZero } from './money.ts';
-import { ANY_ANCHOR_HCPCS, ANY_TRIGGER_DRG, categoryForDrg, categoryForHcpcs, normaliseDrg, programDefinition, type AnchorMatch, type Program } from './programs.ts';
+import {
+  ANY_ANCHOR_HCPCS,
+  ANY_TRIGGER_DRG,
+  categoryForDrg,
+  categoryForHcpcs,
+  normaliseDrg,
+  programDefinition,
+  type AnchorMatch,
+  type Program,
+} from './programs.ts';
 import { inpatientStays } from './stays.ts';
 
 export interface Anchor {
@@ -36,7 +45,10 @@ export function episodeIdFor(mbi: string, anchorAdmitDate: string): string {
 }
 
 /** The stay an institutional claim describes: admission and discharge dates, else its service dates. */
-const stayDatesOf = (c: ClaimFact) => ({ admitDate: c.admissionDate ?? c.fromDate, dischargeDate: c.dischargeDate ?? c.thruDate });
+const stayDatesOf = (c: ClaimFact) => ({
+  admitDate: c.admissionDate ?? c.fromDate,
+  dischargeDate: c.dischargeDate ?? c.thruDate,
+});
 
 /**
  * What a claim version anchors, if it is current: an inpatient claim by its trigger DRG on its
@@ -73,29 +85,51 @@ export function anchors(facts: BeneficiaryFacts): Anchor[] {
     const match = categoryForDrg(stay.drg, stay.admitDate);
     if (match === null) continue;
     byStay.set(`${stay.admitDate}|${stay.dischargeDate}`, {
-      ...match, admitDate: stay.admitDate, dischargeDate: stay.dischargeDate, facilityId: stay.facilityId, source: 'discharge',
+      ...match,
+      admitDate: stay.admitDate,
+      dischargeDate: stay.dischargeDate,
+      facilityId: stay.facilityId,
+      source: 'discharge',
     });
   }
   const current = [...currentVersions(facts.claims.values()).values()].sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
   for (const claim of current) {
     const match = claimAnchor(claim);
     if (match === null) continue;
-    const { admitDate, dischargeDate } = claim.claimType === 'INPATIENT' ? stayDatesOf(claim) : { admitDate: claim.fromDate, dischargeDate: claim.fromDate };
+    const { admitDate, dischargeDate } =
+      claim.claimType === 'INPATIENT'
+        ? stayDatesOf(claim)
+        : { admitDate: claim.fromDate, dischargeDate: claim.fromDate };
     const key = `${admitDate}|${dischargeDate}`;
     const seen = byStay.get(key);
     byStay.set(key, {
-      ...match, admitDate, dischargeDate,
+      ...match,
+      admitDate,
+      dischargeDate,
       facilityId: claim.facilityId ?? seen?.facilityId ?? null,
       source: seen && seen.source !== 'claim' ? 'both' : 'claim',
     });
   }
   return [...byStay.values()].sort((a, b) =>
-    a.admitDate !== b.admitDate ? (a.admitDate < b.admitDate ? -1 : 1) : a.dischargeDate < b.dischargeDate ? -1 : a.dischargeDate > b.dischargeDate ? 1 : 0,
+    a.admitDate !== b.admitDate
+      ? a.admitDate < b.admitDate
+        ? -1
+        : 1
+      : a.dischargeDate < b.dischargeDate
+        ? -1
+        : a.dischargeDate > b.dischargeDate
+          ? 1
+          : 0,
   );
 }
 
 /** The program's price for (category, facility), else for (category, '*'); null when there is none. */
-export function targetPrice(reference: Reference, program: Program, category: string, facilityId: string | null): number | null {
+export function targetPrice(
+  reference: Reference,
+  program: Program,
+  category: string,
+  facilityId: string | null,
+): number | null {
   if (facilityId !== null) {
     const specific = reference.prices[priceKey(program, category, facilityId)];
     if (specific !== undefined) return specific;

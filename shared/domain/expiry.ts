@@ -43,8 +43,17 @@ function foldable(claim: ClaimFact, throughYear: number, derived: Derived, kept:
   return !derived.episodes.some((e) => claim.fromDate >= e.anchorAdmitDate && claim.fromDate <= e.windowEnd);
 }
 
-function addSummary(into: YearSummaryFact | undefined, year: number, claims: ClaimFact[], facts: BeneficiaryFacts): YearSummaryFact {
-  const only = { ...emptyFacts(), attributions: facts.attributions, claims: new Map(claims.map((c) => [c.claimId, c])) };
+function addSummary(
+  into: YearSummaryFact | undefined,
+  year: number,
+  claims: ClaimFact[],
+  facts: BeneficiaryFacts,
+): YearSummaryFact {
+  const only = {
+    ...emptyFacts(),
+    attributions: facts.attributions,
+    claims: new Map(claims.map((c) => [c.claimId, c])),
+  };
   const summary: YearSummaryFact = structuredClone(into) ?? { year, acos: {}, spendCents: 0, claimRecords: 0 };
   for (const [key, c] of Object.entries(acoContributions(only))) {
     addContribution((summary.acos[key] ??= emptyContribution()), c);
@@ -70,7 +79,8 @@ export function compactClosedYears(facts: BeneficiaryFacts, derived: Derived, th
   // A visit that could close a follow-up stays with every record of its claim (their versions decide).
   for (const c of facts.claims.values()) {
     if (!couldCloseFollowUp(c)) continue;
-    if (discharges.some((d) => daysBetween(d, c.fromDate) >= 1 && daysBetween(d, c.fromDate) <= VISIT_DAYS)) kept.add(c.claimControlNumber);
+    if (discharges.some((d) => daysBetween(d, c.fromDate) >= 1 && daysBetween(d, c.fromDate) <= VISIT_DAYS))
+      kept.add(c.claimControlNumber);
   }
   const byYear = new Map<number, ClaimFact[]>();
   for (const claim of facts.claims.values()) {

@@ -115,11 +115,23 @@ export interface BeneficiaryFacts {
 
 /** Fact field prefix (`<prefix>:<id>` in the beneficiary's facts hash) to section. */
 export const FACT_SECTIONS: Record<string, keyof BeneficiaryFacts> = {
-  c: 'claims', a: 'admissions', d: 'discharges', t: 'attributions', x: 'closures', y: 'summaries',
+  c: 'claims',
+  a: 'admissions',
+  d: 'discharges',
+  t: 'attributions',
+  x: 'closures',
+  y: 'summaries',
 };
 
 export function emptyFacts(): BeneficiaryFacts {
-  return { claims: new Map(), admissions: new Map(), discharges: new Map(), attributions: new Map(), closures: new Map(), summaries: new Map() };
+  return {
+    claims: new Map(),
+    admissions: new Map(),
+    discharges: new Map(),
+    attributions: new Map(),
+    closures: new Map(),
+    summaries: new Map(),
+  };
 }
 
 /** Reference data shared by all beneficiaries. */
@@ -129,4 +141,5 @@ export interface Reference {
   overrunThresholds: number[];
 }
 
-export const priceKey = (program: string, category: string, facilityId: string) => `${program}|${category}|${facilityId}`;
+export const priceKey = (program: string, category: string, facilityId: string) =>
+  `${program}|${category}|${facilityId}`;

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
  * beneficiary identifier inside the key does not appear in the id.
  */
 export function deterministicId(prefix: string, ...parts: (string | number | null)[]): string {
-  const digest = createHash('sha256').update(parts.map((p) => String(p)).join('\u001f')).digest('hex');
+  const digest = createHash('sha256')
+    .update(parts.map((p) => String(p)).join('\u001f'))
+    .digest('hex');
   return `${prefix}-${digest.slice(0, 24)}`;
 }

@@ -18,8 +18,14 @@ export interface AcoContract {
 
 /** Variable MSR bands by assigned beneficiaries: [bandMin, bandMax, msr at min, msr at max] in percent. */
 const MSR_BANDS: [number, number, number, number][] = [
-  [5000, 5999, 3.9, 3.6], [6000, 6999, 3.6, 3.4], [7000, 7999, 3.4, 3.2], [8000, 8999, 3.2, 3.1],
-  [9000, 9999, 3.1, 3.0], [10000, 14999, 3.0, 2.7], [15000, 19999, 2.7, 2.5], [20000, 49999, 2.5, 2.2],
+  [5000, 5999, 3.9, 3.6],
+  [6000, 6999, 3.6, 3.4],
+  [7000, 7999, 3.4, 3.2],
+  [8000, 8999, 3.2, 3.1],
+  [9000, 9999, 3.1, 3.0],
+  [10000, 14999, 3.0, 2.7],
+  [15000, 19999, 2.7, 2.5],
+  [20000, 49999, 2.5, 2.2],
   [50000, 59999, 2.2, 2.0],
 ];
 export const FIXED_ELECTIONS = ['0', '0.5', '1.0', '1.5', '2.0'];
@@ -37,7 +43,14 @@ export function msrPercent(contract: AcoContract): number {
   return contract.msrMlr === 'VARIABLE' ? variableMsrPercent(contract.assignedBeneficiaries) : Number(contract.msrMlr);
 }
 
-const BASE_SHARING: Record<Track, number> = { BASIC_A: 0.4, BASIC_B: 0.4, BASIC_C: 0.5, BASIC_D: 0.5, BASIC_E: 0.5, ENHANCED: 0.75 };
+const BASE_SHARING: Record<Track, number> = {
+  BASIC_A: 0.4,
+  BASIC_B: 0.4,
+  BASIC_C: 0.5,
+  BASIC_D: 0.5,
+  BASIC_E: 0.5,
+  ENHANCED: 0.75,
+};
 const TWO_SIDED: ReadonlySet<Track> = new Set(['BASIC_C', 'BASIC_D', 'BASIC_E', 'ENHANCED']);
 
 function qualityFactor(contract: AcoContract): number {
@@ -69,18 +82,39 @@ export function msspReconciliation(contract: AcoContract, expenditureCents: numb
   const mlr = msr;
   const sharingRate = BASE_SHARING[contract.track] * qualityFactor(contract);
   const lossRate = lossRateFor(contract);
-  const base = { benchmarkTotalCents, expenditureCents, savingsCents, savingsRate, msrPercent: msr, mlrPercent: mlr, sharingRate, lossRate };
+  const base = {
+    benchmarkTotalCents,
+    expenditureCents,
+    savingsCents,
+    savingsRate,
+    msrPercent: msr,
+    mlrPercent: mlr,
+    sharingRate,
+    lossRate,
+  };
 
   // Compare rates in percent with a tolerance of a millionth of a percent against float noise.
   if (savingsCents > 0 && savingsRate * 100 >= msr - 1e-9) {
     const cap = benchmarkTotalCents * (contract.track === 'ENHANCED' ? 0.2 : 0.1);
     const raw = sharingRate * savingsCents;
-    return { ...base, capOrLimitCents: roundHalfAwayFromZero(cap), capOrLimitApplied: raw > cap, amountCents: roundHalfAwayFromZero(Math.min(raw, cap)), outcome: raw > 0 ? 'SHARED_SAVINGS' : 'NONE' };
+    return {
+      ...base,
+      capOrLimitCents: roundHalfAwayFromZero(cap),
+      capOrLimitApplied: raw > cap,
+      amountCents: roundHalfAwayFromZero(Math.min(raw, cap)),
+      outcome: raw > 0 ? 'SHARED_SAVINGS' : 'NONE',
+    };
   }
   if (savingsCents < 0 && TWO_SIDED.has(contract.track) && -savingsRate * 100 >= mlr - 1e-9) {
     const limit = lossLimitCents(contract, benchmarkTotalCents);
     const raw = lossRate * -savingsCents;
-    return { ...base, capOrLimitCents: roundHalfAwayFromZero(limit), capOrLimitApplied: raw > limit, amountCents: -roundHalfAwayFromZero(Math.min(raw, limit)), outcome: 'SHARED_LOSSES' };
+    return {
+      ...base,
+      capOrLimitCents: roundHalfAwayFromZero(limit),
+      capOrLimitApplied: raw > limit,
+      amountCents: -roundHalfAwayFromZero(Math.min(raw, limit)),
+      outcome: 'SHARED_LOSSES',
+    };
   }
   return { ...base, capOrLimitCents: null, capOrLimitApplied: false, amountCents: 0, outcome: 'NONE' };
 }
@@ -95,11 +129,17 @@ function lossRateFor(contract: AcoContract): number {
 function lossLimitCents(contract: AcoContract, benchmarkTotalCents: number): number {
   const revenue = contract.participantRevenueCents;
   const both = (revenueShare: number, benchmarkShare: number) =>
-    revenue === null ? benchmarkTotalCents * benchmarkShare : Math.min(revenue * revenueShare, benchmarkTotalCents * benchmarkShare);
+    revenue === null
+      ? benchmarkTotalCents * benchmarkShare
+      : Math.min(revenue * revenueShare, benchmarkTotalCents * benchmarkShare);
   switch (contract.track) {
-    case 'BASIC_C': return both(0.02, 0.01);
-    case 'BASIC_D': return both(0.04, 0.02);
-    case 'BASIC_E': return both(0.08, 0.04);
-    default: return benchmarkTotalCents * 0.15;
+    case 'BASIC_C':
+      return both(0.02, 0.01);
+    case 'BASIC_D':
+      return both(0.04, 0.02);
+    case 'BASIC_E':
+      return both(0.08, 0.04);
+    default:
+      return benchmarkTotalCents * 0.15;
   }
 }

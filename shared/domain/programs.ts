@@ -39,7 +39,8 @@ export interface ProgramDefinition {
   hospitalReconciliation?: { source: string; tracks: Record<string, TrackLimits> };
 }
 
-const readJson = (name: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(`../../reference/${name}`, import.meta.url)), 'utf8'));
+const readJson = (name: string): unknown =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../reference/${name}`, import.meta.url)), 'utf8'));
 
 /** Checks a program file when it is read: a mistake in reference data must stop a service at start, not skew money later. */
 function checked(def: ProgramDefinition, file: string): ProgramDefinition {
@@ -47,11 +48,13 @@ function checked(def: ProgramDefinition, file: string): ProgramDefinition {
     throw new Error(`reference/${file}: ${why}`);
   };
   if (!PROGRAMS.includes(def.program)) fail(`program '${def.program}' is not one of ${PROGRAMS.join(', ')}`);
-  if (!Number.isInteger(def.postDischargeDays) || def.postDischargeDays < 0) fail('postDischargeDays must be a whole number of days');
+  if (!Number.isInteger(def.postDischargeDays) || def.postDischargeDays < 0)
+    fail('postDischargeDays must be a whole number of days');
   for (const c of def.categories) {
     if (!c.category || !Array.isArray(c.triggerDrgs)) fail(`a category needs a name and triggerDrgs`);
     if (c.triggerDrgs.some((d) => !/^\d{3}$/.test(d))) fail(`category ${c.category}: MS-DRGs are three digits`);
-    if ((c.anchorHcpcs ?? []).some((h) => !/^[A-Z0-9]{5}$/.test(h))) fail(`category ${c.category}: HCPCS codes are five characters`);
+    if ((c.anchorHcpcs ?? []).some((h) => !/^[A-Z0-9]{5}$/.test(h)))
+      fail(`category ${c.category}: HCPCS codes are five characters`);
   }
   return def;
 }
@@ -61,7 +64,8 @@ const DEFINITIONS: ProgramDefinition[] = [
   checked(readJson('team-episodes.json') as ProgramDefinition, 'team-episodes.json'),
 ];
 
-const inPeriod = (date: string, from: string | undefined, to: string | null | undefined) => (from === undefined || from <= date) && (to == null || date <= to);
+const inPeriod = (date: string, from: string | undefined, to: string | null | undefined) =>
+  (from === undefined || from <= date) && (to == null || date <= to);
 
 export function programDefinition(program: Program): ProgramDefinition {
   return DEFINITIONS.find((d) => d.program === program)!;
@@ -91,7 +95,8 @@ export function categoryForDrg(drg: string | null, onDate: string): AnchorMatch 
   if (!def) return null;
   const code = normaliseDrg(drg);
   for (const c of def.categories) {
-    if (inPeriod(onDate, c.effectiveFrom, c.effectiveTo) && c.triggerDrgs.includes(code)) return { program: def.program, category: c.category };
+    if (inPeriod(onDate, c.effectiveFrom, c.effectiveTo) && c.triggerDrgs.includes(code))
+      return { program: def.program, category: c.category };
   }
   return null;
 }
@@ -102,7 +107,11 @@ export function categoryForHcpcs(codes: readonly string[], onDate: string): Anch
   const def = programOn(onDate);
   if (!def) return null;
   for (const c of def.categories) {
-    if (c.anchorHcpcs && inPeriod(onDate, c.effectiveFrom, c.effectiveTo) && codes.some((h) => c.anchorHcpcs!.includes(h))) {
+    if (
+      c.anchorHcpcs &&
+      inPeriod(onDate, c.effectiveFrom, c.effectiveTo) &&
+      codes.some((h) => c.anchorHcpcs!.includes(h))
+    ) {
       return { program: def.program, category: c.category };
     }
   }
@@ -115,6 +124,10 @@ export function programCategories(program: Program): string[] {
 }
 
 /** Every outpatient anchor code of any program: a claim carrying none of them cannot anchor as an outpatient procedure. */
-export const ANY_ANCHOR_HCPCS: ReadonlySet<string> = new Set(DEFINITIONS.flatMap((d) => d.categories.flatMap((c) => c.anchorHcpcs ?? [])));
+export const ANY_ANCHOR_HCPCS: ReadonlySet<string> = new Set(
+  DEFINITIONS.flatMap((d) => d.categories.flatMap((c) => c.anchorHcpcs ?? [])),
+);
 /** Every trigger DRG of any program. */
-export const ANY_TRIGGER_DRG: ReadonlySet<string> = new Set(DEFINITIONS.flatMap((d) => d.categories.flatMap((c) => c.triggerDrgs)));
+export const ANY_TRIGGER_DRG: ReadonlySet<string> = new Set(
+  DEFINITIONS.flatMap((d) => d.categories.flatMap((c) => c.triggerDrgs)),
+);

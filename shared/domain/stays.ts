@@ -4,7 +4,14 @@ import type { AdmissionRecord, BeneficiaryFacts, DischargeRecord, EncounterClass
 /** NUBC discharge statuses that transfer the patient to another acute care hospital (contract 1.3). */
 export const TRANSFER_DISPOSITIONS: ReadonlySet<string> = new Set(['02', '05', '66', '82', '85', '94']);
 /** Statuses after which a stay cannot be an index stay: transfers, against medical advice (07), expired or hospice (20, 40-42). */
-export const NON_INDEX_DISPOSITIONS: ReadonlySet<string> = new Set([...TRANSFER_DISPOSITIONS, '07', '20', '40', '41', '42']);
+export const NON_INDEX_DISPOSITIONS: ReadonlySet<string> = new Set([
+  ...TRANSFER_DISPOSITIONS,
+  '07',
+  '20',
+  '40',
+  '41',
+  '42',
+]);
 export const READMISSION_WINDOW_DAYS = 30;
 
 export interface Stay {
@@ -67,11 +74,14 @@ function latest(a: string | null, b: string | null): string | null {
   return a > b ? a : b;
 }
 
-const byAdmitThenId = (a: Stay, b: Stay) => (a.admitDate === b.admitDate ? cmp(a.encounterId, b.encounterId) : cmp(a.admitDate, b.admitDate));
+const byAdmitThenId = (a: Stay, b: Stay) =>
+  a.admitDate === b.admitDate ? cmp(a.encounterId, b.encounterId) : cmp(a.admitDate, b.admitDate);
 
 /** Inpatient stays in (admitDate, encounterId) order; observation and emergency encounters drop out. */
 export function inpatientStays(facts: BeneficiaryFacts): Stay[] {
-  return encounters(facts).filter((s) => s.encounterClass === 'INPATIENT').sort(byAdmitThenId);
+  return encounters(facts)
+    .filter((s) => s.encounterClass === 'INPATIENT')
+    .sort(byAdmitThenId);
 }
 
 function cmp(a: string, b: string): number {
@@ -90,7 +100,12 @@ export function transferredByDate(stay: Stay, next: Stay | undefined): boolean {
 
 /** An index stay (contract 1.3): discharged, not by a non-index disposition, and not transferred by the date rule. */
 export function isIndexStay(stay: Stay, next: Stay | undefined): boolean {
-  return stay.dischargeDate !== null && stay.disposition !== null && !NON_INDEX_DISPOSITIONS.has(stay.disposition) && !transferredByDate(stay, next);
+  return (
+    stay.dischargeDate !== null &&
+    stay.disposition !== null &&
+    !NON_INDEX_DISPOSITIONS.has(stay.disposition) &&
+    !transferredByDate(stay, next)
+  );
 }
 
 /**
@@ -110,7 +125,14 @@ export function readmissionsOf(stays: Stay[]): Readmission[] {
     if (!isIndexStay(a, b)) continue;
     const days = daysBetween(a.dischargeDate!, b.admitDate);
     if (days < 0 || days > READMISSION_WINDOW_DAYS) continue;
-    out.push({ indexEncounterId: a.encounterId, readmissionEncounterId: b.encounterId, daysToReadmit: days, planned: b.planned, index: a, readmission: b });
+    out.push({
+      indexEncounterId: a.encounterId,
+      readmissionEncounterId: b.encounterId,
+      daysToReadmit: days,
+      planned: b.planned,
+      index: a,
+      readmission: b,
+    });
   }
   return out;
 }

@@ -40,8 +40,10 @@ export function followUpsDue(facts: BeneficiaryFacts): FollowUp[] {
     if (e.dischargeDate === null || e.disposition === null || !HOME_DISPOSITIONS.has(e.disposition)) continue;
     if (e.encounterClass !== 'INPATIENT' && e.encounterClass !== 'OBSERVATION') continue;
     out.push({
-      encounter: e, dischargeDate: e.dischargeDate,
-      contactDueDate: addBusinessDays(e.dischargeDate, CONTACT_BUSINESS_DAYS), visitDueDate: addDays(e.dischargeDate, VISIT_DAYS),
+      encounter: e,
+      dischargeDate: e.dischargeDate,
+      contactDueDate: addBusinessDays(e.dischargeDate, CONTACT_BUSINESS_DAYS),
+      visitDueDate: addDays(e.dischargeDate, VISIT_DAYS),
     });
   }
   return out.sort((a, b) => (a.encounter.encounterId < b.encounter.encounterId ? -1 : 1));
@@ -61,6 +63,9 @@ export function openFollowUps(facts: BeneficiaryFacts): FollowUp[] {
   return due.filter((f) => {
     const first = addDays(f.dischargeDate, 1);
     if (visits.some((d) => d >= first && d <= f.visitDueDate)) return false;
-    return !stays.some((s) => s.encounterId !== f.encounter.encounterId && s.admitDate >= f.dischargeDate && s.admitDate <= f.visitDueDate);
+    return !stays.some(
+      (s) =>
+        s.encounterId !== f.encounter.encounterId && s.admitDate >= f.dischargeDate && s.admitDate <= f.visitDueDate,
+    );
   });
 }

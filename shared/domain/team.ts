@@ -47,11 +47,23 @@ interface HospitalsFile {
   hospitals: TeamHospital[];
 }
 
-const HOSPITALS: HospitalsFile = JSON.parse(readFileSync(fileURLToPath(new URL('../../reference/team-hospitals.json', import.meta.url)), 'utf8')) as HospitalsFile;
+const HOSPITALS: HospitalsFile = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../reference/team-hospitals.json', import.meta.url)), 'utf8'),
+) as HospitalsFile;
 
 /** A hospital's TEAM terms for a year: its listed track, else the default (Track 1, 42 CFR 512.520(a)(3)). */
-export function teamHospital(facilityId: string, performanceYear: number, file: HospitalsFile = HOSPITALS): TeamHospital {
-  return file.hospitals.find((h) => h.facilityId === facilityId && h.performanceYear === performanceYear) ?? { facilityId, performanceYear, track: file.defaultTrack };
+export function teamHospital(
+  facilityId: string,
+  performanceYear: number,
+  file: HospitalsFile = HOSPITALS,
+): TeamHospital {
+  return (
+    file.hospitals.find((h) => h.facilityId === facilityId && h.performanceYear === performanceYear) ?? {
+      facilityId,
+      performanceYear,
+      track: file.defaultTrack,
+    }
+  );
 }
 
 export function trackLimits(track: number): TrackLimits {
@@ -60,7 +72,11 @@ export function trackLimits(track: number): TrackLimits {
   return limits;
 }
 
-export function teamHospitalReconciliation(hospital: TeamHospital, episodes: TeamEpisodeFigures[], limits: TrackLimits = trackLimits(hospital.track)): TeamHospitalResult {
+export function teamHospitalReconciliation(
+  hospital: TeamHospital,
+  episodes: TeamEpisodeFigures[],
+  limits: TrackLimits = trackLimits(hospital.track),
+): TeamHospitalResult {
   let targetTotalCents = 0;
   let spendTotalCents = 0;
   for (const e of episodes) {
@@ -68,15 +84,25 @@ export function teamHospitalReconciliation(hospital: TeamHospital, episodes: Tea
     spendTotalCents += e.spendCents;
   }
   const raw = targetTotalCents - spendTotalCents;
-  const qualityReductionPercent = raw >= 0
-    ? Math.min(hospital.qualityReductionPercentPositive ?? 0, limits.maxQualityReductionPositive * 100)
-    : Math.min(hospital.qualityReductionPercentNegative ?? 0, limits.maxQualityReductionNegative * 100);
+  const qualityReductionPercent =
+    raw >= 0
+      ? Math.min(hospital.qualityReductionPercentPositive ?? 0, limits.maxQualityReductionPositive * 100)
+      : Math.min(hospital.qualityReductionPercentNegative ?? 0, limits.maxQualityReductionNegative * 100);
   const qualityAdjustedCents = roundHalfAwayFromZero((raw * (100 - qualityReductionPercent)) / 100);
   const stopGainCents = roundHalfAwayFromZero(targetTotalCents * limits.stopGainShare);
   const stopLossCents = roundHalfAwayFromZero(targetTotalCents * limits.stopLossShare);
   const amountCents = clamp(qualityAdjustedCents, -stopLossCents, stopGainCents) || 0;
   return {
-    track: hospital.track, episodes: episodes.length, targetTotalCents, spendTotalCents, reconciliationAmountCents: raw,
-    qualityReductionPercent, qualityAdjustedCents, stopGainCents, stopLossCents, limitApplied: amountCents !== qualityAdjustedCents, amountCents,
+    track: hospital.track,
+    episodes: episodes.length,
+    targetTotalCents,
+    spendTotalCents,
+    reconciliationAmountCents: raw,
+    qualityReductionPercent,
+    qualityAdjustedCents,
+    stopGainCents,
+    stopLossCents,
+    limitApplied: amountCents !== qualityAdjustedCents,
+    amountCents,
   };
 }

@@ -1,5 +1,14 @@
 import { addDays, isIsoDate, sharedDate } from './dates.ts';
-import { priceKey, type AdmissionFact, type AttributionFact, type CancelledAdt, type ClaimFact, type DischargeFact, type DischargeRecord, type EncounterClass } from './facts.ts';
+import {
+  priceKey,
+  type AdmissionFact,
+  type AttributionFact,
+  type CancelledAdt,
+  type ClaimFact,
+  type DischargeFact,
+  type DischargeRecord,
+  type EncounterClass,
+} from './facts.ts';
 import { PROGRAMS, programCategories, type Program } from './programs.ts';
 import type { AcoContract } from './mssp.ts';
 import { FIXED_ELECTIONS } from './mssp.ts';
@@ -17,7 +26,9 @@ export type FactOf =
   | { kind: 'contract'; contract: AcoContract }
   | { kind: 'price'; key: string; targetPriceCents: number };
 
-export type Validation = { ok: true; value: FactOf } | { ok: false; reason: string; code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' };
+export type Validation =
+  | { ok: true; value: FactOf }
+  | { ok: false; reason: string; code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' };
 
 /** What a record is checked with besides its value: its arrival position and time, and the latest plausible service date. */
 export interface RecordMeta {
@@ -48,8 +59,46 @@ const TRACKS = ['BASIC_A', 'BASIC_B', 'BASIC_C', 'BASIC_D', 'BASIC_E', 'ENHANCED
 const GATES = ['MET', 'ALTERNATIVE', 'NOT_MET'];
 /** NUBC patient discharge status codes accepted from ADT feeds. */
 const DISPOSITIONS = new Set([
-  '01', '02', '03', '04', '05', '06', '07', '09', '20', '21', '30', '40', '41', '42', '43', '50', '51', '61', '62', '63', '64', '65', '66', '69', '70',
-  '81', '82', '83', '84', '85', '86', '87', '88', '89', '90', '91', '92', '93', '94', '95',
+  '01',
+  '02',
+  '03',
+  '04',
+  '05',
+  '06',
+  '07',
+  '09',
+  '20',
+  '21',
+  '30',
+  '40',
+  '41',
+  '42',
+  '43',
+  '50',
+  '51',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '66',
+  '69',
+  '70',
+  '81',
+  '82',
+  '83',
+  '84',
+  '85',
+  '86',
+  '87',
+  '88',
+  '89',
+  '90',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
 ]);
 
 /**
@@ -57,7 +106,10 @@ const DISPOSITIONS = new Set([
  * nothing reads its stack, and capturing one per bad record made a file of bad records slow.
  */
 class Bad {
-  constructor(readonly message: string, readonly code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' = 'RECORD_INVALID') {}
+  constructor(
+    readonly message: string,
+    readonly code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' = 'RECORD_INVALID',
+  ) {}
 }
 
 /**
@@ -67,9 +119,16 @@ class Bad {
  */
 function plausible(name: string, value: string | null, meta: RecordMeta): void {
   if (value === null) return;
-  if (value < EARLIEST_PLAUSIBLE) throw new Bad(`${name} ${value} is before Medicare began (${EARLIEST_PLAUSIBLE}): taken for a mistyped date`, 'DATE_IMPLAUSIBLE');
+  if (value < EARLIEST_PLAUSIBLE)
+    throw new Bad(
+      `${name} ${value} is before Medicare began (${EARLIEST_PLAUSIBLE}): taken for a mistyped date`,
+      'DATE_IMPLAUSIBLE',
+    );
   if (meta.latestPlausible !== undefined && value > meta.latestPlausible) {
-    throw new Bad(`${name} ${value} is after ${meta.latestPlausible}, too far past when the record was published (VBC_MAX_DAYS_AHEAD): taken for a mistyped date`, 'DATE_IMPLAUSIBLE');
+    throw new Bad(
+      `${name} ${value} is after ${meta.latestPlausible}, too far past when the record was published (VBC_MAX_DAYS_AHEAD): taken for a mistyped date`,
+      'DATE_IMPLAUSIBLE',
+    );
   }
 }
 
@@ -142,7 +201,13 @@ function optBool(v: Rec, name: string): boolean {
 
 /** A cancel (contract 5.1: HL7 A11, A13) needs only the encounter, the beneficiary and the facility. */
 function cancelledAdt(v: Rec, meta: RecordMeta): CancelledAdt {
-  return { encounterId: str(v, 'encounterId'), facilityId: str(v, 'facilityId'), cancelled: true, seq: meta.seq ?? '', receivedAt: meta.receivedAt ?? optStr(v, 'eventTime') };
+  return {
+    encounterId: str(v, 'encounterId'),
+    facilityId: str(v, 'facilityId'),
+    cancelled: true,
+    seq: meta.seq ?? '',
+    receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
+  };
 }
 
 function cents(v: Rec, name: string, required: boolean): number {
@@ -201,11 +266,18 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
       plausible('thruDate', fact.thruDate, meta);
       plausible('admissionDate', fact.admissionDate, meta);
       plausible('dischargeDate', fact.dischargeDate, meta);
-      if (fact.admissionDate && fact.dischargeDate && fact.dischargeDate < fact.admissionDate) throw new Bad('dischargeDate is before admissionDate');
+      if (fact.admissionDate && fact.dischargeDate && fact.dischargeDate < fact.admissionDate)
+        throw new Bad('dischargeDate is before admissionDate');
       return { kind: 'claim', mbi: str(v, 'mbi'), field: `c:${fact.claimId}`, fact };
     }
     case 'admissions': {
-      if (optBool(v, 'cancelled')) return { kind: 'admission', mbi: str(v, 'mbi'), field: `a:${str(v, 'encounterId')}`, fact: cancelledAdt(v, meta) };
+      if (optBool(v, 'cancelled'))
+        return {
+          kind: 'admission',
+          mbi: str(v, 'mbi'),
+          field: `a:${str(v, 'encounterId')}`,
+          fact: cancelledAdt(v, meta),
+        };
       const fact: AdmissionFact = {
         cancelled: false,
         seq: meta.seq ?? '',
@@ -221,9 +293,16 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
       return { kind: 'admission', mbi: str(v, 'mbi'), field: `a:${fact.encounterId}`, fact };
     }
     case 'discharges': {
-      if (optBool(v, 'cancelled')) return { kind: 'discharge', mbi: str(v, 'mbi'), field: `d:${str(v, 'encounterId')}`, fact: cancelledAdt(v, meta) };
+      if (optBool(v, 'cancelled'))
+        return {
+          kind: 'discharge',
+          mbi: str(v, 'mbi'),
+          field: `d:${str(v, 'encounterId')}`,
+          fact: cancelledAdt(v, meta),
+        };
       const disposition = str(v, 'disposition');
-      if (!DISPOSITIONS.has(disposition)) throw new Bad(`disposition '${disposition}' is not a known NUBC discharge status code`);
+      if (!DISPOSITIONS.has(disposition))
+        throw new Bad(`disposition '${disposition}' is not a known NUBC discharge status code`);
       const fact: DischargeRecord = {
         cancelled: false,
         seq: meta.seq ?? '',
@@ -232,7 +311,10 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
         admitDate: date(v, 'admitDate'),
         dischargeDate: date(v, 'dischargeDate'),
         disposition,
-        encounterClass: v.encounterClass === null || v.encounterClass === undefined ? null : oneOf<EncounterClass>(v, 'encounterClass', CLASSES),
+        encounterClass:
+          v.encounterClass === null || v.encounterClass === undefined
+            ? null
+            : oneOf<EncounterClass>(v, 'encounterClass', CLASSES),
         drg: optStr(v, 'drg'),
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
       };
@@ -249,24 +331,38 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
         effectiveFrom: date(v, 'effectiveFrom'),
         effectiveTo: optDate(v, 'effectiveTo'),
       };
-      if (fact.effectiveTo !== null && fact.effectiveTo < fact.effectiveFrom) throw new Bad('effectiveTo is before effectiveFrom');
+      if (fact.effectiveTo !== null && fact.effectiveTo < fact.effectiveFrom)
+        throw new Bad('effectiveTo is before effectiveFrom');
       return { kind: 'attribution', mbi: str(v, 'mbi'), field: `t:${seq}`, fact };
     }
     case 'aco-contracts': {
       const msrMlr = String(v.msrMlr ?? '');
-      if (msrMlr !== 'VARIABLE' && !FIXED_ELECTIONS.includes(msrMlr)) throw new Bad(`msrMlr '${msrMlr}' is not VARIABLE or one of ${FIXED_ELECTIONS.join(', ')}`);
+      if (msrMlr !== 'VARIABLE' && !FIXED_ELECTIONS.includes(msrMlr))
+        throw new Bad(`msrMlr '${msrMlr}' is not VARIABLE or one of ${FIXED_ELECTIONS.join(', ')}`);
       const year = v.performanceYear;
-      if (typeof year !== 'number' || !Number.isInteger(year) || year < 2000 || year > 2100) throw new Bad('performanceYear must be a year');
+      if (typeof year !== 'number' || !Number.isInteger(year) || year < 2000 || year > 2100)
+        throw new Bad('performanceYear must be a year');
       const assigned = v.assignedBeneficiaries;
-      if (typeof assigned !== 'number' || !Number.isInteger(assigned) || assigned <= 0) throw new Bad('assignedBeneficiaries must be a positive whole number');
+      if (typeof assigned !== 'number' || !Number.isInteger(assigned) || assigned <= 0)
+        throw new Bad('assignedBeneficiaries must be a positive whole number');
       const score = v.qualityScore;
       if (typeof score !== 'number' || score < 0 || score > 100) throw new Bad('qualityScore must be from 0 to 100');
-      const revenue = v.participantRevenueCents === null || v.participantRevenueCents === undefined ? null : cents(v, 'participantRevenueCents', true);
+      const revenue =
+        v.participantRevenueCents === null || v.participantRevenueCents === undefined
+          ? null
+          : cents(v, 'participantRevenueCents', true);
       return {
         kind: 'contract',
         contract: {
-          acoId: str(v, 'acoId'), performanceYear: year, track: oneOf(v, 'track', TRACKS), benchmarkPerCapitaCents: cents(v, 'benchmarkPerCapitaCents', true),
-          assignedBeneficiaries: assigned, msrMlr, qualityGate: oneOf(v, 'qualityGate', GATES), qualityScore: score, participantRevenueCents: revenue,
+          acoId: str(v, 'acoId'),
+          performanceYear: year,
+          track: oneOf(v, 'track', TRACKS),
+          benchmarkPerCapitaCents: cents(v, 'benchmarkPerCapitaCents', true),
+          assignedBeneficiaries: assigned,
+          msrMlr,
+          qualityGate: oneOf(v, 'qualityGate', GATES),
+          qualityScore: score,
+          participantRevenueCents: revenue,
         },
       };
     }
@@ -275,7 +371,9 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
       const program = oneOf<Program>(v, 'program', PROGRAMS, 'BPCI_A');
       const category = str(v, 'episodeCategory');
       if (!programCategories(program).includes(category)) {
-        throw new Bad(`episodeCategory '${category}' is not a ${program} category (${programCategories(program).join(', ')}; reference/${program === 'TEAM' ? 'team' : 'bpci'}-episodes.json)`);
+        throw new Bad(
+          `episodeCategory '${category}' is not a ${program} category (${programCategories(program).join(', ')}; reference/${program === 'TEAM' ? 'team' : 'bpci'}-episodes.json)`,
+        );
       }
       const targetPriceCents = cents(v, 'targetPriceCents', true);
       if (targetPriceCents === 0) throw new Bad('targetPriceCents must be more than 0');

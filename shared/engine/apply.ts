@@ -26,8 +26,16 @@ export interface FactUpdate {
 }
 
 /** Extra work on a beneficiary's freshly derived state (reconciliation closes episodes this way). */
-export type Extension = (mbi: string, facts: BeneficiaryFacts, derived: Derived, reference: Reference) => {
-  factPairs: string[]; events: OutboxEvent[]; reconPairs: string[]; derived: Derived;
+export type Extension = (
+  mbi: string,
+  facts: BeneficiaryFacts,
+  derived: Derived,
+  reference: Reference,
+) => {
+  factPairs: string[];
+  events: OutboxEvent[];
+  reconPairs: string[];
+  derived: Derived;
   /** Fact fields to delete, and the facts without them (expiry replaces records by a summary). */
   removed?: { fields: string[]; facts: BeneficiaryFacts };
 } | null;
@@ -50,7 +58,9 @@ export interface ApplyOptions {
  * another writer changed meanwhile are re-read and recomputed.
  */
 export async function applyUpdates(
-  store: BeneficiaryStore, updates: Map<string, FactUpdate[]>, options: ApplyOptions,
+  store: BeneficiaryStore,
+  updates: Map<string, FactUpdate[]>,
+  options: ApplyOptions,
 ): Promise<{ committed: number; refused: FactUpdate[] }> {
   const refresh = new Set(options.refresh ?? []);
   const cache = options.cache ?? new StateCache(0);
@@ -58,7 +68,8 @@ export async function applyUpdates(
   let committed = 0;
   const refusedBy = new Map<string, FactUpdate[]>();
   for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > (options.maxAttempts ?? 50)) throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
+    if (attempt > (options.maxAttempts ?? 50))
+      throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
     // Cached states are taken out of the cache, not shared: this call owns them and adds the new
     // facts in place; a state goes back only as committed (or unchanged), so a failed or refused
     // commit leaves nothing half-applied cached, and a concurrent batch reads its own copy.
@@ -150,7 +161,13 @@ interface Closure {
  * state, so no claim of a year slips in while the year's records are being folded. `fresh` gets
  * the new claim records, and whether any other fact was added or replaced.
  */
-function addFacts(facts: BeneficiaryFacts, updates: FactUpdate[], factPairs: string[], closure: Closure, fresh: Fresh): void {
+function addFacts(
+  facts: BeneficiaryFacts,
+  updates: FactUpdate[],
+  factPairs: string[],
+  closure: Closure,
+  fresh: Fresh,
+): void {
   for (const u of updates) {
     const section = FACT_SECTIONS[u.field.slice(0, 1)]!;
     const id = u.field.slice(2);
@@ -190,7 +207,13 @@ function onlyTotals(fresh: Fresh, state: BeneficiaryState): boolean {
 }
 
 function plan(
-  mbi: string, state: BeneficiaryState, updates: FactUpdate[], force: boolean, reference: Reference, options: ApplyOptions, closure: Closure,
+  mbi: string,
+  state: BeneficiaryState,
+  updates: FactUpdate[],
+  force: boolean,
+  reference: Reference,
+  options: ApplyOptions,
+  closure: Closure,
 ): { commit: Commit; state: BeneficiaryState } | null {
   const factPairs: string[] = [];
   const removeFields: string[] = [];
@@ -206,8 +229,16 @@ function plan(
     const version = newVersion();
     return {
       commit: {
-        mbi, expectedVersion: state.version, newVersion: version, snapshot: '', factPairs, removeFields, acoDeltas,
-        events: [], reconPairs: [], episodesChanged: '',
+        mbi,
+        expectedVersion: state.version,
+        newVersion: version,
+        snapshot: '',
+        factPairs,
+        removeFields,
+        acoDeltas,
+        events: [],
+        reconPairs: [],
+        episodesChanged: '',
       },
       state: { version, facts, derived: state.derived, snapshot: state.snapshot },
     };
@@ -228,15 +259,38 @@ function plan(
     derived = extra.derived;
   }
   const changes = diff(state.derived, derived);
-  events.push(...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')), ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')));
+  events.push(
+    ...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')),
+    ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')),
+  );
   const snapshot = snapshotJson(derived);
   const acoDeltas = counterDeltas(changes.acoDeltas);
-  if (factPairs.length === 0 && removeFields.length === 0 && events.length === 0 && snapshot === state.snapshot && acoDeltas.size === 0) return null;
+  if (
+    factPairs.length === 0 &&
+    removeFields.length === 0 &&
+    events.length === 0 &&
+    snapshot === state.snapshot &&
+    acoDeltas.size === 0
+  )
+    return null;
   const version = newVersion();
   return {
     commit: {
-      mbi, expectedVersion: state.version, newVersion: version, snapshot: snapshot === state.snapshot ? '' : snapshot, factPairs, removeFields, acoDeltas, events: events.map((e) => JSON.stringify(e)), reconPairs,
-      episodesChanged: (state.derived.episodes.length > 0) === (derived.episodes.length > 0) ? '' : derived.episodes.length > 0 ? '+' : '-',
+      mbi,
+      expectedVersion: state.version,
+      newVersion: version,
+      snapshot: snapshot === state.snapshot ? '' : snapshot,
+      factPairs,
+      removeFields,
+      acoDeltas,
+      events: events.map((e) => JSON.stringify(e)),
+      reconPairs,
+      episodesChanged:
+        state.derived.episodes.length > 0 === derived.episodes.length > 0
+          ? ''
+          : derived.episodes.length > 0
+            ? '+'
+            : '-',
     },
     state: { version, facts, derived, snapshot },
   };

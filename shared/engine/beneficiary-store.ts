@@ -5,7 +5,14 @@ import type { CounterDeltas } from '../domain/diff.ts';
 import { emptyFacts, FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
-import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, COMMIT_SCRIPT, LOAD_SCRIPT, OUTBOX_ACK_SCRIPT, RECORD_APPLIED_SCRIPT } from './commit-script.ts';
+import {
+  ADVANCE_CLOCK_SCRIPT,
+  APPEND_SCRIPT,
+  COMMIT_SCRIPT,
+  LOAD_SCRIPT,
+  OUTBOX_ACK_SCRIPT,
+  RECORD_APPLIED_SCRIPT,
+} from './commit-script.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import { redisKeys, type RedisKeys } from './keys.ts';
 
@@ -73,7 +80,10 @@ export class BeneficiaryStore {
   /** Prices as of a version: re-read only when a price change bumped the version. */
   private prices: { version: string; byKey: Record<string, number> } = { version: '', byKey: {} };
 
-  constructor(readonly redis: Redis, prefix: string) {
+  constructor(
+    readonly redis: Redis,
+    prefix: string,
+  ) {
     this.keys = redisKeys(prefix);
     redis.defineCommand('vbcCommit', { lua: COMMIT_SCRIPT });
     redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
@@ -87,9 +97,17 @@ export class BeneficiaryStore {
    * Records that a group's records of `topic|partition` are applied up to `next` (exclusive), unless
    * Redis holds less than `expectedAtLeast`: then returns what it holds (it lost writes), writing nothing.
    */
-  async recordApplied(groupId: string, field: string, expectedAtLeast: string | null, next: string): Promise<string | null> {
+  async recordApplied(
+    groupId: string,
+    field: string,
+    expectedAtLeast: string | null,
+    next: string,
+  ): Promise<string | null> {
     return (this.redis as unknown as { vbcRecordApplied(...a: string[]): Promise<string | null> }).vbcRecordApplied(
-      this.keys.appliedOffsets(groupId), field, expectedAtLeast ?? '', next,
+      this.keys.appliedOffsets(groupId),
+      field,
+      expectedAtLeast ?? '',
+      next,
     );
   }
 
@@ -98,12 +116,23 @@ export class BeneficiaryStore {
    * distinct records has reached a date (ADVANCE_CLOCK_SCRIPT); keeps `earliest` if no earlier
    * claim date is stored.
    */
-  async advanceClock(partition: number, latest: { thruDate: string; claimId: string }[], quorum: number, earliest: string): Promise<void> {
+  async advanceClock(
+    partition: number,
+    latest: { thruDate: string; claimId: string }[],
+    quorum: number,
+    earliest: string,
+  ): Promise<void> {
     const pairs: string[] = [];
     for (const r of latest) pairs.push(r.thruDate.replaceAll('-', ''), r.claimId);
     await (this.redis as unknown as { vbcAdvanceClock(...a: string[]): Promise<number> }).vbcAdvanceClock(
-      this.keys.eventClock, this.keys.partitionClocks, this.keys.earliestClaim, this.keys.partitionLatest(partition),
-      String(partition), earliest, String(quorum), ...pairs,
+      this.keys.eventClock,
+      this.keys.partitionClocks,
+      this.keys.earliestClaim,
+      this.keys.partitionLatest(partition),
+      String(partition),
+      earliest,
+      String(quorum),
+      ...pairs,
     );
   }
 
@@ -122,7 +151,11 @@ export class BeneficiaryStore {
     const keys = [this.keys.prices, this.keys.pricesVersion, this.keys.closedThrough];
     for (const mbi of mbis) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
     const started = performance.now();
-    const out = (await (this.redis as unknown as Scripts).vbcLoad(String(keys.length), ...keys, this.prices.version)) as [string, string[] | null, string, ...unknown[]];
+    const out = (await (this.redis as unknown as Scripts).vbcLoad(
+      String(keys.length),
+      ...keys,
+      this.prices.version,
+    )) as [string, string[] | null, string, ...unknown[]];
     metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
     const [pricesVersion, prices, closed] = out;
     if (prices) {
@@ -134,12 +167,19 @@ export class BeneficiaryStore {
     mbis.forEach((mbi, i) => {
       const [version, snapshot] = out[4 + 2 * i] as [string | null, string | null];
       const facts = parseFacts(out[3 + 2 * i] as string[]);
-      byMbi.set(mbi, { facts, version: version ?? '0', derived: restoreDerived(snapshot ?? '', facts), snapshot: snapshot ?? '' });
+      byMbi.set(mbi, {
+        facts,
+        version: version ?? '0',
+        derived: restoreDerived(snapshot ?? '', facts),
+        snapshot: snapshot ?? '',
+      });
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
     return {
-      reference: { prices: this.prices.byKey, overrunThresholds }, readVersions: `${pricesVersion}|${closed}`,
-      closedThrough: closed === '' ? null : Number(closed), byMbi,
+      reference: { prices: this.prices.byKey, overrunThresholds },
+      readVersions: `${pricesVersion}|${closed}`,
+      closedThrough: closed === '' ? null : Number(closed),
+      byMbi,
     };
   }
 
@@ -150,12 +190,31 @@ export class BeneficiaryStore {
   async commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]> {
     if (commits.length === 0) return [];
     const k = this.keys;
-    const keys: string[] = [k.outbox(outboxOwner), k.beneficiaries, k.episodeBeneficiaries, k.acoIndex, k.outboxSeq, k.reconciliations, k.pricesVersion, k.closedThrough];
+    const keys: string[] = [
+      k.outbox(outboxOwner),
+      k.beneficiaries,
+      k.episodeBeneficiaries,
+      k.acoIndex,
+      k.outboxSeq,
+      k.reconciliations,
+      k.pricesVersion,
+      k.closedThrough,
+    ];
     const slice: unknown[] = [];
     const acoTotals = new Map<string, Map<string, number>>();
     for (const c of commits) {
       keys.push(k.facts(c.mbi), k.state(c.mbi));
-      slice.push([c.mbi, c.expectedVersion, c.episodesChanged, c.snapshot, c.factPairs, c.events, c.reconPairs, c.removeFields ?? [], c.newVersion ?? newVersion()]);
+      slice.push([
+        c.mbi,
+        c.expectedVersion,
+        c.episodesChanged,
+        c.snapshot,
+        c.factPairs,
+        c.events,
+        c.reconPairs,
+        c.removeFields ?? [],
+        c.newVersion ?? newVersion(),
+      ]);
       for (const [acoYear, delta] of c.acoDeltas) {
         let fields = acoTotals.get(acoYear);
         if (!fields) acoTotals.set(acoYear, (fields = new Map()));
@@ -170,14 +229,24 @@ export class BeneficiaryStore {
       totals.push([acoYear, pairs]);
     }
     const started = performance.now();
-    const stale = (await (this.redis as unknown as Scripts).vbcCommit(keys.length, ...keys, readVersions, JSON.stringify(slice), JSON.stringify(totals))) as number[];
+    const stale = (await (this.redis as unknown as Scripts).vbcCommit(
+      keys.length,
+      ...keys,
+      readVersions,
+      JSON.stringify(slice),
+      JSON.stringify(totals),
+    )) as number[];
     metrics.observe(...M.redisSeconds, { op: 'commit' }, (performance.now() - started) / 1000);
     return stale.length > 0 ? commits.map((c) => c.mbi) : [];
   }
 
   async append(outboxOwner: string, events: string[], reconPairs: string[]): Promise<void> {
     await (this.redis as unknown as { vbcAppend(...a: string[]): Promise<number> }).vbcAppend(
-      this.keys.outbox(outboxOwner), this.keys.outboxSeq, this.keys.reconciliations, JSON.stringify(events), JSON.stringify(reconPairs),
+      this.keys.outbox(outboxOwner),
+      this.keys.outboxSeq,
+      this.keys.reconciliations,
+      JSON.stringify(events),
+      JSON.stringify(reconPairs),
     );
   }
 
@@ -186,6 +255,10 @@ export class BeneficiaryStore {
   }
 
   async outboxAck(owner: string, first: string, n: number): Promise<void> {
-    await (this.redis as unknown as { vbcOutboxAck(...a: (string | number)[]): Promise<number> }).vbcOutboxAck(this.keys.outbox(owner), first, n);
+    await (this.redis as unknown as { vbcOutboxAck(...a: (string | number)[]): Promise<number> }).vbcOutboxAck(
+      this.keys.outbox(owner),
+      first,
+      n,
+    );
   }
 }

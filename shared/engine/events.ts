@@ -13,8 +13,18 @@ export function alertEvent(mbi: string, alert: Alert, action: 'RAISED' | 'WITHDR
     topic: 'alerts',
     key: mbi,
     value: {
-      alertId: alert.alertId, action, type: alert.type, mbi, subjectId: alert.subjectId, threshold: alert.threshold,
-      contactDueDate: alert.contactDueDate ?? null, visitDueDate: alert.visitDueDate ?? null, acoId: alert.acoId, reason: alert.reason, details: alert.details, receivedAt: alert.receivedAt,
+      alertId: alert.alertId,
+      action,
+      type: alert.type,
+      mbi,
+      subjectId: alert.subjectId,
+      threshold: alert.threshold,
+      contactDueDate: alert.contactDueDate ?? null,
+      visitDueDate: alert.visitDueDate ?? null,
+      acoId: alert.acoId,
+      reason: alert.reason,
+      details: alert.details,
+      receivedAt: alert.receivedAt,
     },
   };
 }
@@ -37,4 +47,5 @@ export function reconciliationEvent(record: ReconciliationRecord): OutboxEvent {
   return { topic: 'reconciliations', key: record.subjectId, value: { ...record, program: record.program ?? null } };
 }
 
-export const directionOf = (cents: number): ReconciliationRecord['direction'] => (cents > 0 ? 'PAYMENT' : cents < 0 ? 'REPAYMENT' : 'NONE');
+export const directionOf = (cents: number): ReconciliationRecord['direction'] =>
+  cents > 0 ? 'PAYMENT' : cents < 0 ? 'REPAYMENT' : 'NONE';

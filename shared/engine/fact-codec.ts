@@ -13,8 +13,21 @@ export function encodeFact(field: string, fact: unknown): string {
   if (field.charCodeAt(0) !== 99 /* c */) return JSON.stringify(fact);
   const c = fact as ClaimFact;
   return JSON.stringify([
-    c.claimControlNumber, c.adjustmentType, c.claimType, c.fromDate, c.thruDate, c.admissionDate, c.dischargeDate, c.drg, c.facilityId,
-    c.paidAmountCents, c.imeAmountCents, c.dshAmountCents, c.denied ? 1 : 0, c.effectiveDate, c.hcpcsCodes.length === 0 ? 0 : c.hcpcsCodes,
+    c.claimControlNumber,
+    c.adjustmentType,
+    c.claimType,
+    c.fromDate,
+    c.thruDate,
+    c.admissionDate,
+    c.dischargeDate,
+    c.drg,
+    c.facilityId,
+    c.paidAmountCents,
+    c.imeAmountCents,
+    c.dshAmountCents,
+    c.denied ? 1 : 0,
+    c.effectiveDate,
+    c.hcpcsCodes.length === 0 ? 0 : c.hcpcsCodes,
   ]);
 }
 
@@ -22,14 +35,40 @@ export function decodeFact(field: string, json: string): unknown {
   const value = JSON.parse(json) as unknown;
   if (!Array.isArray(value)) return value;
   const v = value as [
-    string, ClaimFact['adjustmentType'], ClaimFact['claimType'], string, string, string | null, string | null, string | null, string | null,
-    number, number, number, number, (string | null)?, (string[] | 0)?,
+    string,
+    ClaimFact['adjustmentType'],
+    ClaimFact['claimType'],
+    string,
+    string,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    number,
+    number,
+    number,
+    number,
+    (string | null)?,
+    (string[] | 0)?,
   ];
   const claim: ClaimFact = {
-    claimId: field.slice(2), claimControlNumber: v[0], adjustmentType: v[1], claimType: v[2], fromDate: v[3], thruDate: v[4],
-    admissionDate: v[5], dischargeDate: v[6], drg: v[7], facilityId: v[8], paidAmountCents: v[9], imeAmountCents: v[10], dshAmountCents: v[11], denied: v[12] === 1,
+    claimId: field.slice(2),
+    claimControlNumber: v[0],
+    adjustmentType: v[1],
+    claimType: v[2],
+    fromDate: v[3],
+    thruDate: v[4],
+    admissionDate: v[5],
+    dischargeDate: v[6],
+    drg: v[7],
+    facilityId: v[8],
+    paidAmountCents: v[9],
+    imeAmountCents: v[10],
+    dshAmountCents: v[11],
+    denied: v[12] === 1,
     // Written by earlier versions without these two: no effective date, no codes.
-    effectiveDate: v[13] ?? null, hcpcsCodes: v[14] ? v[14] : NO_CODES,
+    effectiveDate: v[13] ?? null,
+    hcpcsCodes: v[14] ? v[14] : NO_CODES,
   };
   return claim;
 }

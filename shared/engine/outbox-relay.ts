@@ -50,7 +50,10 @@ export class OutboxRelay {
         list.push({ key: event.key, value: this.codec.encode(valueSubject(topic), value) });
         byTopic.set(topic, list);
       }
-      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
       await this.store.outboxAck(this.owner, entries[0]!, entries.length);
       published += entries.length;
     }

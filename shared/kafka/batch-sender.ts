@@ -10,7 +10,10 @@ export class BatchSender {
   private size = 0;
   private sent = 0;
 
-  constructor(private readonly producer: Pick<Producer, 'sendBatch'>, private readonly batchSize = 1_000) {}
+  constructor(
+    private readonly producer: Pick<Producer, 'sendBatch'>,
+    private readonly batchSize = 1_000,
+  ) {}
 
   async add(topic: string, message: Message): Promise<void> {
     const messages = this.pending.get(topic);
@@ -22,7 +25,10 @@ export class BatchSender {
   /** Sends what is pending; returns how many records were sent in all. */
   async flush(): Promise<number> {
     if (this.size > 0) {
-      await this.producer.sendBatch({ acks: -1, topicMessages: [...this.pending].map(([topic, messages]) => ({ topic, messages })) });
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...this.pending].map(([topic, messages]) => ({ topic, messages })),
+      });
       this.sent += this.size;
       this.pending = new Map();
       this.size = 0;

@@ -13,17 +13,19 @@ export function lastKafkaError(kafka: Kafka): string | null {
 
 /** kafkajs log entries into our pino logger; its own retries log at debug, so no stack-trace loops. */
 function pinoLogCreator(logger: Logger, last: { message: string | null }): logCreator {
-  return () => ({ level, log }) => {
-    const { message, ...extra } = log;
-    // The connection's own error ("Connection error: ..."), not the seed-broker line that repeats it.
-    if (level === KafkaLogLevel.ERROR && !message.startsWith('Failed to connect to seed broker')) {
-      last.message = extra.error && !message.includes(String(extra.error)) ? `${message}: ${String(extra.error)}` : message;
-    }
-    // kafkajs reports every failed retry as an error; the caller reports the final failure once.
-    const entry = { kafkajs: log.namespace ?? undefined, broker: extra.broker, error: extra.error };
-    if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) logger.debug(entry, message);
-    else if (level === KafkaLogLevel.INFO) logger.debug(entry, message);
-  };
+  return () =>
+    ({ level, log }) => {
+      const { message, ...extra } = log;
+      // The connection's own error ("Connection error: ..."), not the seed-broker line that repeats it.
+      if (level === KafkaLogLevel.ERROR && !message.startsWith('Failed to connect to seed broker')) {
+        last.message =
+          extra.error && !message.includes(String(extra.error)) ? `${message}: ${String(extra.error)}` : message;
+      }
+      // kafkajs reports every failed retry as an error; the caller reports the final failure once.
+      const entry = { kafkajs: log.namespace ?? undefined, broker: extra.broker, error: extra.error };
+      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) logger.debug(entry, message);
+      else if (level === KafkaLogLevel.INFO) logger.debug(entry, message);
+    };
 }
 
 export function createKafka(config: Config, logger: Logger, clientId = config.kafkaClientId): Kafka {

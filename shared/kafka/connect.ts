@@ -10,8 +10,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
     const timer = setTimeout(() => reject(onTimeout()), ms);
     timer.unref();
     promise.then(
-      (v) => { clearTimeout(timer); resolve(v); },
-      (e) => { clearTimeout(timer); reject(e); },
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
     );
   });
 }
@@ -27,10 +33,19 @@ export async function connectAdmin(kafka: Kafka, config: Config): Promise<Admin>
   const where = config.kafkaBrokers.join(',');
   const fail = (cause?: unknown) => {
     if (cause instanceof Error && cause.name === 'KafkaJSSASLAuthenticationError') {
-      return new AppError(ErrorCode.KAFKA_AUTH_FAILED, `the Kafka broker at ${where} refused the SASL credentials of KAFKA_SASL_USERNAME (${cause.message})`, { cause });
+      return new AppError(
+        ErrorCode.KAFKA_AUTH_FAILED,
+        `the Kafka broker at ${where} refused the SASL credentials of KAFKA_SASL_USERNAME (${cause.message})`,
+        { cause },
+      );
     }
     const reason = (cause instanceof Error ? cause.message : lastKafkaError(kafka))?.trim();
-    const hint = reason ? clientCertificateHint(reason, config.security.kafkaClientCert !== null, ['KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE']) : '';
+    const hint = reason
+      ? clientCertificateHint(reason, config.security.kafkaClientCert !== null, [
+          'KAFKA_SSL_CERT_FILE',
+          'KAFKA_SSL_KEY_FILE',
+        ])
+      : '';
     return new AppError(
       ErrorCode.KAFKA_UNREACHABLE,
       `cannot reach the Kafka broker at ${where} within ${Math.round(config.connectTimeoutMs / 1000)}s${reason ? ` (${reason}${hint})` : ''}`,

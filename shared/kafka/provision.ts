@@ -9,7 +9,10 @@ const { ConfigResourceTypes } = kafkajs;
  * Creates every topic the product needs that does not exist yet, and brings the settings of existing
  * ones to what the product expects (an upgrade may change them). Idempotent.
  */
-export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPrefix' | 'partitions'>): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  config: Pick<Config, 'topicPrefix' | 'partitions'>,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const specs = topicSpecs(config);
   const missing = specs.filter((s) => !existing.has(s.topic));
@@ -19,19 +22,33 @@ export async function ensureTopics(admin: Admin, config: Pick<Config, 'topicPref
     await admin.createTopics({ topics: missing, waitForLeaders: false });
   }
   // Every topic, not only the ones created here: another process may have created one a moment ago.
-  await waitUntilServed(admin, specs.map((s) => s.topic));
+  await waitUntilServed(
+    admin,
+    specs.map((s) => s.topic),
+  );
   const present = specs.filter((s) => existing.has(s.topic) && s.configEntries.length > 0);
   if (present.length > 0) {
     const described = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configNames: s.configEntries.map((e) => e.name) })),
+      resources: present.map((s) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: s.topic,
+        configNames: s.configEntries.map((e) => e.name),
+      })),
     });
     const stale = present.filter((s) => {
       const current = described.resources.find((r) => r.resourceName === s.topic)?.configEntries ?? [];
       return s.configEntries.some((e) => current.find((c) => c.configName === e.name)?.configValue !== e.value);
     });
     if (stale.length > 0) {
-      await admin.alterConfigs({ validateOnly: false, resources: stale.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configEntries: s.configEntries })) });
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: stale.map((s) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: s.topic,
+          configEntries: s.configEntries,
+        })),
+      });
     }
   }
   return missing.map((s) => s.topic);

@@ -14,7 +14,10 @@ export async function readTopic(kafka: Kafka, admin: Admin, topic: string, timeo
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${messages.length} of ${target} records of ${topic}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${messages.length} of ${target} records of ${topic}`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachBatch: async ({ batch }) => {
           messages.push(...batch.messages.map((m) => ({ ...m, partition: batch.partition })));

@@ -1,7 +1,14 @@
 import type { Config } from '../config/config.ts';
 
 /** The product's topics by their contract names (scenario files use these names). */
-export const INPUT_TOPICS = ['claims', 'admissions', 'discharges', 'attribution', 'aco-contracts', 'episode-prices'] as const;
+export const INPUT_TOPICS = [
+  'claims',
+  'admissions',
+  'discharges',
+  'attribution',
+  'aco-contracts',
+  'episode-prices',
+] as const;
 export type InputTopic = (typeof INPUT_TOPICS)[number];
 
 export const OUTPUT_TOPICS = ['alerts', 'reconciliations'] as const;
@@ -52,9 +59,16 @@ export function topicSpecs(config: Pick<Config, 'topicPrefix' | 'partitions'>) {
       numPartitions: config.partitions,
       // 'compact,delete' with infinite retention compacts like 'compact' but, unlike it, lets
       // `vbc reset` truncate the topic with DeleteRecords.
-      configEntries: [{ name: 'cleanup.policy', value: compacted ? 'compact,delete' : 'delete' }, { name: 'retention.ms', value: '-1' }],
+      configEntries: [
+        { name: 'cleanup.policy', value: compacted ? 'compact,delete' : 'delete' },
+        { name: 'retention.ms', value: '-1' },
+      ],
     });
-    specs.push({ topic: names.deadLetter(t), numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] });
+    specs.push({
+      topic: names.deadLetter(t),
+      numPartitions: 1,
+      configEntries: [{ name: 'retention.ms', value: '-1' }],
+    });
   }
   for (const t of OUTPUT_TOPICS) {
     specs.push({ topic: names.output(t), numPartitions: config.partitions, configEntries: [] });

@@ -12,7 +12,13 @@ export interface Readiness {
  * process answers) and `/readyz` (every consumer joined its group and Redis answers: 200, else 503).
  * A port already taken is reported and the process carries on without them.
  */
-export function startOpsServer(host: string, port: number, registry: MetricsRegistry, readiness: () => Promise<Readiness>, logger: Logger): Promise<Server | null> {
+export function startOpsServer(
+  host: string,
+  port: number,
+  registry: MetricsRegistry,
+  readiness: () => Promise<Readiness>,
+  logger: Logger,
+): Promise<Server | null> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {

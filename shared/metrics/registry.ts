@@ -27,15 +27,28 @@ export class MetricsRegistry {
 
   inc(name: string, help: string, labels: Labels, by = 1): void {
     if (by === 0) return;
-    this.made(this.counters, name, () => new Counter({ name, help, labelNames: Object.keys(labels), registers: [this.registry] })).inc(labels, by);
+    this.made(
+      this.counters,
+      name,
+      () => new Counter({ name, help, labelNames: Object.keys(labels), registers: [this.registry] }),
+    ).inc(labels, by);
   }
 
   set(name: string, help: string, labels: Labels, value: number): void {
-    this.made(this.gauges, name, () => new Gauge({ name, help, labelNames: Object.keys(labels), registers: [this.registry] })).set(labels, value);
+    this.made(
+      this.gauges,
+      name,
+      () => new Gauge({ name, help, labelNames: Object.keys(labels), registers: [this.registry] }),
+    ).set(labels, value);
   }
 
   observe(name: string, help: string, labels: Labels, seconds: number): void {
-    this.made(this.histograms, name, () => new Histogram({ name, help, labelNames: Object.keys(labels), buckets: BUCKETS, registers: [this.registry] })).observe(labels, seconds);
+    this.made(
+      this.histograms,
+      name,
+      () =>
+        new Histogram({ name, help, labelNames: Object.keys(labels), buckets: BUCKETS, registers: [this.registry] }),
+    ).observe(labels, seconds);
   }
 
   /** The exposition text for /metrics. */
@@ -59,5 +72,8 @@ export const M = {
   consumerLag: ['vbc_consumer_lag', 'Records published but not yet committed by the service group'],
   redisSeconds: ['vbc_redis_roundtrip_seconds', 'Redis round trip of the batch path, by operation'],
   redisPing: ['vbc_redis_ping_seconds', 'Latest Redis PING round trip'],
-  rewinds: ['vbc_partition_rewinds_total', 'Partitions re-read from the offset Redis holds, because Redis had lost writes the group had committed past'],
+  rewinds: [
+    'vbc_partition_rewinds_total',
+    'Partitions re-read from the offset Redis holds, because Redis had lost writes the group had committed past',
+  ],
 } as const;

@@ -48,9 +48,17 @@ export async function connectRedis(config: Config, logger?: Logger): Promise<Red
   const failure = (error?: unknown) => {
     const reason = (lastError ?? (error instanceof Error ? error.message : null))?.trim() ?? null;
     if (reason !== null && /WRONGPASS|NOAUTH|invalid password/i.test(reason)) {
-      return new AppError(ErrorCode.REDIS_AUTH_FAILED, `Redis at ${where} refused the password (REDIS_PASSWORD, or the URL's): ${reason}`, { cause: error });
+      return new AppError(
+        ErrorCode.REDIS_AUTH_FAILED,
+        `Redis at ${where} refused the password (REDIS_PASSWORD, or the URL's): ${reason}`,
+        { cause: error },
+      );
     }
-    return new AppError(ErrorCode.REDIS_UNREACHABLE, `cannot reach Redis at ${where}${reason ? ` (${reason}${certificateHint(reason)})` : ''}`, { retriable: true, cause: error });
+    return new AppError(
+      ErrorCode.REDIS_UNREACHABLE,
+      `cannot reach Redis at ${where}${reason ? ` (${reason}${certificateHint(reason)})` : ''}`,
+      { retriable: true, cause: error },
+    );
   };
   try {
     await withTimeout(redis.connect(), config.connectTimeoutMs, () => failure());

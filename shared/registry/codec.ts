@@ -19,19 +19,21 @@ export class AvroCodec {
   private readonly presentsCertificate: boolean;
 
   /** `options`: from registryClientOptions (basic auth, an agent trusting a private CA and presenting a client certificate). */
-  constructor(private readonly url: string, options: { auth?: { username: string; password: string }; agent?: Agent } = {}) {
+  constructor(
+    private readonly url: string,
+    options: { auth?: { username: string; password: string }; agent?: Agent } = {},
+  ) {
     this.registry = new SchemaRegistry({ host: url, retry: { retries: 2 }, ...options });
     this.presentsCertificate = options.agent?.options.cert !== undefined;
   }
 
   /** Registers (or finds) a schema under a subject with BACKWARD compatibility; returns its id. */
   async register(subject: string, schema: string): Promise<number> {
-    const { id } = await this.registry.register(
-      { type: SchemaType.AVRO, schema },
-      { subject, compatibility: COMPATIBILITY.BACKWARD },
-    ).catch((error: unknown) => {
-      throw this.failure(error);
-    });
+    const { id } = await this.registry
+      .register({ type: SchemaType.AVRO, schema }, { subject, compatibility: COMPATIBILITY.BACKWARD })
+      .catch((error: unknown) => {
+        throw this.failure(error);
+      });
     await this.load(id);
     this.writerIdBySubject.set(subject, id);
     return id;
@@ -73,14 +75,18 @@ export class AvroCodec {
     try {
       return type.fromBuffer(value.subarray(5));
     } catch (error) {
-      throw new AppError(ErrorCode.RECORD_UNDECODABLE, `Avro decode failed with schema id ${id}: ${(error as Error).message}`);
+      throw new AppError(
+        ErrorCode.RECORD_UNDECODABLE,
+        `Avro decode failed with schema id ${id}: ${(error as Error).message}`,
+      );
     }
   }
 
   encode(subject: string, record: unknown): Buffer {
     const id = this.writerIdBySubject.get(subject);
     const type = id === undefined ? undefined : this.typesById.get(id);
-    if (id === undefined || !type) throw new AppError(ErrorCode.SCHEMA_UNKNOWN, `no schema loaded for subject ${subject}`);
+    if (id === undefined || !type)
+      throw new AppError(ErrorCode.SCHEMA_UNKNOWN, `no schema loaded for subject ${subject}`);
     const body = type.toBuffer(record);
     const out = Buffer.allocUnsafe(5 + body.length);
     out.writeUInt8(0, 0);
@@ -106,17 +112,37 @@ export class AvroCodec {
   private failure(error: unknown): unknown {
     const status = (error as { status?: number }).status;
     const message = error instanceof Error ? error.message : String(error);
-    const reason = message.replace(/^Confluent_Schema_Registry - /, '').replace(/^Error, status 400: /, '').split('\n')[0]!.trim();
+    const reason = message
+      .replace(/^Confluent_Schema_Registry - /, '')
+      .replace(/^Error, status 400: /, '')
+      .split('\n')[0]!
+      .trim();
     const where = maskUrl(this.url);
     if (status === 401 || status === 403) {
-      return new AppError(ErrorCode.REGISTRY_AUTH_FAILED, `the schema registry at ${where} refused the credentials of SCHEMA_REGISTRY_USERNAME (${reason})`, { cause: error });
+      return new AppError(
+        ErrorCode.REGISTRY_AUTH_FAILED,
+        `the schema registry at ${where} refused the credentials of SCHEMA_REGISTRY_USERNAME (${reason})`,
+        { cause: error },
+      );
     }
     // The client reports a request that got no HTTP answer as status 400 with the socket's error.
     // Anything else (a schema the client cannot read, say a Protobuf one) is not an outage: left as
     // it is, so its records are dead-lettered rather than holding the partition up.
-    if (status !== undefined && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPROTO|EAI_AGAIN|socket hang up|certificate|SSL routines/i.test(reason)) {
-      const hint = clientCertificateHint(reason, this.presentsCertificate, ['SCHEMA_REGISTRY_CERT_FILE', 'SCHEMA_REGISTRY_KEY_FILE']);
-      return new AppError(ErrorCode.REGISTRY_UNREACHABLE, `cannot reach the schema registry at ${where} (${reason}${hint})`, { retriable: true, cause: error });
+    if (
+      status !== undefined &&
+      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPROTO|EAI_AGAIN|socket hang up|certificate|SSL routines/i.test(
+        reason,
+      )
+    ) {
+      const hint = clientCertificateHint(reason, this.presentsCertificate, [
+        'SCHEMA_REGISTRY_CERT_FILE',
+        'SCHEMA_REGISTRY_KEY_FILE',
+      ]);
+      return new AppError(
+        ErrorCode.REGISTRY_UNREACHABLE,
+        `cannot reach the schema registry at ${where} (${reason}${hint})`,
+        { retriable: true, cause: error },
+      );
     }
     return error;
   }

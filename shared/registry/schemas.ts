@@ -19,7 +19,10 @@ export function valueSubject(physicalTopic: string): string {
  * Registers every topic's value schema under `<topic>-value` with BACKWARD compatibility and loads
  * it into the codec for encoding. Registering an unchanged schema again is a no-op in the registry.
  */
-export async function registerAllSchemas(codec: AvroCodec, physical: (t: InputTopic | OutputTopic) => string): Promise<void> {
+export async function registerAllSchemas(
+  codec: AvroCodec,
+  physical: (t: InputTopic | OutputTopic) => string,
+): Promise<void> {
   for (const topic of [...INPUT_TOPICS, ...OUTPUT_TOPICS]) {
     await codec.register(valueSubject(physical(topic)), schemaText(topic));
   }

@@ -17,7 +17,13 @@ import type { Context } from './context.ts';
  * at every batch's record (which refuses to move the offset on then). A partition Redis holds
  * nothing for (a new installation, an empty Redis: see `vbc rebuild`) is taken as committed.
  */
-export function appliedOffsets(ctx: Context, groupId: string, consumer: Consumer, log: Context['logger'], service: string) {
+export function appliedOffsets(
+  ctx: Context,
+  groupId: string,
+  consumer: Consumer,
+  log: Context['logger'],
+  service: string,
+) {
   // What Redis must hold at least, by 'topic|partition': this member's last record, else the
   // offset the group had committed when the member got the partition (read once per topic).
   const expected = new Map<string, string>();
@@ -26,16 +32,24 @@ export function appliedOffsets(ctx: Context, groupId: string, consumer: Consumer
   const committed = (topic: string) => {
     let offsets = committedAtJoin.get(topic);
     if (!offsets) {
-      offsets = ctx.admin.fetchOffsets({ groupId, topics: [topic] })
-        .then((r) => new Map((r[0]?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, p.offset])));
+      offsets = ctx.admin
+        .fetchOffsets({ groupId, topics: [topic] })
+        .then(
+          (r) =>
+            new Map((r[0]?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, p.offset])),
+        );
       offsets.catch(() => committedAtJoin.delete(topic));
       committedAtJoin.set(topic, offsets);
     }
     return offsets;
   };
-  const atLeast = async (topic: string, partition: number) => expected.get(`${topic}|${partition}`) ?? (await committed(topic)).get(partition);
+  const atLeast = async (topic: string, partition: number) =>
+    expected.get(`${topic}|${partition}`) ?? (await committed(topic)).get(partition);
   const rewind = (topic: string, partition: number, held: string, reason: string) => {
-    log.warn({ topic, partition, appliedUpTo: held, reason }, 'Redis holds this partition applied only up to an offset below the one committed (it lost writes); re-reading from there');
+    log.warn(
+      { topic, partition, appliedUpTo: held, reason },
+      'Redis holds this partition applied only up to an offset below the one committed (it lost writes); re-reading from there',
+    );
     metrics.inc(...M.rewinds, { service, topic: ctx.topics.logical(topic) ?? topic }, 1);
     expected.set(`${topic}|${partition}`, held);
     consumer.seek({ topic, partition, offset: held });
@@ -56,7 +70,12 @@ export function appliedOffsets(ctx: Context, groupId: string, consumer: Consumer
     }
   };
   const check = (reason: string) => {
-    checkAll(reason).catch((error: unknown) => log.warn({ reason: oneLine(error) }, 'could not compare the applied offsets in Redis; each batch still checks its own'));
+    checkAll(reason).catch((error: unknown) =>
+      log.warn(
+        { reason: oneLine(error) },
+        'could not compare the applied offsets in Redis; each batch still checks its own',
+      ),
+    );
   };
   const reconnected = () => check('Redis connection back');
   ctx.redis.on('ready', reconnected);

@@ -72,7 +72,8 @@ function plausibleLimits(maxDaysAhead: number | null): (timestamp: string) => st
   return (timestamp) => {
     if (maxDaysAhead === null) return undefined;
     const day = Math.floor(Number(timestamp) / DAY_MS);
-    if (!byDay.has(day)) byDay.set(day, plausibleThrough(new Date(day * DAY_MS).toISOString().slice(0, 10), maxDaysAhead));
+    if (!byDay.has(day))
+      byDay.set(day, plausibleThrough(new Date(day * DAY_MS).toISOString().slice(0, 10), maxDaysAhead));
     return byDay.get(day);
   };
 }
@@ -99,7 +100,11 @@ export interface StartOptions {
  * Redis read and one pipelined atomic commit), dead-letter bad ones, publish the outbox, and only
  * then commit the offsets. A crash anywhere replays the batch, whose facts are already held: no-ops.
  */
-export async function startService(ctx: Context, spec: ServiceSpec, options: StartOptions = {}): Promise<RunningService> {
+export async function startService(
+  ctx: Context,
+  spec: ServiceSpec,
+  options: StartOptions = {},
+): Promise<RunningService> {
   const publish = options.publish ?? true;
   const { config, logger, topics } = ctx;
   const log = logger.child({ component: spec.name });
@@ -109,8 +114,13 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
   // Large fetches: a beneficiary's facts are read, derived and committed once per batch, so the
   // more of its records a batch holds, the less each record costs (see README, Performance).
   const consumer = ctx.kafka.consumer({
-    groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 100, allowAutoTopicCreation: false,
-    maxBytesPerPartition: config.fetchBytesPerPartition, maxBytes: config.fetchBytesPerPartition * inFlight * 2,
+    groupId,
+    sessionTimeout: 30000,
+    heartbeatInterval: 3000,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: config.fetchBytesPerPartition,
+    maxBytes: config.fetchBytesPerPartition * inFlight * 2,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: spec.topics.map((t) => topics.input(t)), fromBeginning: true });
@@ -125,10 +135,21 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
     ready = true;
     applied.joined(event.payload.memberAssignment);
   });
-  consumer.on(consumer.events.CRASH, () => { ready = false; });
-  consumer.on(consumer.events.STOP, () => { ready = false; });
+  consumer.on(consumer.events.CRASH, () => {
+    ready = false;
+  });
+  consumer.on(consumer.events.STOP, () => {
+    ready = false;
+  });
 
-  const handleBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+  const handleBatch = async ({
+    batch,
+    resolveOffset,
+    commitOffsetsIfNecessary,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload) => {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
     const logical = topics.logical(batch.topic) as InputTopic;
@@ -143,20 +164,45 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
     for (const message of batch.messages) {
       try {
         const value = ctx.codec.decode(message.value);
-        const result = validateRecord(logical, value, needsSeq || datesChecked ? {
-          seq: needsSeq ? message.offset.padStart(20, '0') : undefined,
-          receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
-          latestPlausible: datesChecked ? latestPlausible(message.timestamp) : undefined,
-        } : NO_META);
+        const result = validateRecord(
+          logical,
+          value,
+          needsSeq || datesChecked
+            ? {
+                seq: needsSeq ? message.offset.padStart(20, '0') : undefined,
+                receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
+                latestPlausible: datesChecked ? latestPlausible(message.timestamp) : undefined,
+              }
+            : NO_META,
+        );
         if (result.ok) valid.push({ fact: result.value, message });
-        else dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code: result.code, reason: result.reason });
+        else
+          dead.push({
+            message,
+            partition: batch.partition,
+            sourceTopic: batch.topic,
+            code: result.code,
+            reason: result.reason,
+          });
       } catch (error) {
         const code = isAppError(error) ? error.code : 'RECORD_UNDECODABLE';
         dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code, reason: oneLine(error) });
       }
     }
-    const refused = (await spec.apply(ctx, valid, { topic: logical, partition: batch.partition, refusedBefore: options.refusedBefore })) ?? [];
-    for (const r of refused) dead.push({ message: r.record.message, partition: batch.partition, sourceTopic: batch.topic, code: r.code, reason: r.reason });
+    const refused =
+      (await spec.apply(ctx, valid, {
+        topic: logical,
+        partition: batch.partition,
+        refusedBefore: options.refusedBefore,
+      })) ?? [];
+    for (const r of refused)
+      dead.push({
+        message: r.record.message,
+        partition: batch.partition,
+        sourceTopic: batch.topic,
+        code: r.code,
+        reason: r.reason,
+      });
     metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, valid.length - refused.length);
     if (dead.length > 0 && publish) {
       metrics.inc(...M.deadLettered, { service: spec.name, topic: logical }, dead.length);
@@ -166,7 +212,16 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
       // content: codes and positions identify them without PHI; `vbc dlq list` shows each reason.
       const byCode: Record<string, number> = {};
       for (const d of dead) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
-      log.warn({ topic: batch.topic, partition: batch.partition, count: dead.length, byCode, offsets: dead.slice(0, 20).map((d) => d.message.offset) }, 'records dead-lettered');
+      log.warn(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          count: dead.length,
+          byCode,
+          offsets: dead.slice(0, 20).map((d) => d.message.offset),
+        },
+        'records dead-lettered',
+      );
     }
     if (publish) metrics.inc(...M.eventsOut, { service: spec.name }, await relay.flush());
     const last = batch.messages[batch.messages.length - 1]!.offset;
@@ -178,10 +233,19 @@ export async function startService(ctx: Context, spec: ServiceSpec, options: Sta
   };
 
   const ticker = publish ? startTicker(ctx, spec, relay, log) : { stop: async () => undefined };
-  await consumer.run({ autoCommit: true, autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: inFlight, eachBatch: handleBatch });
+  await consumer.run({
+    autoCommit: true,
+    autoCommitThreshold: 1,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: inFlight,
+    eachBatch: handleBatch,
+  });
   log.info({ groupId, topics: spec.topics }, 'service started');
   return {
-    name: spec.name, groupId, consumer, relay,
+    name: spec.name,
+    groupId,
+    consumer,
+    relay,
     isReady: () => ready,
     stop: async () => {
       applied.stop();
@@ -201,8 +265,15 @@ function startTicker(ctx: Context, spec: ServiceSpec, relay: OutboxRelay, log: C
     running = spec.tick!(ctx)
       .then(() => relay.flush())
       .then(() => undefined)
-      .catch((error: unknown) => log.warn({ code: isAppError(error) ? error.code : undefined, reason: oneLine(error) }, 'periodic work failed; retrying at the next tick'))
-      .finally(() => { running = null; });
+      .catch((error: unknown) =>
+        log.warn(
+          { code: isAppError(error) ? error.code : undefined, reason: oneLine(error) },
+          'periodic work failed; retrying at the next tick',
+        ),
+      )
+      .finally(() => {
+        running = null;
+      });
   };
   const timer = setInterval(run, ctx.config.scheduleCheckMs);
   timer.unref();

@@ -44,15 +44,28 @@ export async function openContext(name: string, config: Config = loadConfig()): 
     await registerAllSchemas(codec, topics.physical);
     const redis = await connectRedis(config, logger);
     closers.push(async () => redis.quit());
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, createPartitioner: beneficiaryPartitioner });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      createPartitioner: beneficiaryPartitioner,
+    });
     await producer.connect();
     closers.push(() => producer.disconnect());
     return {
-      config, logger, kafka, admin, producer, redis, codec, topics, store: new BeneficiaryStore(redis, config.redisPrefix),
+      config,
+      logger,
+      kafka,
+      admin,
+      producer,
+      redis,
+      codec,
+      topics,
+      store: new BeneficiaryStore(redis, config.redisPrefix),
       close: async () => {
         // Bounded: after a broker restart a client's disconnect can wait on requests that will
         // never be answered; the process must still stop within its shutdown budget.
-        for (const close of closers.reverse()) await withTimeout(close(), CLOSE_BUDGET_MS, () => new Error('close timed out')).catch(() => undefined);
+        for (const close of closers.reverse())
+          await withTimeout(close(), CLOSE_BUDGET_MS, () => new Error('close timed out')).catch(() => undefined);
       },
     };
   } catch (error) {

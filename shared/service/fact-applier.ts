@@ -15,7 +15,11 @@ import type { Context } from './context.ts';
 export function factApplier(name: string, overwrite: (kind: string) => boolean) {
   let cache: StateCache | null = null;
   /** `refuseIfNew`: records to refuse unless already held (claims of a year closed in event time). */
-  return async (ctx: Context, records: ValidRecord[], refuseIfNew: (r: ValidRecord) => boolean = () => false): Promise<Refusal[]> => {
+  return async (
+    ctx: Context,
+    records: ValidRecord[],
+    refuseIfNew: (r: ValidRecord) => boolean = () => false,
+  ): Promise<Refusal[]> => {
     cache ??= new StateCache(ctx.config.stateCacheSize);
     const updates = new Map<string, FactUpdate[]>();
     for (const record of records) {
@@ -23,16 +27,26 @@ export function factApplier(name: string, overwrite: (kind: string) => boolean) 
       if (!('mbi' in fact)) continue;
       const list = updates.get(fact.mbi);
       const update: FactUpdate = {
-        field: fact.field, json: encodeFact(fact.field, fact.fact), value: fact.fact, overwrite: overwrite(fact.kind),
-        year: fact.kind === 'claim' ? yearOf(fact.fact.thruDate) : undefined, refuseIfNew: refuseIfNew(record), origin: record,
+        field: fact.field,
+        json: encodeFact(fact.field, fact.fact),
+        value: fact.fact,
+        overwrite: overwrite(fact.kind),
+        year: fact.kind === 'claim' ? yearOf(fact.fact.thruDate) : undefined,
+        refuseIfNew: refuseIfNew(record),
+        origin: record,
       };
       if (list) list.push(update);
       else updates.set(fact.mbi, [update]);
     }
     if (updates.size === 0) return [];
-    const { refused } = await applyUpdates(ctx.store, updates, { overrunThresholds: ctx.config.overrunThresholds, outboxOwner: name, cache });
+    const { refused } = await applyUpdates(ctx.store, updates, {
+      overrunThresholds: ctx.config.overrunThresholds,
+      outboxOwner: name,
+      cache,
+    });
     return refused.map((u) => ({
-      record: u.origin as ValidRecord, code: 'PERIOD_CLOSED' as const,
+      record: u.origin as ValidRecord,
+      code: 'PERIOD_CLOSED' as const,
       reason: `performance year ${u.year} is closed (its claims run-out has passed in event time); the record was not counted`,
     }));
   };

@@ -15,10 +15,17 @@ const work = mkdtempSync(join(tmpdir(), 'vbc-faults-'));
 const instance = `faults-${process.pid}`;
 const base = 21_000 + (process.pid % 50) * 10;
 const stackEnv = {
-  VBC_STACK_INSTANCE: instance, VBC_KAFKA_PORT: String(base), VBC_KAFKA_CONTROLLER_PORT: String(base + 1),
-  VBC_REGISTRY_PORT: String(base + 2), VBC_REDIS_PORT: String(base + 3),
+  VBC_STACK_INSTANCE: instance,
+  VBC_KAFKA_PORT: String(base),
+  VBC_KAFKA_CONTROLLER_PORT: String(base + 1),
+  VBC_REGISTRY_PORT: String(base + 2),
+  VBC_REDIS_PORT: String(base + 3),
 };
-const endpoints = { KAFKA_BROKERS: `127.0.0.1:${base}`, SCHEMA_REGISTRY_URL: `http://127.0.0.1:${base + 2}`, REDIS_URL: `redis://127.0.0.1:${base + 3}` };
+const endpoints = {
+  KAFKA_BROKERS: `127.0.0.1:${base}`,
+  SCHEMA_REGISTRY_URL: `http://127.0.0.1:${base + 2}`,
+  REDIS_URL: `redis://127.0.0.1:${base + 3}`,
+};
 
 const own = ownStack(stackEnv);
 const stack = own.run;

@@ -11,11 +11,14 @@ const env = isolatedEnv('examples');
 const work = mkdtempSync(join(tmpdir(), 'vbc-e2e-'));
 const vbc = (...args: string[]) => runIn(env, ...args);
 
-const runScenario = (scenarioFile: string, expectedFile: string) => runContractScenario(env, scenarioFile, expectedFile, work);
+const runScenario = (scenarioFile: string, expectedFile: string) =>
+  runContractScenario(env, scenarioFile, expectedFile, work);
 
 /** The same lines regrouped by topic, the order inside each topic kept. */
 function regrouped(name: string, firstTopics: string[]): string {
-  const lines = readFileSync(join(EXAMPLES, `${name}.ndjson`), 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(join(EXAMPLES, `${name}.ndjson`), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   const rank = (l: string) => {
     const i = firstTopics.indexOf(JSON.parse(l).topic as string);
     return i === -1 ? firstTopics.length : i;
@@ -28,7 +31,10 @@ function regrouped(name: string, firstTopics: string[]): string {
 let services: ServiceProcess;
 
 /** Every example in ../shared/contract/examples, by name: a new one is in the suite without a change here. */
-const NAMES = readdirSync(EXAMPLES).filter((f) => f.endsWith('.expected.json')).map((f) => f.slice(0, -'.expected.json'.length)).sort();
+const NAMES = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.expected.json'))
+  .map((f) => f.slice(0, -'.expected.json'.length))
+  .sort();
 /** The topics each example is regrouped by (put first), to show arrival order across topics does not matter. */
 const TOPICS = ['claims', 'admissions', 'discharges'];
 
@@ -42,16 +48,23 @@ describe('contract examples through npx vbc (reset, replay, reconcile, export, c
   });
 
   it('runs every example of the contract (readmissions-and-aco-totals, episode-and-reconciliation, transitions-and-team at least)', () => {
-    expect(NAMES).toEqual(expect.arrayContaining(['readmissions-and-aco-totals', 'episode-and-reconciliation', 'transitions-and-team']));
+    expect(NAMES).toEqual(
+      expect.arrayContaining(['readmissions-and-aco-totals', 'episode-and-reconciliation', 'transitions-and-team']),
+    );
   });
 
   it.each(NAMES)('%s matches its expected export', (name) => {
-    expect(runScenario(join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`))).toBe('export matches');
+    expect(runScenario(join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`))).toBe(
+      'export matches',
+    );
   });
 
-  it.each(NAMES.flatMap((name) => TOPICS.map((topic) => [name, topic] as const)))('%s regrouped with %s first gives the same export', (name, first) => {
-    expect(runScenario(regrouped(name, [first]), join(EXAMPLES, `${name}.expected.json`))).toBe('export matches');
-  });
+  it.each(NAMES.flatMap((name) => TOPICS.map((topic) => [name, topic] as const)))(
+    '%s regrouped with %s first gives the same export',
+    (name, first) => {
+      expect(runScenario(regrouped(name, [first]), join(EXAMPLES, `${name}.expected.json`))).toBe('export matches');
+    },
+  );
 
   it.each(NAMES)('%s replayed twice changes nothing (idempotence) and still matches', (name) => {
     const expected = join(EXAMPLES, `${name}.expected.json`);
@@ -69,12 +82,15 @@ describe('contract examples through npx vbc (reset, replay, reconcile, export, c
 
   it('bad lines are reported with their line number and the rest is processed', () => {
     const file = join(work, 'bad.ndjson');
-    writeFileSync(file, [
-      '{"topic": "claims", "value": {"claimId": "B1", "claimControlNumber": "N", "adjustmentType": "ORIGINAL", "mbi": "1CC0CC0CC01", "claimType": "PROFESSIONAL", "fromDate": "2026-02-01", "thruDate": "2026-02-01", "paidAmountCents": 100}}',
-      'not json',
-      '{"topic": "claims", "value": {"claimId": "B2", "claimControlNumber": "N", "adjustmentType": "ORIGINAL", "mbi": "1CC0CC0CC01", "claimType": "PROFESSIONAL", "fromDate": "2026-02-05", "thruDate": "2026-02-01", "paidAmountCents": 100}}',
-      '{"topic": "attribution", "value": {"mbi": "1CC0CC0CC01", "acoId": "A7", "effectiveFrom": "2026-01-01"}}',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '{"topic": "claims", "value": {"claimId": "B1", "claimControlNumber": "N", "adjustmentType": "ORIGINAL", "mbi": "1CC0CC0CC01", "claimType": "PROFESSIONAL", "fromDate": "2026-02-01", "thruDate": "2026-02-01", "paidAmountCents": 100}}',
+        'not json',
+        '{"topic": "claims", "value": {"claimId": "B2", "claimControlNumber": "N", "adjustmentType": "ORIGINAL", "mbi": "1CC0CC0CC01", "claimType": "PROFESSIONAL", "fromDate": "2026-02-05", "thruDate": "2026-02-01", "paidAmountCents": 100}}',
+        '{"topic": "attribution", "value": {"mbi": "1CC0CC0CC01", "acoId": "A7", "effectiveFrom": "2026-01-01"}}',
+      ].join('\n'),
+    );
     vbc('reset');
     const r = runVbc(env, 'replay', file);
     expect(r.status).toBe(0);

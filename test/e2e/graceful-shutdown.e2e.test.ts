@@ -7,7 +7,6 @@ import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-shutdown-'));
 
-
 describe('graceful shutdown (SIGTERM during a replay)', () => {
   it('exits cleanly within 10 s, and a restart finishes the work with the same export as a clean run', async () => {
     const feed = join(work, 'feed.ndjson');

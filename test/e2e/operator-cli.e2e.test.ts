@@ -18,21 +18,33 @@ describe('operator CLI: help and one-line failures', () => {
     expect(r.stdout).toContain(`usage: vbc ${name}`);
   });
 
-  it.each(Object.keys(COMMANDS))('vbc %s with a misspelled option exits 2 with one line naming it, before connecting to anything', (name) => {
-    const r = runVbc({ KAFKA_BROKERS: '127.0.0.1:1' }, name, '--helpp', 'x');
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`vbc ${name}: unknown option '--helpp' (run 'vbc ${name} --help')`]);
-  });
+  it.each(Object.keys(COMMANDS))(
+    'vbc %s with a misspelled option exits 2 with one line naming it, before connecting to anything',
+    (name) => {
+      const r = runVbc({ KAFKA_BROKERS: '127.0.0.1:1' }, name, '--helpp', 'x');
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`vbc ${name}: unknown option '--helpp' (run 'vbc ${name} --help')`]);
+    },
+  );
 
   it('options are parsed strictly: a value missing, a value where none is taken, a stray argument', () => {
     const one = (...args: string[]) => {
       const r = runVbc({ KAFKA_BROKERS: '127.0.0.1:1' }, ...args);
       return [r.status, r.stderr.trim()];
     };
-    expect(one('simulate', '--benefs', '10', '--out', '/tmp/never')).toEqual([2, "vbc simulate: unknown option '--benefs' (run 'vbc simulate --help')"]);
+    expect(one('simulate', '--benefs', '10', '--out', '/tmp/never')).toEqual([
+      2,
+      "vbc simulate: unknown option '--benefs' (run 'vbc simulate --help')",
+    ]);
     expect(one('export', '--bogus')).toEqual([2, "vbc export: unknown option '--bogus' (run 'vbc export --help')"]);
-    expect(one('reconcile', '--as-of')).toEqual([2, "vbc reconcile: option '--as-of <value>' needs a value (run 'vbc reconcile --help')"]);
-    expect(one('alerts', '--follow=yes')).toEqual([2, "vbc alerts: option '--follow' takes no value (run 'vbc alerts --help')"]);
+    expect(one('reconcile', '--as-of')).toEqual([
+      2,
+      "vbc reconcile: option '--as-of <value>' needs a value (run 'vbc reconcile --help')",
+    ]);
+    expect(one('alerts', '--follow=yes')).toEqual([
+      2,
+      "vbc alerts: option '--follow' takes no value (run 'vbc alerts --help')",
+    ]);
     expect(one('stack', 'up', 'now')).toEqual([2, "vbc stack: unexpected argument 'now' (run 'vbc stack --help')"]);
   });
 
@@ -62,7 +74,8 @@ describe('operator CLI: help and one-line failures', () => {
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    for (const setting of ['VBC_PARTITIONS=many', 'LOG_LEVEL=loud', 'VBC_MSSP_SCHEDULE=weekly']) expect(lines[0]).toContain(setting);
+    for (const setting of ['VBC_PARTITIONS=many', 'LOG_LEVEL=loud', 'VBC_MSSP_SCHEDULE=weekly'])
+      expect(lines[0]).toContain(setting);
   });
 
   it('simulate writes the same file twice for a seed', () => {
@@ -102,7 +115,8 @@ describe('a simulated feed through the running services', () => {
 
     vbc(env, 'reconcile', '--as-of', '2027-04-01');
     const finance = vbc(env, 'finance');
-    for (const aco of ['A1001', 'A2002', 'A3003', 'A4004']) expect(finance).toMatch(new RegExp(`${aco}\\s+2026\\s+(BASIC_A|BASIC_C|BASIC_E|ENHANCED)`));
+    for (const aco of ['A1001', 'A2002', 'A3003', 'A4004'])
+      expect(finance).toMatch(new RegExp(`${aco}\\s+2026\\s+(BASIC_A|BASIC_C|BASIC_E|ENHANCED)`));
     expect(finance).toContain('== TEAM episodes');
     expect(finance).toMatch(/TEAM hospital-level reconciliation/);
   });
@@ -128,13 +142,29 @@ describe('a simulated feed through the running services', () => {
     expect(ready.status).toBe(200);
     expect(await ready.text()).toContain('ready: claims, admissions, discharges, reconciliation');
     const text = await (await fetch(`${base}/metrics`)).text();
-    expect(Number(/vbc_records_in_total\{service="claims",topic="claims"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(1000);
-    expect(Number(/vbc_records_dead_lettered_total\{service="discharges",topic="discharges"\} (\d+)/.exec(text)?.[1] ?? 0)).toBeGreaterThanOrEqual(0);
-    for (const name of ['vbc_batch_duration_seconds_bucket', 'vbc_consumer_lag{service="claims"}', 'vbc_redis_roundtrip_seconds_count{op="commit"}', 'vbc_redis_ping_seconds', 'vbc_events_published_total']) {
+    expect(Number(/vbc_records_in_total\{service="claims",topic="claims"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(
+      1000,
+    );
+    expect(
+      Number(/vbc_records_dead_lettered_total\{service="discharges",topic="discharges"\} (\d+)/.exec(text)?.[1] ?? 0),
+    ).toBeGreaterThanOrEqual(0);
+    for (const name of [
+      'vbc_batch_duration_seconds_bucket',
+      'vbc_consumer_lag{service="claims"}',
+      'vbc_redis_roundtrip_seconds_count{op="commit"}',
+      'vbc_redis_ping_seconds',
+      'vbc_events_published_total',
+    ]) {
       expect(text).toContain(name);
     }
     // prom-client's default process metrics, which Node operators' dashboards expect.
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds_count']) {
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_gc_duration_seconds_count',
+    ]) {
       expect(text).toContain(name);
     }
   });

@@ -29,7 +29,13 @@ function throughFileAndPipe(args: string, name: string): { file: Buffer; piped: 
   const piped = join(work, `${name}.piped`);
   const reader = join(work, 'slow-reader.py');
   spawnSync('bash', ['-c', `cat > ${reader} <<'PY'\n${SLOW_READER}PY`]);
-  const run = (cmd: string) => spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 170_000 });
+  const run = (cmd: string) =>
+    spawnSync('bash', ['-o', 'pipefail', '-c', cmd], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
   expect(run(`bin/vbc.mjs ${args} > ${file}`).status).toBe(0);
   const r = run(`bin/vbc.mjs ${args} | python3 ${reader} ${piped}`);
   return { file: readFileSync(file), piped: readFileSync(piped), status: r.status };
@@ -45,7 +51,19 @@ describe('output of every command reaches a pipe whole, however slow the reader 
     const lines: string[] = [];
     for (let i = 0; i < 12_000; i++) {
       const day = String(1 + (i % 28)).padStart(2, '0');
-      lines.push(JSON.stringify({ topic: 'discharges', value: { encounterId: `P${i}`, mbi: `1PP${String(i).padStart(8, '0')}`, facilityId: 'F1', admitDate: `2026-05-${day}`, dischargeDate: `2026-06-${day}`, disposition: '01' } }));
+      lines.push(
+        JSON.stringify({
+          topic: 'discharges',
+          value: {
+            encounterId: `P${i}`,
+            mbi: `1PP${String(i).padStart(8, '0')}`,
+            facilityId: 'F1',
+            admitDate: `2026-05-${day}`,
+            dischargeDate: `2026-06-${day}`,
+            disposition: '01',
+          },
+        }),
+      );
     }
     writeFileSync(feed, `${lines.join('\n')}\n`);
     vbc(env, 'replay', feed, '--report', join(work, 'bad.txt'), '--timeout', '170');
@@ -81,7 +99,12 @@ describe('output of every command reaches a pipe whole, however slow the reader 
     const alerts = throughFileAndPipe('alerts --today 2026-07-01', 'alerts');
     const sortedLines = (b: Buffer) => b.toString('utf8').split('\n').sort();
     expect(sortedLines(alerts.piped)).toEqual(sortedLines(alerts.file));
-    expect(alerts.piped.toString().split('\n').filter((l) => l.includes('TCM FOLLOW-UP'))).toHaveLength(12_000);
+    expect(
+      alerts.piped
+        .toString()
+        .split('\n')
+        .filter((l) => l.includes('TCM FOLLOW-UP')),
+    ).toHaveLength(12_000);
     expect(statSync(feed).size).toBeGreaterThan(0);
   });
 });

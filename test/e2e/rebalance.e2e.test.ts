@@ -11,7 +11,6 @@ import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-rebalance-'));
 
-
 /**
  * Ids of the alerts in force according to the alerts topic: the event with the highest sequence per
  * id is RAISED. (Which alerts were raised and later withdrawn depends on arrival order; what is in
@@ -28,7 +27,10 @@ async function alertIdsInForce(env: Record<string, string>): Promise<string[]> {
       const held = latest.get(a.alertId);
       if (!held || a.sequence >= held.sequence) latest.set(a.alertId, { sequence: a.sequence, action: a.action });
     }
-    return [...latest].filter(([, e]) => e.action === 'RAISED').map(([id]) => id).sort();
+    return [...latest]
+      .filter(([, e]) => e.action === 'RAISED')
+      .map(([id]) => id)
+      .sort();
   } finally {
     await ctx.close();
   }

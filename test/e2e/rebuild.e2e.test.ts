@@ -13,7 +13,12 @@ describe('vbc rebuild', () => {
   it('recomputes the state from the retained topics into an export identical to the one before, publishing nothing again', async () => {
     const env = isolatedEnv('rebuild');
     const feed = join(work, 'both.ndjson');
-    writeFileSync(feed, ['readmissions-and-aco-totals', 'episode-and-reconciliation'].map((n) => readFileSync(join(EXAMPLES, `${n}.ndjson`), 'utf8').trim()).join('\n'));
+    writeFileSync(
+      feed,
+      ['readmissions-and-aco-totals', 'episode-and-reconciliation']
+        .map((n) => readFileSync(join(EXAMPLES, `${n}.ndjson`), 'utf8').trim())
+        .join('\n'),
+    );
     const services = await startAllServices(env, join(work, 'services.log'));
     try {
       vbc(env, 'replay', feed);
@@ -21,9 +26,20 @@ describe('vbc rebuild', () => {
       vbc(env, 'reconcile', '--as-of', '2027-03-31');
       // Then a late claim of 2025 (refused, PERIOD_CLOSED) and one of 2026 (counted): the rebuild must give the same verdicts.
       const late = join(work, 'late.ndjson');
-      const claimLine = (claimId: string, date: string) => JSON.stringify({ topic: 'claims', value: {
-        claimId, claimControlNumber: claimId, adjustmentType: 'ORIGINAL', mbi: '1BB0BB0BB10', claimType: 'PROFESSIONAL', fromDate: date, thruDate: date, paidAmountCents: 7_700,
-      } });
+      const claimLine = (claimId: string, date: string) =>
+        JSON.stringify({
+          topic: 'claims',
+          value: {
+            claimId,
+            claimControlNumber: claimId,
+            adjustmentType: 'ORIGINAL',
+            mbi: '1BB0BB0BB10',
+            claimType: 'PROFESSIONAL',
+            fromDate: date,
+            thruDate: date,
+            paidAmountCents: 7_700,
+          },
+        });
       writeFileSync(late, `${claimLine('LATE-2025', '2025-11-02')}\n${claimLine('NEW-2026', '2026-02-02')}\n`);
       vbc(env, 'replay', late);
       expect(vbc(env, 'dlq', 'list', 'claims')).toContain('PERIOD_CLOSED');
@@ -36,8 +52,16 @@ describe('vbc rebuild', () => {
     }
     const before = JSON.parse(vbc(env, 'export'));
     expect(before.episodes[0].status).toBe('RECONCILED');
-    expect(before.acos.find((a: { acoId: string; performanceYear: number }) => a.acoId === 'A9009' && a.performanceYear === 2025).expenditureCents).toBe(2_620_000);
-    expect(before.acos.find((a: { acoId: string; performanceYear: number }) => a.acoId === 'A9009' && a.performanceYear === 2026).expenditureCents).toBe(7_700);
+    expect(
+      before.acos.find(
+        (a: { acoId: string; performanceYear: number }) => a.acoId === 'A9009' && a.performanceYear === 2025,
+      ).expenditureCents,
+    ).toBe(2_620_000);
+    expect(
+      before.acos.find(
+        (a: { acoId: string; performanceYear: number }) => a.acoId === 'A9009' && a.performanceYear === 2026,
+      ).expenditureCents,
+    ).toBe(7_700);
     const alertsBefore = vbc(env, 'alerts').trim().split('\n').pop();
 
     const rebuilt = runVbc(env, 'rebuild');

@@ -19,7 +19,8 @@ const work = mkdtempSync(join(tmpdir(), 'vbc-claims-eo-'));
 
 async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
   const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.store)).acos) out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
+  for (const a of (await exportState(ctx.store)).acos)
+    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
   return out;
 }
 
@@ -42,14 +43,22 @@ describe('claims service: exactly-once totals under crash, replay and late attri
 
     const log = join(work, 'claims.log');
     const first = new ServiceProcess('claims', env, log);
-    await waitUntil(async () => first.exited || (await ctx.redis.scard(ctx.store.keys.beneficiaries)) >= 300, 'the service to be mid-way');
+    await waitUntil(
+      async () => first.exited || (await ctx.redis.scard(ctx.store.keys.beneficiaries)) >= 300,
+      'the service to be mid-way',
+    );
     expect(first.exited, first.logTail()).toBe(false);
     await first.stop('SIGKILL');
     // The crash really was mid-way: records were left uncommitted.
     expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
 
     const second = new ServiceProcess('claims', env, log);
-    await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the restarted service to catch up', 150_000, 250);
+    await waitUntil(
+      async () => (await claimsLag(ctx, config)) === 0,
+      'the restarted service to catch up',
+      150_000,
+      250,
+    );
     expect(await second.stop('SIGTERM')).toBe(0);
 
     expect(await acoTotals(ctx)).toEqual(feed.expected);
@@ -77,7 +86,12 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     const rctx = await openContext('test-claims-replay', replay);
     try {
       const service = await startService(rctx, claimsService);
-      await waitUntil(async () => (await claimsLag(rctx, replay)) === 0, 'the replaying group to reach the end', 150_000, 250);
+      await waitUntil(
+        async () => (await claimsLag(rctx, replay)) === 0,
+        'the replaying group to reach the end',
+        150_000,
+        250,
+      );
       await service.stop();
     } finally {
       await rctx.close();
@@ -96,8 +110,11 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     const first = runVbc(env, 'dlq', 'replay', 'claims');
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toContain(`dlq replay claims: ${dlq.length} records re-published`);
-    const republished = (await readTopic(ctx.kafka, ctx.admin, claims)).filter((m) => Number(m.offset) >= end.get(m.partition)!);
-    const content = (m: { key: Buffer | null; value: Buffer | null }) => `${m.key?.toString('base64')}|${m.value?.toString('base64')}`;
+    const republished = (await readTopic(ctx.kafka, ctx.admin, claims)).filter(
+      (m) => Number(m.offset) >= end.get(m.partition)!,
+    );
+    const content = (m: { key: Buffer | null; value: Buffer | null }) =>
+      `${m.key?.toString('base64')}|${m.value?.toString('base64')}`;
     expect(republished.map(content).sort()).toEqual(dlq.map(content).sort());
 
     const second = runVbc(env, 'dlq', 'replay', 'claims');
@@ -118,7 +135,12 @@ describe('claims service: attribution after the claims it governs', () => {
         // No roster yet: the spend is held per beneficiary, in no ACO.
         expect(await acoTotals(ctx)).toEqual({});
         await publishClaimsFeed(ctx, { ...feed, records: [] }, ['attribution']);
-        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the attribution to be processed', 150_000, 250);
+        await waitUntil(
+          async () => (await claimsLag(ctx, config)) === 0,
+          'the attribution to be processed',
+          150_000,
+          250,
+        );
       } finally {
         await service.stop();
       }

@@ -31,13 +31,20 @@ describe('duplicate ADT records (redelivery, replays, double publishes)', () => 
     expect(first.committed).toBe(1);
     const outbox = await redis.lrange(store.keys.outbox('admissions'), 0, -1);
     // The readmission, and the index stay's transitional-care follow-up (discharged home, no visit yet).
-    expect(outbox.map((e) => JSON.parse(e.slice(e.indexOf('|') + 1)).value).map((v) => `${v.action} ${v.type}`).sort()).toEqual(['RAISED READMISSION', 'RAISED TCM_FOLLOW_UP']);
+    expect(
+      outbox
+        .map((e) => JSON.parse(e.slice(e.indexOf('|') + 1)).value)
+        .map((v) => `${v.action} ${v.type}`)
+        .sort(),
+    ).toEqual(['RAISED READMISSION', 'RAISED TCM_FOLLOW_UP']);
     const state = await redis.hget(store.keys.state('M1'), 'd');
 
     const again = await applyUpdates(store, new Map([['M1', [...records, records[1]!]]]), options);
     expect(again.committed).toBe(0);
     expect(await redis.lrange(store.keys.outbox('admissions'), 0, -1)).toEqual(outbox);
     expect(await redis.hget(store.keys.state('M1'), 'd')).toBe(state);
-    expect(JSON.parse(state!).readmissions).toEqual([{ indexEncounterId: 'E1', readmissionEncounterId: 'E2', daysToReadmit: 16, planned: false }]);
+    expect(JSON.parse(state!).readmissions).toEqual([
+      { indexEncounterId: 'E1', readmissionEncounterId: 'E2', daysToReadmit: 16, planned: false },
+    ]);
   });
 });

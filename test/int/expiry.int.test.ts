@@ -19,7 +19,8 @@ let service: RunningService;
 
 async function acoTotals(): Promise<Record<string, Totals>> {
   const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.store)).acos) out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
+  for (const a of (await exportState(ctx.store)).acos)
+    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
   return out;
 }
 
@@ -29,7 +30,7 @@ async function factBytes(): Promise<{ bytes: number; claimFields: number }> {
   let claimFields = 0;
   for (const mbi of await ctx.redis.smembers(ctx.store.keys.beneficiaries)) {
     const key = ctx.store.keys.facts(mbi);
-    bytes += Number(await ctx.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') ?? 0);
+    bytes += Number((await ctx.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
     claimFields += (await ctx.redis.hkeys(key)).filter((f) => f.startsWith('c:')).length;
   }
   return { bytes, claimFields };
@@ -38,9 +39,11 @@ async function factBytes(): Promise<{ bytes: number; claimFields: number }> {
 const publishClaims = (values: ClaimValue[]) => publishRecords(ctx, 'claims', values);
 const caughtUp = async () => (await claimsLag(ctx, config)) === 0;
 const good = feed.records.flatMap((r) => ('good' in r ? [r.good] : []));
-const attributed = good.find((c) => c.nonPaymentReasonCode === null && feed.attribution.some((a) => a.mbi === c.mbi && a.effectiveTo === null))!;
+const attributed = good.find(
+  (c) => c.nonPaymentReasonCode === null && feed.attribution.some((a) => a.mbi === c.mbi && a.effectiveTo === null),
+)!;
 
-describe('expiry after the final reconciliation: a closed year\'s claim records fold into summaries, totals stay exact, late claims are refused', () => {
+describe("expiry after the final reconciliation: a closed year's claim records fold into summaries, totals stay exact, late claims are refused", () => {
   beforeAll(async () => {
     ctx = await openContext('test-expiry', config);
     service = await startService(ctx, claimsService);
@@ -59,13 +62,28 @@ describe('expiry after the final reconciliation: a closed year\'s claim records 
     expect(await ctx.redis.get(ctx.store.keys.compactedThrough)).not.toBe('2026');
 
     // Claims dated after the run-out close nothing by themselves (event time is not a decision).
-    const clockClaims = Array.from({ length: 60 }, (_, i) => ({ ...attributed, mbi: `9Z${String(i).padStart(9, '0')}`, claimId: `CLOCK-${i}`, claimControlNumber: `CLOCK-${i}`, fromDate: '2027-04-02', thruDate: '2027-04-02' }));
+    const clockClaims = Array.from({ length: 60 }, (_, i) => ({
+      ...attributed,
+      mbi: `9Z${String(i).padStart(9, '0')}`,
+      claimId: `CLOCK-${i}`,
+      claimControlNumber: `CLOCK-${i}`,
+      fromDate: '2027-04-02',
+      thruDate: '2027-04-02',
+    }));
     await publishClaims(clockClaims);
     await waitUntil(caughtUp, 'the April claims to be processed', 60_000, 200);
     expect(await ctx.redis.get(ctx.store.keys.closedThrough)).toBeNull();
     // The final reconciliation after the run-out (as `vbc reconcile --as-of 2027-04-01` runs it) closes 2026.
-    expect((await reconcile(ctx.store, '2027-04-01', config.overrunThresholds, 'cli', config.claimsRunoutDays)).closedThrough).toBe(2026);
-    await waitUntil(async () => (await ctx.redis.get(ctx.store.keys.compactedThrough)) === '2026', '2026 to be folded', 60_000, 200);
+    expect(
+      (await reconcile(ctx.store, '2027-04-01', config.overrunThresholds, 'cli', config.claimsRunoutDays))
+        .closedThrough,
+    ).toBe(2026);
+    await waitUntil(
+      async () => (await ctx.redis.get(ctx.store.keys.compactedThrough)) === '2026',
+      '2026 to be folded',
+      60_000,
+      200,
+    );
 
     const after = await factBytes();
     expect(after.claimFields).toBeLessThan(before.claimFields / 10);
@@ -75,12 +93,31 @@ describe('expiry after the final reconciliation: a closed year\'s claim records 
   });
 
   it('a duplicate of a folded claim and a new claim of the closed year are dead-lettered as PERIOD_CLOSED; a 2027 claim still counts', async () => {
-    const late = { ...attributed, claimId: 'LATE-2026', claimControlNumber: 'LATE-2026', fromDate: '2026-12-20', thruDate: '2026-12-20', paidAmountCents: 123_456 };
-    const next = { ...attributed, claimId: 'NEW-2027', claimControlNumber: 'NEW-2027', claimType: 'PROFESSIONAL', fromDate: '2027-04-10', thruDate: '2027-04-10', paidAmountCents: 5_000, imeAmountCents: null, dshAmountCents: null };
+    const late = {
+      ...attributed,
+      claimId: 'LATE-2026',
+      claimControlNumber: 'LATE-2026',
+      fromDate: '2026-12-20',
+      thruDate: '2026-12-20',
+      paidAmountCents: 123_456,
+    };
+    const next = {
+      ...attributed,
+      claimId: 'NEW-2027',
+      claimControlNumber: 'NEW-2027',
+      claimType: 'PROFESSIONAL',
+      fromDate: '2027-04-10',
+      thruDate: '2027-04-10',
+      paidAmountCents: 5_000,
+      imeAmountCents: null,
+      dshAmountCents: null,
+    };
     await publishClaims([attributed, late, next]);
     await waitUntil(caughtUp, 'the late claims to be processed', 60_000, 200);
 
-    const dead = (await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'))).filter((m) => header(m, 'vbc-error-code') === 'PERIOD_CLOSED');
+    const dead = (await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'))).filter(
+      (m) => header(m, 'vbc-error-code') === 'PERIOD_CLOSED',
+    );
     const ids = dead.map((m) => (ctx.codec.decode(m.value) as ClaimValue).claimId).sort();
     expect(ids).toEqual([attributed.claimId, 'LATE-2026'].sort());
     expect(header(dead[0]!, 'vbc-reason')).toMatch(/performance year 2026 is closed/);

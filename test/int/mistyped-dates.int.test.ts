@@ -18,9 +18,25 @@ import { waitUntil } from '../support/service-process.ts';
 const config = loadConfig({ ...process.env, ...isolatedEnv('typos'), VBC_SCHEDULE_CHECK_MS: '200' });
 const MBIS = Array.from({ length: 40 }, (_, i) => `1TY${String(i).padStart(8, '0')}`);
 const claimOf = (id: string, mbi: string, date: string, paidAmountCents: number) => ({
-  claimId: id, claimControlNumber: id, adjustmentType: 'ORIGINAL', mbi, claimType: 'PROFESSIONAL', fromDate: date, thruDate: date,
-  admissionDate: null, dischargeDate: null, drg: null, principalDiagnosis: null, facilityId: null, billingProviderNpi: null,
-  paidAmountCents, imeAmountCents: null, dshAmountCents: null, nonPaymentReasonCode: null, effectiveDate: null, hcpcsCodes: null,
+  claimId: id,
+  claimControlNumber: id,
+  adjustmentType: 'ORIGINAL',
+  mbi,
+  claimType: 'PROFESSIONAL',
+  fromDate: date,
+  thruDate: date,
+  admissionDate: null,
+  dischargeDate: null,
+  drg: null,
+  principalDiagnosis: null,
+  facilityId: null,
+  billingProviderNpi: null,
+  paidAmountCents,
+  imeAmountCents: null,
+  dshAmountCents: null,
+  nonPaymentReasonCode: null,
+  effectiveDate: null,
+  hcpcsCodes: null,
 });
 const ordinary = MBIS.map((mbi, i) => claimOf(`ORD-${i}`, mbi, '2026-02-10', 10_000 + i));
 const typos = MBIS.map((mbi, i) => claimOf(`TYPO-${i}`, mbi, '2062-03-01', 55_500));
@@ -30,7 +46,13 @@ const sum = (claims: { paidAmountCents: number }[]) => claims.reduce((n, c) => n
 let ctx: Context;
 let service: RunningService;
 const caughtUp = async () => (await claimsLag(ctx, config)) === 0;
-const totals = async () => Object.fromEntries((await exportState(ctx.store)).acos.map((a) => [`${a.acoId}|${a.performanceYear}`, { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords }]));
+const totals = async () =>
+  Object.fromEntries(
+    (await exportState(ctx.store)).acos.map((a) => [
+      `${a.acoId}|${a.performanceYear}`,
+      { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords },
+    ]),
+  );
 
 describe('mistyped dates neither close a performance year nor count (issue 18)', () => {
   beforeAll(async () => {
@@ -43,7 +65,11 @@ describe('mistyped dates neither close a performance year nor count (issue 18)',
   });
 
   it('typos spread over every partition are dead-lettered as DATE_IMPLAUSIBLE; the April claims count; 2026 equals a clean run', async () => {
-    await publishRecords(ctx, 'attribution', MBIS.map((mbi) => ({ mbi, acoId: 'ATY', effectiveFrom: '2026-01-01', effectiveTo: null })));
+    await publishRecords(
+      ctx,
+      'attribution',
+      MBIS.map((mbi) => ({ mbi, acoId: 'ATY', effectiveFrom: '2026-01-01', effectiveTo: null })),
+    );
     await publishRecords(ctx, 'claims', ordinary);
     await publishRecords(ctx, 'claims', typos);
     await publishRecords(ctx, 'claims', april);

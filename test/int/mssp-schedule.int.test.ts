@@ -14,16 +14,44 @@ import { readTopic } from '../../shared/kafka/read-topic.ts';
 import { waitUntil } from '../support/service-process.ts';
 import { claimsLag, publishRecords } from '../support/publish-records.ts';
 
-const config = loadConfig({ ...process.env, ...isolatedEnv('schedule'), VBC_MSSP_SCHEDULE: 'monthly', VBC_SCHEDULE_CHECK_MS: '200', VBC_CLOCK_QUORUM: '1' });
+const config = loadConfig({
+  ...process.env,
+  ...isolatedEnv('schedule'),
+  VBC_MSSP_SCHEDULE: 'monthly',
+  VBC_SCHEDULE_CHECK_MS: '200',
+  VBC_CLOCK_QUORUM: '1',
+});
 // A quorum of one record: this test's single beneficiary moves its partition's clock by each claim.
 const contract: AcoContract = {
-  acoId: 'S1', performanceYear: 2026, track: 'BASIC_C', benchmarkPerCapitaCents: 100_000, assignedBeneficiaries: 5_000,
-  msrMlr: 'VARIABLE', qualityGate: 'MET', qualityScore: 90, participantRevenueCents: null,
+  acoId: 'S1',
+  performanceYear: 2026,
+  track: 'BASIC_C',
+  benchmarkPerCapitaCents: 100_000,
+  assignedBeneficiaries: 5_000,
+  msrMlr: 'VARIABLE',
+  qualityGate: 'MET',
+  qualityScore: 90,
+  participantRevenueCents: null,
 };
 const claimOn = (id: string, thruDate: string, paidAmountCents: number) => ({
-  claimId: id, claimControlNumber: id, adjustmentType: 'ORIGINAL', mbi: '1SS0SS0SS01', claimType: 'PROFESSIONAL', fromDate: thruDate, thruDate,
-  admissionDate: null, dischargeDate: null, drg: null, principalDiagnosis: null, facilityId: null, billingProviderNpi: null,
-  paidAmountCents, imeAmountCents: null, dshAmountCents: null, nonPaymentReasonCode: null, effectiveDate: null,
+  claimId: id,
+  claimControlNumber: id,
+  adjustmentType: 'ORIGINAL',
+  mbi: '1SS0SS0SS01',
+  claimType: 'PROFESSIONAL',
+  fromDate: thruDate,
+  thruDate,
+  admissionDate: null,
+  dischargeDate: null,
+  drg: null,
+  principalDiagnosis: null,
+  facilityId: null,
+  billingProviderNpi: null,
+  paidAmountCents,
+  imeAmountCents: null,
+  dshAmountCents: null,
+  nonPaymentReasonCode: null,
+  effectiveDate: null,
 });
 
 let ctx: Context;
@@ -31,7 +59,17 @@ let services: RunningService[] = [];
 
 const publish = (topic: InputTopic, values: object[]) => publishRecords(ctx, topic, values);
 const caughtUp = async () => (await claimsLag(ctx, config)) === 0;
-const msspEvents = async () => (await readTopic(ctx.kafka, ctx.admin, ctx.topics.output('reconciliations'))).map((m) => ctx.codec.decode(m.value) as { eventId: string; asOf: string; final: boolean; amountCents: number; subjectId: string });
+const msspEvents = async () =>
+  (await readTopic(ctx.kafka, ctx.admin, ctx.topics.output('reconciliations'))).map(
+    (m) =>
+      ctx.codec.decode(m.value) as {
+        eventId: string;
+        asOf: string;
+        final: boolean;
+        amountCents: number;
+        subjectId: string;
+      },
+  );
 
 describe('reconciliation service: interim MSSP reconciliations on a monthly schedule in event time', () => {
   beforeAll(async () => {
@@ -48,7 +86,10 @@ describe('reconciliation service: interim MSSP reconciliations on a monthly sche
     await publish('attribution', [{ mbi: '1SS0SS0SS01', acoId: 'S1', effectiveFrom: '2026-01-01', effectiveTo: null }]);
     await publish('claims', [claimOn('K1', '2026-01-20', 40_000_000), claimOn('K2', '2026-02-11', 45_000_000)]);
     await waitUntil(caughtUp, 'the claims to be processed');
-    await waitUntil(async () => (await msspEvents()).some((e) => e.asOf === '2026-02-01'), 'the February reconciliation');
+    await waitUntil(
+      async () => (await msspEvents()).some((e) => e.asOf === '2026-02-01'),
+      'the February reconciliation',
+    );
 
     await publish('claims', [claimOn('K3', '2026-03-05', 5_000_000)]);
     await waitUntil(caughtUp, 'the March claim to be processed');
@@ -58,9 +99,17 @@ describe('reconciliation service: interim MSSP reconciliations on a monthly sche
     expect(events.map((e) => e.asOf)).toEqual(['2026-02-01', '2026-03-01']);
     const march = events[1]!;
     // $1,000 x 5,000 = $5M benchmark; $900k spent: 82% savings, 50% shared = $2.05M, capped at 10% = $500k.
-    expect(march).toMatchObject({ subjectId: 'S1:2026', final: false, amountCents: msspReconciliation(contract, 90_000_000).amountCents });
+    expect(march).toMatchObject({
+      subjectId: 'S1:2026',
+      final: false,
+      amountCents: msspReconciliation(contract, 90_000_000).amountCents,
+    });
     expect(march.amountCents).toBe(50_000_000);
-    expect((events[0] as unknown as { working: Record<string, string> }).working).toMatchObject({ track: 'BASIC_C', expenditureCents: '85000000', benchmarkTotalCents: '500000000' });
+    expect((events[0] as unknown as { working: Record<string, string> }).working).toMatchObject({
+      track: 'BASIC_C',
+      expenditureCents: '85000000',
+      benchmarkTotalCents: '500000000',
+    });
 
     // The same period again (a restart that lost its bookmark) emits the same event id.
     await ctx.redis.del(ctx.store.keys.lastScheduledRun);

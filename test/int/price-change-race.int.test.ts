@@ -10,7 +10,9 @@ import { discharge } from '../support/facts.ts';
 const config = isolatedConfig('price-race');
 let redis: Redis;
 let store: BeneficiaryStore;
-const anchorJson = JSON.stringify(discharge({ encounterId: 'E1', admitDate: '2026-01-10', dischargeDate: '2026-01-13', drg: '470', disposition: '06' }));
+const anchorJson = JSON.stringify(
+  discharge({ encounterId: 'E1', admitDate: '2026-01-10', dischargeDate: '2026-01-13', drg: '470', disposition: '06' }),
+);
 
 describe('a price change racing a new episode (optimistic concurrency on the prices version)', () => {
   beforeAll(async () => {
@@ -30,15 +32,34 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
     expect(stale.episodes[0]!.targetPriceCents).toBe(2_000_000);
 
     // The reconciliation service changes the price (and its version, in one transaction) meanwhile.
-    await redis.multi().hset(store.keys.prices, 'TEAM|LEJR|*', '3000000').set(store.keys.pricesVersion, 'changed').exec();
+    await redis
+      .multi()
+      .hset(store.keys.prices, 'TEAM|LEJR|*', '3000000')
+      .set(store.keys.pricesVersion, 'changed')
+      .exec();
     const conflicts = await store.commit(
-      [{ mbi: 'M1', expectedVersion: loaded.version, snapshot: snapshotJson(stale), episodesChanged: '+', factPairs: ['d:E1', anchorJson], acoDeltas: new Map(), events: [], reconPairs: [] }],
-      'test', readVersions,
+      [
+        {
+          mbi: 'M1',
+          expectedVersion: loaded.version,
+          snapshot: snapshotJson(stale),
+          episodesChanged: '+',
+          factPairs: ['d:E1', anchorJson],
+          acoDeltas: new Map(),
+          events: [],
+          reconPairs: [],
+        },
+      ],
+      'test',
+      readVersions,
     );
     expect(conflicts).toEqual(['M1']);
 
     // The service's retry path re-reads and derives with the new price.
-    await applyUpdates(store, new Map([['M1', [{ field: 'd:E1', json: anchorJson, overwrite: true }]]]), { overrunThresholds: [80, 100], outboxOwner: 'test' });
+    await applyUpdates(store, new Map([['M1', [{ field: 'd:E1', json: anchorJson, overwrite: true }]]]), {
+      overrunThresholds: [80, 100],
+      outboxOwner: 'test',
+    });
     const state = JSON.parse((await redis.hget(store.keys.state('M1'), 'd'))!);
     expect(state.episodes[0].targetPriceCents).toBe(3_000_000);
   });

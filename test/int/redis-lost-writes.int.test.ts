@@ -32,7 +32,8 @@ async function rollBack(redis: Redis, pattern: string, to: Map<string, Buffer>):
 
 async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
   const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.store)).acos) out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
+  for (const a of (await exportState(ctx.store)).acos)
+    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
   return out;
 }
 
@@ -80,7 +81,12 @@ describe('integrity: Redis loses writes the group already committed past', () =>
     expect(await claimsLag(ctx, config)).toBe(0);
 
     await runUntilCaughtUp('the lost records to be applied again', async () => {
-      await waitUntil(async () => isDeepStrictEqual(await acoTotals(ctx), feed.expected), 'the totals to be whole again', 150_000, 250);
+      await waitUntil(
+        async () => isDeepStrictEqual(await acoTotals(ctx), feed.expected),
+        'the totals to be whole again',
+        150_000,
+        250,
+      );
     });
     expect(await acoTotals(ctx)).toEqual(feed.expected);
   });
@@ -108,7 +114,12 @@ describe('integrity: Redis loses writes the group already committed past', () =>
       } finally {
         operator.disconnect();
       }
-      await waitUntil(async () => isDeepStrictEqual(await acoTotals(ctx), whole), 'the lost claims to be applied again', 150_000, 250);
+      await waitUntil(
+        async () => isDeepStrictEqual(await acoTotals(ctx), whole),
+        'the lost claims to be applied again',
+        150_000,
+        250,
+      );
       await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the group to commit again', 150_000, 250);
     } finally {
       await service.stop();

@@ -12,8 +12,15 @@ import { publishRecords } from '../support/publish-records.ts';
 
 const config = loadConfig({ ...process.env, ...isolatedEnv('ref-dlq') });
 const contract = {
-  acoId: 'R1', performanceYear: 2026, track: 'BASIC_A', benchmarkPerCapitaCents: 1_000_000, assignedBeneficiaries: 6_000,
-  msrMlr: 'VARIABLE', qualityGate: 'MET', qualityScore: 90, participantRevenueCents: null,
+  acoId: 'R1',
+  performanceYear: 2026,
+  track: 'BASIC_A',
+  benchmarkPerCapitaCents: 1_000_000,
+  assignedBeneficiaries: 6_000,
+  msrMlr: 'VARIABLE',
+  qualityGate: 'MET',
+  qualityScore: 90,
+  participantRevenueCents: null,
 };
 let ctx: Context;
 let service: RunningService;
@@ -30,7 +37,7 @@ describe('reconciliation service: bad reference records are dead-lettered, good 
     await ctx?.close();
   });
 
-  it('sends each bad contract and price to its topic\'s dead-letter topic with the reason, and stores the good ones', async () => {
+  it("sends each bad contract and price to its topic's dead-letter topic with the reason, and stores the good ones", async () => {
     await publish('aco-contracts', [
       contract,
       { ...contract, acoId: 'R2', msrMlr: '3.3' },
@@ -47,9 +54,13 @@ describe('reconciliation service: bad reference records are dead-lettered, good 
       { episodeCategory: 'CHF', facilityId: '', targetPriceCents: 900_000 },
     ]);
     const topics = [ctx.topics.input('aco-contracts'), ctx.topics.input('episode-prices')];
-    await waitUntil(async () => (await groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'reconciliation'), topics)) === 0, 'the reference records to be processed');
+    await waitUntil(
+      async () => (await groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'reconciliation'), topics)) === 0,
+      'the reference records to be processed',
+    );
 
-    const reasons = async (topic: InputTopic) => (await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter(topic))).map((m) => header(m, 'vbc-reason')).sort();
+    const reasons = async (topic: InputTopic) =>
+      (await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter(topic))).map((m) => header(m, 'vbc-reason')).sort();
     expect(await reasons('aco-contracts')).toEqual([
       'assignedBeneficiaries must be a positive whole number',
       'missing acoId',
@@ -63,7 +74,13 @@ describe('reconciliation service: bad reference records are dead-lettered, good 
       'targetPriceCents must not be negative',
     ]);
     expect(Object.keys(await ctx.redis.hgetall(ctx.store.keys.contracts))).toEqual(['R1|2026']);
-    expect(await ctx.redis.hgetall(ctx.store.keys.prices)).toEqual({ 'BPCI_A|MJRLE|*': '2500000', 'TEAM|LEJR|F1': '2000000' });
-    expect(await ctx.redis.hgetall(ctx.store.keys.deadLettered)).toEqual({ 'aco-contracts': '4', 'episode-prices': '4' });
+    expect(await ctx.redis.hgetall(ctx.store.keys.prices)).toEqual({
+      'BPCI_A|MJRLE|*': '2500000',
+      'TEAM|LEJR|F1': '2000000',
+    });
+    expect(await ctx.redis.hgetall(ctx.store.keys.deadLettered)).toEqual({
+      'aco-contracts': '4',
+      'episode-prices': '4',
+    });
   });
 });

@@ -10,16 +10,19 @@ const V1 = fileURLToPath(new URL('../fixtures/schemas-v1/', import.meta.url));
 const config = isolatedConfig('schemas');
 
 describe('Avro schemas of contract v2 evolve backward compatibly (an installation upgrades in place)', () => {
-  it.each([...INPUT_TOPICS, ...OUTPUT_TOPICS])('%s: the registry takes the v2 schema over the v1 one, and v2 reads a v1 record', async (topic) => {
-    const codec = new AvroCodec(config.schemaRegistryUrl);
-    const subject = `${config.topicPrefix}${topic}-value`;
-    const v1Text = readFileSync(`${V1}${topic}.avsc`, 'utf8');
-    const v1 = await codec.register(subject, v1Text);
-    // Registered with BACKWARD compatibility: the registry refuses a schema that cannot read v1 data.
-    const v2 = await codec.register(subject, schemaText(topic));
-    expect(v2).not.toBeNaN();
-    if (schemaText(topic).trim() !== v1Text.trim()) expect(v2).not.toBe(v1);
-  });
+  it.each([...INPUT_TOPICS, ...OUTPUT_TOPICS])(
+    '%s: the registry takes the v2 schema over the v1 one, and v2 reads a v1 record',
+    async (topic) => {
+      const codec = new AvroCodec(config.schemaRegistryUrl);
+      const subject = `${config.topicPrefix}${topic}-value`;
+      const v1Text = readFileSync(`${V1}${topic}.avsc`, 'utf8');
+      const v1 = await codec.register(subject, v1Text);
+      // Registered with BACKWARD compatibility: the registry refuses a schema that cannot read v1 data.
+      const v2 = await codec.register(subject, schemaText(topic));
+      expect(v2).not.toBeNaN();
+      if (schemaText(topic).trim() !== v1Text.trim()) expect(v2).not.toBe(v1);
+    },
+  );
 
   it('the check has teeth: a schema that could not read v1 data is refused', async () => {
     const codec = new AvroCodec(config.schemaRegistryUrl);
@@ -34,7 +37,17 @@ describe('Avro schemas of contract v2 evolve backward compatibly (an installatio
     const codec = new AvroCodec(config.schemaRegistryUrl);
     const subject = `${config.topicPrefix}admissions-compat-value`;
     await codec.register(subject, readFileSync(`${V1}admissions.avsc`, 'utf8'));
-    const bytes = codec.encode(subject, { encounterId: 'E1', mbi: 'M', facilityId: 'F1', admitDate: '2026-03-01', encounterClass: 'INPATIENT', admitType: 'URGENT', plannedProcedure: null, principalDiagnosis: null, eventTime: null });
+    const bytes = codec.encode(subject, {
+      encounterId: 'E1',
+      mbi: 'M',
+      facilityId: 'F1',
+      admitDate: '2026-03-01',
+      encounterClass: 'INPATIENT',
+      admitType: 'URGENT',
+      plannedProcedure: null,
+      principalDiagnosis: null,
+      eventTime: null,
+    });
     await codec.register(subject, schemaText('admissions'));
     const decoded = codec.decode(bytes) as Record<string, unknown>;
     expect(decoded).toMatchObject({ encounterId: 'E1', admitDate: '2026-03-01', encounterClass: 'INPATIENT' });

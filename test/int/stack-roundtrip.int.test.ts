@@ -26,15 +26,33 @@ describe('the real stack: registry, Kafka and Redis over real connections', () =
 
   it('an Avro claim goes through the registry to Kafka, is consumed, decoded and stored in Redis', async () => {
     const claim = {
-      claimId: 'RT-1', claimControlNumber: 'N1', adjustmentType: 'ORIGINAL', mbi: '1ZZ0ZZ0ZZ01', claimType: 'PROFESSIONAL',
-      fromDate: '2026-02-01', thruDate: '2026-02-01', admissionDate: null, dischargeDate: null, drg: null, principalDiagnosis: null,
-      facilityId: null, billingProviderNpi: '1234567893', paidAmountCents: 15000, imeAmountCents: null, dshAmountCents: null,
-      nonPaymentReasonCode: null, effectiveDate: null,
+      claimId: 'RT-1',
+      claimControlNumber: 'N1',
+      adjustmentType: 'ORIGINAL',
+      mbi: '1ZZ0ZZ0ZZ01',
+      claimType: 'PROFESSIONAL',
+      fromDate: '2026-02-01',
+      thruDate: '2026-02-01',
+      admissionDate: null,
+      dischargeDate: null,
+      drg: null,
+      principalDiagnosis: null,
+      facilityId: null,
+      billingProviderNpi: '1234567893',
+      paidAmountCents: 15000,
+      imeAmountCents: null,
+      dshAmountCents: null,
+      nonPaymentReasonCode: null,
+      effectiveDate: null,
     };
     const topic = topics.input('claims');
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, acks: -1, messages: [{ key: claim.mbi, value: codec.encode(valueSubject(topic), claim) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: claim.mbi, value: codec.encode(valueSubject(topic), claim) }],
+    });
     await producer.disconnect();
 
     // A fresh codec, as a consumer in another process would have: it learns the schema by id.
@@ -64,7 +82,10 @@ describe('the real stack: registry, Kafka and Redis over real connections', () =
   it('the registry accepts a backward-compatible change and refuses an incompatible one', async () => {
     const subject = valueSubject(topics.input('attribution'));
     const schema = JSON.parse(readFileSync(new URL('../../schemas/attribution.avsc', import.meta.url), 'utf8'));
-    const compatible = { ...schema, fields: [...schema.fields, { name: 'source', type: ['null', 'string'], default: null }] };
+    const compatible = {
+      ...schema,
+      fields: [...schema.fields, { name: 'source', type: ['null', 'string'], default: null }],
+    };
     const id = await codec.register(subject, JSON.stringify(compatible));
     expect(id).toBeGreaterThan(0);
     const incompatible = { ...schema, fields: [...schema.fields, { name: 'mandatory', type: 'string' }] };

@@ -31,8 +31,23 @@ export interface AttributionValue {
 }
 
 /** How a bad record is bad; the test turns each into bytes on the claims topic. */
-export type BadKind = 'undecodable' | 'unknown-schema' | 'missing-mbi' | 'missing-claimId' | 'negative-amount' | 'thru-before-from' | 'unknown-enum';
-export const BAD_KINDS: readonly BadKind[] = ['undecodable', 'unknown-schema', 'missing-mbi', 'missing-claimId', 'negative-amount', 'thru-before-from', 'unknown-enum'];
+export type BadKind =
+  | 'undecodable'
+  | 'unknown-schema'
+  | 'missing-mbi'
+  | 'missing-claimId'
+  | 'negative-amount'
+  | 'thru-before-from'
+  | 'unknown-enum';
+export const BAD_KINDS: readonly BadKind[] = [
+  'undecodable',
+  'unknown-schema',
+  'missing-mbi',
+  'missing-claimId',
+  'negative-amount',
+  'thru-before-from',
+  'unknown-enum',
+];
 
 export type FeedRecord = { good: ClaimValue } | { bad: BadKind; mbi: string; value: ClaimValue };
 
@@ -50,7 +65,17 @@ export interface ClaimsFeed {
 }
 
 const ACOS = ['A-NORTH', 'A-SOUTH', 'A-WEST'];
-const TYPES = ['PROFESSIONAL', 'PROFESSIONAL', 'PROFESSIONAL', 'OUTPATIENT', 'OUTPATIENT', 'INPATIENT', 'SNF', 'HHA', 'DME'];
+const TYPES = [
+  'PROFESSIONAL',
+  'PROFESSIONAL',
+  'PROFESSIONAL',
+  'OUTPATIENT',
+  'OUTPATIENT',
+  'INPATIENT',
+  'SNF',
+  'HHA',
+  'DME',
+];
 
 /**
  * A deterministic claims feed: `total` records over `beneficiaries` people, with ~5% duplicate
@@ -92,7 +117,12 @@ export function claimsFeed(seed: number, total: number, beneficiaries: number): 
       const orig = originals.splice(rnd.int(0, originals.length - 1), 1)[0]!;
       good.push({ ...orig, claimId: `${orig.claimId}-X`, adjustmentType: 'CANCELLATION' });
       if (rnd.chance(0.5) && good.length < total - badCount) {
-        good.push({ ...orig, claimId: `${orig.claimId}-A`, adjustmentType: 'ADJUSTMENT', paidAmountCents: orig.paidAmountCents + rnd.int(-500, 5000) });
+        good.push({
+          ...orig,
+          claimId: `${orig.claimId}-A`,
+          adjustmentType: 'ADJUSTMENT',
+          paidAmountCents: orig.paidAmountCents + rnd.int(-500, 5000),
+        });
       }
       continue;
     }
@@ -101,11 +131,24 @@ export function claimsFeed(seed: number, total: number, beneficiaries: number): 
     const fromDate = addDays('2026-01-01', rnd.int(0, 350));
     const paid = claimType === 'INPATIENT' ? rnd.int(400000, 3000000) : rnd.int(2000, 90000);
     const claim: ClaimValue = {
-      claimId: `CL${seed}-${n}`, claimControlNumber: `CCN${seed}-${n}`, adjustmentType: 'ORIGINAL', mbi: rnd.pick(mbis), claimType,
-      fromDate, thruDate: addDays(fromDate, claimType === 'INPATIENT' ? rnd.int(2, 8) : rnd.int(0, 1)),
-      admissionDate: null, dischargeDate: null, drg: null, principalDiagnosis: null, facilityId: null, billingProviderNpi: '1234567893',
-      paidAmountCents: paid, imeAmountCents: claimType === 'INPATIENT' ? rnd.int(0, 20000) : null, dshAmountCents: claimType === 'INPATIENT' ? rnd.int(0, 10000) : null,
-      nonPaymentReasonCode: rnd.chance(0.02) ? 'N' : null, effectiveDate: null,
+      claimId: `CL${seed}-${n}`,
+      claimControlNumber: `CCN${seed}-${n}`,
+      adjustmentType: 'ORIGINAL',
+      mbi: rnd.pick(mbis),
+      claimType,
+      fromDate,
+      thruDate: addDays(fromDate, claimType === 'INPATIENT' ? rnd.int(2, 8) : rnd.int(0, 1)),
+      admissionDate: null,
+      dischargeDate: null,
+      drg: null,
+      principalDiagnosis: null,
+      facilityId: null,
+      billingProviderNpi: '1234567893',
+      paidAmountCents: paid,
+      imeAmountCents: claimType === 'INPATIENT' ? rnd.int(0, 20000) : null,
+      dshAmountCents: claimType === 'INPATIENT' ? rnd.int(0, 10000) : null,
+      nonPaymentReasonCode: rnd.chance(0.02) ? 'N' : null,
+      effectiveDate: null,
     };
     n++;
     good.push(claim);

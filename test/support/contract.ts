@@ -12,7 +12,12 @@ const CHECKER = fileURLToPath(new URL('../../../shared/contract/check-export.py'
  * The contract's procedure through the CLI with these settings: reset, replay, reconcile when the
  * expected export sets asOf, export (into `work`), then check-export.py. Returns what the checker said.
  */
-export function runScenario(env: Record<string, string>, scenarioFile: string, expectedFile: string, work: string): string {
+export function runScenario(
+  env: Record<string, string>,
+  scenarioFile: string,
+  expectedFile: string,
+  work: string,
+): string {
   const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as { asOf: string | null };
   vbc(env, 'reset');
   vbc(env, 'replay', scenarioFile);

@@ -11,7 +11,10 @@ async function containerRuntimeAnswers(): Promise<boolean> {
   if (process.env.VBC_TEST_STACK === 'local') return false;
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
-    await Promise.race([getContainerRuntimeClient(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 10_000))]);
+    await Promise.race([
+      getContainerRuntimeClient(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 10_000)),
+    ]);
     return true;
   } catch {
     return false;
@@ -74,7 +77,9 @@ async function removeTestData(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
-  await removeTestData().catch((error: unknown) => console.error(`test teardown: could not remove the tests' topics and keys: ${String(error)}`));
+  await removeTestData().catch((error: unknown) =>
+    console.error(`test teardown: could not remove the tests' topics and keys: ${String(error)}`),
+  );
   if (compose) await compose.down();
   if (stopLocalStack) spawnSync('bash', [`${ROOT}infra/stack.sh`, 'down'], { stdio: 'inherit' });
 }

@@ -49,7 +49,11 @@ async function acquire(): Promise<void> {
 export function ownStack(settings: Record<string, string> & { VBC_STACK_INSTANCE: string }) {
   const dir = join(STATE, 'instances', settings.VBC_STACK_INSTANCE);
   const run = (...args: string[]) => {
-    const r = spawnSync('bash', [STACK, ...args], { env: { ...process.env, ...settings }, encoding: 'utf8', timeout: 150_000 });
+    const r = spawnSync('bash', [STACK, ...args], {
+      env: { ...process.env, ...settings },
+      encoding: 'utf8',
+      timeout: 150_000,
+    });
     if (r.status !== 0) throw new Error(`stack.sh ${args.join(' ')} failed: ${r.stderr}`);
   };
   return {

@@ -9,12 +9,19 @@ import type { Context } from '../../shared/service/context.ts';
 export async function publishRecords(ctx: Context, topic: InputTopic, values: object[]): Promise<void> {
   const physical = ctx.topics.input(topic);
   await ctx.producer.send({
-    topic: physical, acks: -1,
-    messages: values.map((v) => ({ key: recordKey(topic, { ...v } as Record<string, unknown>), value: ctx.codec.encode(valueSubject(physical), v) })),
+    topic: physical,
+    acks: -1,
+    messages: values.map((v) => ({
+      key: recordKey(topic, { ...v } as Record<string, unknown>),
+      value: ctx.codec.encode(valueSubject(physical), v),
+    })),
   });
 }
 
 /** Records of the claims and attribution topics the claims service's group has not committed yet. */
 export function claimsLag(ctx: Context, config: Config): Promise<number> {
-  return groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [ctx.topics.input('claims'), ctx.topics.input('attribution')]);
+  return groupLag(ctx.admin, groupIdFor(config.groupPrefix, 'claims'), [
+    ctx.topics.input('claims'),
+    ctx.topics.input('attribution'),
+  ]);
 }

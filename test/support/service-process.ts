@@ -9,7 +9,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export class ServiceProcess {
   readonly child: ChildProcess;
 
-  constructor(which: string, env: Record<string, string>, readonly logFile: string, nodeArgs: string[] = []) {
+  constructor(
+    which: string,
+    env: Record<string, string>,
+    readonly logFile: string,
+    nodeArgs: string[] = [],
+  ) {
     // Logs go to a file: an unread pipe would fill up and block the service's synchronous logger.
     const log = openSync(logFile, 'a');
     const [command, args] = vbcCommand(['run', which], nodeArgs);
@@ -41,7 +46,12 @@ export class ServiceProcess {
 }
 
 /** Polls until the check returns true; fails with `what` after the timeout. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 120_000, everyMs = 100): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 120_000,
+  everyMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

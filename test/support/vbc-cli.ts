@@ -14,7 +14,12 @@ export interface CliResult {
 /** Runs `vbc ARGS` as an operator would, with these settings on top of the environment. */
 export function runVbc(env: Record<string, string>, ...args: string[]): CliResult {
   const [command, argv] = vbcCommand(args);
-  const r = spawnSync(command, argv, { env: { ...process.env, ...env }, cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+  const r = spawnSync(command, argv, {
+    env: { ...process.env, ...env },
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -29,10 +34,15 @@ export function vbc(env: Record<string, string>, ...args: string[]): string {
 export async function startAllServices(env: Record<string, string>, logFile: string): Promise<ServiceProcess> {
   const services = new ServiceProcess('all', env, logFile);
   try {
-    await waitUntil(() => {
-      if (services.exited) throw new Error(`services exited; their log ends:\n${services.logTail()}`);
-      return runVbc(env, 'status').status === 0;
-    }, 'the services to start', 150_000, 1000);
+    await waitUntil(
+      () => {
+        if (services.exited) throw new Error(`services exited; their log ends:\n${services.logTail()}`);
+        return runVbc(env, 'status').status === 0;
+      },
+      'the services to start',
+      150_000,
+      1000,
+    );
   } catch (error) {
     await services.stop('SIGKILL').catch(() => undefined);
     throw error;
@@ -41,10 +51,24 @@ export async function startAllServices(env: Record<string, string>, logFile: str
 }
 
 /** `vbc replay FILE` in the background, as an operator's publish under way; resolves with its exit. */
-export function replayInBackground(env: Record<string, string>, file: string, options: { rate?: number; report: string }): Promise<{ code: number | null; stderr: string }> {
-  const [command, args] = vbcCommand(['replay', file, '--report', options.report, '--timeout', '170', ...(options.rate ? ['--rate', String(options.rate)] : [])]);
+export function replayInBackground(
+  env: Record<string, string>,
+  file: string,
+  options: { rate?: number; report: string },
+): Promise<{ code: number | null; stderr: string }> {
+  const [command, args] = vbcCommand([
+    'replay',
+    file,
+    '--report',
+    options.report,
+    '--timeout',
+    '170',
+    ...(options.rate ? ['--rate', String(options.rate)] : []),
+  ]);
   const child = spawn(command, args, { env: { ...process.env, ...env }, cwd: ROOT });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
 }

@@ -10,6 +10,9 @@ const BIN = fileURLToPath(new URL('../../bin/vbc.mjs', import.meta.url));
  */
 export function vbcCommand(args: string[], nodeArgs: string[] = []): [string, string[]] {
   if (nodeArgs.length === 0) return [BIN, args];
-  const own = readFileSync(BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((a) => a.startsWith('--'));
+  const own = readFileSync(BIN, 'utf8')
+    .split('\n', 1)[0]!
+    .split(/\s+/)
+    .filter((a) => a.startsWith('--'));
   return ['node', [...own, ...nodeArgs, BIN, ...args]];
 }

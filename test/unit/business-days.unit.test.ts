@@ -33,7 +33,17 @@ describe('business days: Monday to Friday except US federal holidays as observed
 
   it('knows every federal holiday of 2026 as observed, by rule', () => {
     expect([...observedHolidays(2026)].sort()).toEqual([
-      '2026-01-01', '2026-01-19', '2026-02-16', '2026-05-25', '2026-06-19', '2026-07-03', '2026-09-07', '2026-10-12', '2026-11-11', '2026-11-26', '2026-12-25',
+      '2026-01-01',
+      '2026-01-19',
+      '2026-02-16',
+      '2026-05-25',
+      '2026-06-19',
+      '2026-07-03',
+      '2026-09-07',
+      '2026-10-12',
+      '2026-11-11',
+      '2026-11-26',
+      '2026-12-25',
     ]);
     expect(observedHolidays(2020).has('2020-06-19')).toBe(false); // Juneteenth from 2021
   });

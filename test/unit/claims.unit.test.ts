@@ -3,11 +3,18 @@ import { acoContributions, acoOn, countableCents, signedCents } from '../../shar
 import { emptyFacts, type AttributionFact } from '../../shared/domain/facts.ts';
 import { claim, factsWith } from '../support/facts.ts';
 
-const attr = (seq: string, acoId: string, effectiveFrom: string, effectiveTo: string | null = null): AttributionFact => ({ seq, acoId, effectiveFrom, effectiveTo });
+const attr = (
+  seq: string,
+  acoId: string,
+  effectiveFrom: string,
+  effectiveTo: string | null = null,
+): AttributionFact => ({ seq, acoId, effectiveFrom, effectiveTo });
 
 describe('countable amounts (contract 1.1)', () => {
   it('is paid minus IME minus DSH', () => {
-    expect(countableCents(claim({ claimId: 'C', paidAmountCents: 900000, imeAmountCents: 20000, dshAmountCents: 10000 }))).toBe(870000);
+    expect(
+      countableCents(claim({ claimId: 'C', paidAmountCents: 900000, imeAmountCents: 20000, dshAmountCents: 10000 })),
+    ).toBe(870000);
   });
   it('is 0 for a denied record', () => {
     expect(countableCents(claim({ claimId: 'C', paidAmountCents: 50000, denied: true }))).toBe(0);
@@ -15,8 +22,20 @@ describe('countable amounts (contract 1.1)', () => {
   it('negates cancellations and adds adjustments', () => {
     const records = [
       claim({ claimId: 'O', paidAmountCents: 900000, imeAmountCents: 20000, dshAmountCents: 10000 }),
-      claim({ claimId: 'X', adjustmentType: 'CANCELLATION', paidAmountCents: 900000, imeAmountCents: 20000, dshAmountCents: 10000 }),
-      claim({ claimId: 'A', adjustmentType: 'ADJUSTMENT', paidAmountCents: 950000, imeAmountCents: 20000, dshAmountCents: 10000 }),
+      claim({
+        claimId: 'X',
+        adjustmentType: 'CANCELLATION',
+        paidAmountCents: 900000,
+        imeAmountCents: 20000,
+        dshAmountCents: 10000,
+      }),
+      claim({
+        claimId: 'A',
+        adjustmentType: 'ADJUSTMENT',
+        paidAmountCents: 950000,
+        imeAmountCents: 20000,
+        dshAmountCents: 10000,
+      }),
     ];
     expect(records.map(signedCents).reduce((a, b) => a + b, 0)).toBe(920000);
   });
@@ -42,7 +61,10 @@ describe('attribution (contract 1.2)', () => {
         claim({ claimId: 'C3', thruDate: '2026-07-03', fromDate: '2026-07-03', paidAmountCents: 999, denied: true }),
       ],
     });
-    facts.attributions = new Map([['1', attr('1', 'A1', '2026-01-01', '2026-06-30')], ['2', attr('2', 'A2', '2026-07-01')]]);
+    facts.attributions = new Map([
+      ['1', attr('1', 'A1', '2026-01-01', '2026-06-30')],
+      ['2', attr('2', 'A2', '2026-07-01')],
+    ]);
     const c = acoContributions(facts);
     expect(c['A1|2026']).toMatchObject({ expenditureCents: 100, claimRecords: 1 });
     expect(c['A2|2026']).toMatchObject({ expenditureCents: 200, claimRecords: 1 });
@@ -61,8 +83,20 @@ describe('CCLF-style worked example (contract 1.1: negate cancellations, then su
   // $260 (Part A) + $707 (Part B) = $967.
   const partA = [
     claim({ claimId: 'A-1', claimControlNumber: 'A', claimType: 'INPATIENT', paidAmountCents: 20000 }),
-    claim({ claimId: 'A-2', claimControlNumber: 'A', claimType: 'INPATIENT', adjustmentType: 'CANCELLATION', paidAmountCents: 20000 }),
-    claim({ claimId: 'A-3', claimControlNumber: 'A', claimType: 'INPATIENT', adjustmentType: 'ADJUSTMENT', paidAmountCents: 26000 }),
+    claim({
+      claimId: 'A-2',
+      claimControlNumber: 'A',
+      claimType: 'INPATIENT',
+      adjustmentType: 'CANCELLATION',
+      paidAmountCents: 20000,
+    }),
+    claim({
+      claimId: 'A-3',
+      claimControlNumber: 'A',
+      claimType: 'INPATIENT',
+      adjustmentType: 'ADJUSTMENT',
+      paidAmountCents: 26000,
+    }),
   ];
   const partB = [
     claim({ claimId: 'B-1', claimControlNumber: 'B', paidAmountCents: 45000 }),

@@ -20,9 +20,17 @@ describe('configuration', () => {
 describe('logging', () => {
   it('redacts beneficiary identifiers and names wherever they appear', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const log = createLogger({ name: 'test', destination: sink });
-    log.info({ mbi: '1AA0AA0AA01', record: { mbi: '1AA0AA0AA02', firstName: 'Ann' }, batch: { first: { lastName: 'Lee' } } }, 'processed');
+    log.info(
+      { mbi: '1AA0AA0AA01', record: { mbi: '1AA0AA0AA02', firstName: 'Ann' }, batch: { first: { lastName: 'Lee' } } },
+      'processed',
+    );
     const out = lines.join('');
     expect(out).toContain('processed');
     expect(out).not.toMatch(/1AA0AA0AA0|Ann|Lee/);

@@ -19,7 +19,22 @@ describe('calendar dates (integer arithmetic, checked against the JavaScript Dat
   });
 
   it('refuses what is not a real ISO calendar date', () => {
-    for (const bad of ['2026-02-29', '1900-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-01-00', '2026-1-01', '20260101', '2026-01-0a', ' 2026-01-01', '2026/01/01', '', 20260101, null]) {
+    for (const bad of [
+      '2026-02-29',
+      '1900-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-04-31',
+      '2026-01-00',
+      '2026-1-01',
+      '20260101',
+      '2026-01-0a',
+      ' 2026-01-01',
+      '2026/01/01',
+      '',
+      20260101,
+      null,
+    ]) {
       expect(isIsoDate(bad)).toBe(false);
     }
     expect(isIsoDate('2024-02-29')).toBe(true);

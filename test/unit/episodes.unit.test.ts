@@ -18,13 +18,17 @@ describe('BPCI Advanced episodes (contract 1.4)', () => {
   });
 
   it('an anchor admitted inside an open window opens no episode; the first after it opens the next', () => {
-    const eps = episodes('M', factsWith({
-      discharges: [
-        anchor('E1', '2025-01-10', '2025-01-13'),
-        anchor('E2', '2025-02-25', '2025-02-28', '292'),
-        anchor('E3', '2025-04-13', '2025-04-15', '292'),
-      ],
-    }), REF);
+    const eps = episodes(
+      'M',
+      factsWith({
+        discharges: [
+          anchor('E1', '2025-01-10', '2025-01-13'),
+          anchor('E2', '2025-02-25', '2025-02-28', '292'),
+          anchor('E3', '2025-04-13', '2025-04-15', '292'),
+        ],
+      }),
+      REF,
+    );
     expect(eps.map((e) => [e.category, e.anchorAdmitDate, e.windowEnd])).toEqual([
       ['MJRLE', '2025-01-10', '2025-04-12'],
       ['CHF', '2025-04-13', addDays('2025-04-15', 89)],
@@ -33,29 +37,51 @@ describe('BPCI Advanced episodes (contract 1.4)', () => {
 
   it('a late earlier anchor recomputes the episodes', () => {
     const later = anchor('E2', '2025-03-01', '2025-03-03');
-    expect(episodes('M', factsWith({ discharges: [later] }), REF).map((e) => e.anchorAdmitDate)).toEqual(['2025-03-01']);
+    expect(episodes('M', factsWith({ discharges: [later] }), REF).map((e) => e.anchorAdmitDate)).toEqual([
+      '2025-03-01',
+    ]);
     const both = episodes('M', factsWith({ discharges: [later, anchor('E1', '2025-01-10', '2025-01-13')] }), REF);
     expect(both.map((e) => e.anchorAdmitDate)).toEqual(['2025-01-10']);
   });
 
   it('a discharge and a claim for the same stay anchor one episode', () => {
-    const eps = episodes('M', factsWith({
-      discharges: [anchor('E1', '2025-01-10', '2025-01-13')],
-      claims: [claim({ claimId: 'C', claimType: 'INPATIENT', fromDate: '2025-01-10', thruDate: '2025-01-13', admissionDate: '2025-01-10', dischargeDate: '2025-01-13', drg: '470', facilityId: 'F1', paidAmountCents: 1_400_000 })],
-    }), REF);
+    const eps = episodes(
+      'M',
+      factsWith({
+        discharges: [anchor('E1', '2025-01-10', '2025-01-13')],
+        claims: [
+          claim({
+            claimId: 'C',
+            claimType: 'INPATIENT',
+            fromDate: '2025-01-10',
+            thruDate: '2025-01-13',
+            admissionDate: '2025-01-10',
+            dischargeDate: '2025-01-13',
+            drg: '470',
+            facilityId: 'F1',
+            paidAmountCents: 1_400_000,
+          }),
+        ],
+      }),
+      REF,
+    );
     expect(eps).toHaveLength(1);
     expect(eps[0]!.spendCents).toBe(1_400_000);
   });
 
   it('spend is every claim whose fromDate is in the window, including the last day, whenever it arrived', () => {
-    const eps = episodes('M', factsWith({
-      discharges: [anchor('E1', '2025-01-10', '2025-01-13')],
-      claims: [
-        claim({ claimId: 'in', fromDate: '2025-04-12', thruDate: '2025-04-12', paidAmountCents: 100 }),
-        claim({ claimId: 'out', fromDate: '2025-04-13', thruDate: '2025-04-13', paidAmountCents: 1000 }),
-        claim({ claimId: 'before', fromDate: '2025-01-09', thruDate: '2025-01-09', paidAmountCents: 1000 }),
-      ],
-    }), REF);
+    const eps = episodes(
+      'M',
+      factsWith({
+        discharges: [anchor('E1', '2025-01-10', '2025-01-13')],
+        claims: [
+          claim({ claimId: 'in', fromDate: '2025-04-12', thruDate: '2025-04-12', paidAmountCents: 100 }),
+          claim({ claimId: 'out', fromDate: '2025-04-13', thruDate: '2025-04-13', paidAmountCents: 1000 }),
+          claim({ claimId: 'before', fromDate: '2025-01-09', thruDate: '2025-01-09', paidAmountCents: 1000 }),
+        ],
+      }),
+      REF,
+    );
     expect(eps[0]!.spendCents).toBe(100);
   });
 
@@ -81,12 +107,21 @@ describe('BPCI Advanced episodes (contract 1.4)', () => {
 
 describe('BPCI Advanced episode edges and overrun alerts (contract 1.4, 1.5)', () => {
   const anchorOnly = anchor('E1', '2025-01-10', '2025-01-13');
-  const spendOf = (cents: number, id = 'S', fromDate = '2025-02-01') => claim({ claimId: id, claimType: 'SNF', fromDate, thruDate: fromDate, paidAmountCents: cents });
+  const spendOf = (cents: number, id = 'S', fromDate = '2025-02-01') =>
+    claim({ claimId: id, claimType: 'SNF', fromDate, thruDate: fromDate, paidAmountCents: cents });
 
   it('an anchor admitted on the last day of a window opens none; the next day it opens the next episode', () => {
-    const onLastDay = episodes('M', factsWith({ discharges: [anchorOnly, anchor('E2', '2025-04-12', '2025-04-14', '292')] }), REF);
+    const onLastDay = episodes(
+      'M',
+      factsWith({ discharges: [anchorOnly, anchor('E2', '2025-04-12', '2025-04-14', '292')] }),
+      REF,
+    );
     expect(onLastDay.map((e) => e.anchorAdmitDate)).toEqual(['2025-01-10']);
-    const dayAfter = episodes('M', factsWith({ discharges: [anchorOnly, anchor('E2', '2025-04-13', '2025-04-14', '292')] }), REF);
+    const dayAfter = episodes(
+      'M',
+      factsWith({ discharges: [anchorOnly, anchor('E2', '2025-04-13', '2025-04-14', '292')] }),
+      REF,
+    );
     expect(dayAfter.map((e) => e.anchorAdmitDate)).toEqual(['2025-01-10', '2025-04-13']);
   });
 
@@ -96,7 +131,10 @@ describe('BPCI Advanced episode edges and overrun alerts (contract 1.4, 1.5)', (
   });
 
   it('an episode without a target price is tracked with a null target and raises no overrun alert', () => {
-    const facts = factsWith({ discharges: [anchor('E1', '2025-01-10', '2025-01-13', '292')], claims: [spendOf(9_000_000)] });
+    const facts = factsWith({
+      discharges: [anchor('E1', '2025-01-10', '2025-01-13', '292')],
+      claims: [spendOf(9_000_000)],
+    });
     const d = derive('M', facts, REF);
     expect(d.episodes[0]).toMatchObject({ category: 'CHF', targetPriceCents: null, spendCents: 9_000_000 });
     expect(Object.values(d.alerts)).toEqual([]);
@@ -110,7 +148,10 @@ describe('BPCI Advanced episode edges and overrun alerts (contract 1.4, 1.5)', (
     const raised = derive('M', at80, REF);
     expect(Object.values(raised.alerts).map((a) => [a.type, a.threshold])).toEqual([['EPISODE_OVERRUN', 80]]);
 
-    const cancelled = factsWith({ discharges: [anchorOnly], claims: [spendOf(1_600_000), claim({ ...spendOf(1_600_000, 'S-X'), adjustmentType: 'CANCELLATION' })] });
+    const cancelled = factsWith({
+      discharges: [anchorOnly],
+      claims: [spendOf(1_600_000), claim({ ...spendOf(1_600_000, 'S-X'), adjustmentType: 'CANCELLATION' })],
+    });
     const changes = diff(raised, derive('M', cancelled, REF));
     expect(changes.raised).toEqual([]);
     expect(changes.withdrawn.map((a) => a.alertId)).toEqual(Object.keys(raised.alerts));
@@ -119,12 +160,23 @@ describe('BPCI Advanced episode edges and overrun alerts (contract 1.4, 1.5)', (
   it('the overrun alert shows category, anchor facility and dates, spend, target, percent, days left and the largest cost lines', () => {
     const facts = factsWith({
       discharges: [anchorOnly],
-      claims: [spendOf(1_500_000, 'S1', '2025-02-01'), claim({ claimId: 'P1', fromDate: '2025-03-02', thruDate: '2025-03-03', paidAmountCents: 600_000 })],
+      claims: [
+        spendOf(1_500_000, 'S1', '2025-02-01'),
+        claim({ claimId: 'P1', fromDate: '2025-03-02', thruDate: '2025-03-03', paidAmountCents: 600_000 }),
+      ],
     });
     const alert = Object.values(derive('M', facts, REF).alerts).find((a) => a.threshold === 100)!;
     expect(alert.details).toMatchObject({
-      category: 'MJRLE', anchorFacilityId: 'F1', anchorAdmitDate: '2025-01-10', anchorDischargeDate: '2025-01-13', windowEnd: '2025-04-12',
-      spendCents: '2100000', targetPriceCents: '2000000', percentOfTarget: '105.0', windowAsOf: '2025-03-03', daysLeftInWindow: '40',
+      category: 'MJRLE',
+      anchorFacilityId: 'F1',
+      anchorAdmitDate: '2025-01-10',
+      anchorDischargeDate: '2025-01-13',
+      windowEnd: '2025-04-12',
+      spendCents: '2100000',
+      targetPriceCents: '2000000',
+      percentOfTarget: '105.0',
+      windowAsOf: '2025-03-03',
+      daysLeftInWindow: '40',
       largestCostLines: 'SNF:1500000,PROFESSIONAL:600000',
     });
   });

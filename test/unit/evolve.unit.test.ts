@@ -23,11 +23,21 @@ function randomClaim(rnd: Seeded, n: number, earlier: ClaimFact[]): ClaimFact {
   const code = claimType === 'OUTPATIENT' ? '27447' : claimType === 'PROFESSIONAL' ? '99214' : null;
   const hcpcsCodes = code !== null && rnd.next() < 0.3 ? [code] : [];
   return claim({
-    hcpcsCodes, effectiveDate: rnd.next() < 0.3 ? date : null,
-    claimId: `C${n}`, claimControlNumber: of?.claimControlNumber ?? `C${n}`, adjustmentType: of ? rnd.pick(['CANCELLATION', 'ADJUSTMENT'] as const) : 'ORIGINAL',
-    claimType, drg, fromDate: of?.fromDate ?? date, thruDate: of?.thruDate ?? date, admissionDate: claimType === 'INPATIENT' ? (of?.fromDate ?? date) : null,
+    hcpcsCodes,
+    effectiveDate: rnd.next() < 0.3 ? date : null,
+    claimId: `C${n}`,
+    claimControlNumber: of?.claimControlNumber ?? `C${n}`,
+    adjustmentType: of ? rnd.pick(['CANCELLATION', 'ADJUSTMENT'] as const) : 'ORIGINAL',
+    claimType,
+    drg,
+    fromDate: of?.fromDate ?? date,
+    thruDate: of?.thruDate ?? date,
+    admissionDate: claimType === 'INPATIENT' ? (of?.fromDate ?? date) : null,
     dischargeDate: claimType === 'INPATIENT' ? (of?.thruDate ?? date) : null,
-    paidAmountCents: rnd.next() < 0.05 ? 0 : rnd.int(0, 499_999), imeAmountCents: rnd.int(0, 99), dshAmountCents: rnd.int(0, 99), denied: rnd.next() < 0.05,
+    paidAmountCents: rnd.next() < 0.05 ? 0 : rnd.int(0, 499_999),
+    imeAmountCents: rnd.int(0, 99),
+    dshAmountCents: rnd.int(0, 99),
+    denied: rnd.next() < 0.05,
   });
 }
 
@@ -35,14 +45,23 @@ function randomAttributions(rnd: Seeded): AttributionFact[] {
   const out: AttributionFact[] = [];
   for (let i = 0; i < rnd.int(0, 3); i++) {
     const from = `${2025 + rnd.int(0, 2)}-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-01`;
-    out.push({ seq: String(i).padStart(20, '0'), acoId: rnd.pick(['A1', 'A2', 'A3']), effectiveFrom: from, effectiveTo: rnd.next() < 0.5 ? null : `${Number(from.slice(0, 4)) + rnd.int(0, 1)}-12-31` });
+    out.push({
+      seq: String(i).padStart(20, '0'),
+      acoId: rnd.pick(['A1', 'A2', 'A3']),
+      effectiveFrom: from,
+      effectiveTo: rnd.next() < 0.5 ? null : `${Number(from.slice(0, 4)) + rnd.int(0, 1)}-12-31`,
+    });
   }
   return out;
 }
 
 /** Counters as plain objects without the zeros (a zero adds nothing to a total). */
 const nonZero = (deltas: Map<string, Map<string, number>>) =>
-  Object.fromEntries([...deltas].map(([k, d]) => [k, Object.fromEntries([...d].filter(([, n]) => n !== 0))] as const).filter(([, d]) => Object.keys(d).length > 0));
+  Object.fromEntries(
+    [...deltas]
+      .map(([k, d]) => [k, Object.fromEntries([...d].filter(([, n]) => n !== 0))] as const)
+      .filter(([, d]) => Object.keys(d).length > 0),
+  );
 
 const withClaims = (facts: BeneficiaryFacts, claims: ClaimFact[]): BeneficiaryFacts => {
   const out = { ...facts, claims: new Map(facts.claims) };
@@ -61,14 +80,18 @@ describe('evolve: claim records that change only totals are added without derivi
       // Some beneficiaries were discharged home: their follow-ups can be closed by a visit.
       if (rnd.next() < 0.4) {
         const admitted = `2026-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 20)).padStart(2, '0')}`;
-        facts.discharges.set('E1', discharge({ encounterId: 'E1', admitDate: admitted, dischargeDate: admitted, disposition: '01' }));
+        facts.discharges.set(
+          'E1',
+          discharge({ encounterId: 'E1', admitDate: admitted, dischargeDate: admitted, disposition: '01' }),
+        );
       }
       let derived = derive('M', facts, reference);
       let n = 0;
       // Several batches per beneficiary, each evolved from the state the previous one left.
       for (let batch = 0; batch < 4; batch++) {
         const claims: ClaimFact[] = [];
-        for (let i = rnd.int(0, 5); i >= 0; i--) claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
+        for (let i = rnd.int(0, 5); i >= 0; i--)
+          claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
         const after = withClaims(facts, claims);
         const full = derive('M', after, reference);
         if (claims.every((c) => changesOnlyTotals(c, derived, after))) {
@@ -92,21 +115,46 @@ describe('evolve: claim records that change only totals are added without derivi
     const noClaims = factsWith({});
     expect(changesOnlyTotals(claim({ claimId: 'P1' }), none, noClaims)).toBe(true);
     expect(changesOnlyTotals(claim({ claimId: 'I1', claimType: 'INPATIENT' }), none, noClaims)).toBe(true);
-    const anchoring = claim({ claimId: 'I2', claimType: 'INPATIENT', drg: '470', admissionDate: '2026-03-01', dischargeDate: '2026-03-04' });
+    const anchoring = claim({
+      claimId: 'I2',
+      claimType: 'INPATIENT',
+      drg: '470',
+      admissionDate: '2026-03-01',
+      dischargeDate: '2026-03-04',
+    });
     expect(changesOnlyTotals(anchoring, none, noClaims)).toBe(false);
     // A cancelled anchoring original, then an adjustment without a DRG brings it back in force.
-    const cancelled = factsWith({ claims: [anchoring, { ...anchoring, claimId: 'I2X', adjustmentType: 'CANCELLATION' }] });
+    const cancelled = factsWith({
+      claims: [anchoring, { ...anchoring, claimId: 'I2X', adjustmentType: 'CANCELLATION' }],
+    });
     expect(derive('M', cancelled, reference).episodes).toEqual([]);
-    const revive = claim({ claimId: 'I2A', claimControlNumber: 'I2', claimType: 'INPATIENT', adjustmentType: 'ADJUSTMENT' });
+    const revive = claim({
+      claimId: 'I2A',
+      claimControlNumber: 'I2',
+      claimType: 'INPATIENT',
+      adjustmentType: 'ADJUSTMENT',
+    });
     expect(changesOnlyTotals(revive, derive('M', cancelled, reference), cancelled)).toBe(false);
-    const withEpisode = derive('M', factsWith({ discharges: [discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04', drg: '470' })] }), reference);
+    const withEpisode = derive(
+      'M',
+      factsWith({
+        discharges: [
+          discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04', drg: '470' }),
+        ],
+      }),
+      reference,
+    );
     expect(withEpisode.episodes.length).toBe(1);
     expect(changesOnlyTotals(claim({ claimId: 'P1' }), withEpisode, noClaims)).toBe(false);
     // An outpatient knee replacement could anchor a TEAM episode; an office visit matters once there is a discharge.
-    expect(changesOnlyTotals(claim({ claimId: 'O1', claimType: 'OUTPATIENT', hcpcsCodes: ['27447'] }), none, noClaims)).toBe(false);
+    expect(
+      changesOnlyTotals(claim({ claimId: 'O1', claimType: 'OUTPATIENT', hcpcsCodes: ['27447'] }), none, noClaims),
+    ).toBe(false);
     const visit = claim({ claimId: 'V1', hcpcsCodes: ['99214'] });
     expect(changesOnlyTotals(visit, none, noClaims)).toBe(true);
-    const discharged = factsWith({ discharges: [discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04' })] });
+    const discharged = factsWith({
+      discharges: [discharge({ encounterId: 'E1', admitDate: '2026-03-01', dischargeDate: '2026-03-04' })],
+    });
     expect(changesOnlyTotals(visit, derive('M', discharged, reference), discharged)).toBe(false);
   });
 });
@@ -114,7 +162,19 @@ describe('evolve: claim records that change only totals are added without derivi
 describe('stored state: the snapshot and the facts give back the derived state', () => {
   it('totals are derived again from the facts on read, the rest comes from the snapshot', () => {
     const facts = factsWith({
-      claims: [claim({ claimId: 'P1', paidAmountCents: 1_000 }), claim({ claimId: 'I1', claimType: 'INPATIENT', drg: '470', fromDate: '2026-03-01', thruDate: '2026-03-04', admissionDate: '2026-03-01', dischargeDate: '2026-03-04', paidAmountCents: 2_400_000 })],
+      claims: [
+        claim({ claimId: 'P1', paidAmountCents: 1_000 }),
+        claim({
+          claimId: 'I1',
+          claimType: 'INPATIENT',
+          drg: '470',
+          fromDate: '2026-03-01',
+          thruDate: '2026-03-04',
+          admissionDate: '2026-03-01',
+          dischargeDate: '2026-03-04',
+          paidAmountCents: 2_400_000,
+        }),
+      ],
     });
     facts.attributions.set('1', { seq: '1', acoId: 'A1', effectiveFrom: '2026-01-01', effectiveTo: null });
     const derived = derive('M', facts, reference);
@@ -125,7 +185,19 @@ describe('stored state: the snapshot and the facts give back the derived state',
   });
 
   it('claim records round-trip through their stored form, which is smaller than their JSON', () => {
-    const c = claim({ claimId: 'C-1"x', claimControlNumber: 'CCN|1', claimType: 'INPATIENT', drg: '470', facilityId: 'F\\1', admissionDate: '2026-03-01', dischargeDate: '2026-03-04', paidAmountCents: 12_345, imeAmountCents: 10, dshAmountCents: 5, denied: true });
+    const c = claim({
+      claimId: 'C-1"x',
+      claimControlNumber: 'CCN|1',
+      claimType: 'INPATIENT',
+      drg: '470',
+      facilityId: 'F\\1',
+      admissionDate: '2026-03-01',
+      dischargeDate: '2026-03-04',
+      paidAmountCents: 12_345,
+      imeAmountCents: 10,
+      dshAmountCents: 5,
+      denied: true,
+    });
     const stored = encodeFact(`c:${c.claimId}`, c);
     expect(decodeFact(`c:${c.claimId}`, stored)).toEqual(c);
     expect(stored.length).toBeLessThan(JSON.stringify(c).length / 2);

@@ -8,7 +8,12 @@ import { Seeded } from '../../shared/random/seeded.ts';
 import { claim, discharge, factsWith } from '../support/facts.ts';
 
 const reference = { prices: { 'MJRLE|*': 2_500_000 }, overrunThresholds: [80, 100] };
-const attr = (seq: string, acoId: string, effectiveFrom: string, effectiveTo: string | null = null): AttributionFact => ({ seq, acoId, effectiveFrom, effectiveTo });
+const attr = (
+  seq: string,
+  acoId: string,
+  effectiveFrom: string,
+  effectiveTo: string | null = null,
+): AttributionFact => ({ seq, acoId, effectiveFrom, effectiveTo });
 
 /** The facts after folding, as the claims service stores them. */
 function fold(mbi: string, facts: BeneficiaryFacts, through: number): { after: BeneficiaryFacts; removed: string[] } {
@@ -33,22 +38,55 @@ describe('expiry: a performance year closes when event time is past its claims r
   });
 });
 
-describe('expiry: folding a closed year\'s claim records into a summary', () => {
+describe("expiry: folding a closed year's claim records into a summary", () => {
   const facts = factsWith({
     claims: [
       claim({ claimId: 'P1', thruDate: '2026-03-02', fromDate: '2026-03-02', paidAmountCents: 10_000 }),
-      claim({ claimId: 'P2', thruDate: '2026-08-10', fromDate: '2026-08-10', claimType: 'OUTPATIENT', paidAmountCents: 25_000 }),
-      claim({ claimId: 'P2X', claimControlNumber: 'P2', thruDate: '2026-08-10', fromDate: '2026-08-10', claimType: 'OUTPATIENT', adjustmentType: 'CANCELLATION', paidAmountCents: 25_000 }),
+      claim({
+        claimId: 'P2',
+        thruDate: '2026-08-10',
+        fromDate: '2026-08-10',
+        claimType: 'OUTPATIENT',
+        paidAmountCents: 25_000,
+      }),
+      claim({
+        claimId: 'P2X',
+        claimControlNumber: 'P2',
+        thruDate: '2026-08-10',
+        fromDate: '2026-08-10',
+        claimType: 'OUTPATIENT',
+        adjustmentType: 'CANCELLATION',
+        paidAmountCents: 25_000,
+      }),
       claim({ claimId: 'D1', thruDate: '2026-09-01', fromDate: '2026-09-01', paidAmountCents: 9_999, denied: true }),
       claim({ claimId: 'U1', thruDate: '2025-12-30', fromDate: '2025-12-30', paidAmountCents: 7_000 }),
       // An anchor stay and a claim in its episode window: kept, episodes derive from them.
-      claim({ claimId: 'IP', claimType: 'INPATIENT', drg: '470', facilityId: 'F1', fromDate: '2026-11-02', thruDate: '2026-11-06', admissionDate: '2026-11-02', dischargeDate: '2026-11-06', paidAmountCents: 1_500_000 }),
-      claim({ claimId: 'W1', thruDate: '2026-12-01', fromDate: '2026-12-01', claimType: 'SNF', paidAmountCents: 300_000 }),
+      claim({
+        claimId: 'IP',
+        claimType: 'INPATIENT',
+        drg: '470',
+        facilityId: 'F1',
+        fromDate: '2026-11-02',
+        thruDate: '2026-11-06',
+        admissionDate: '2026-11-02',
+        dischargeDate: '2026-11-06',
+        paidAmountCents: 1_500_000,
+      }),
+      claim({
+        claimId: 'W1',
+        thruDate: '2026-12-01',
+        fromDate: '2026-12-01',
+        claimType: 'SNF',
+        paidAmountCents: 300_000,
+      }),
       claim({ claimId: 'N1', thruDate: '2027-01-05', fromDate: '2027-01-05', paidAmountCents: 4_000 }),
     ],
     discharges: [discharge({ encounterId: 'E0', admitDate: '2026-05-01', dischargeDate: '2026-05-03' })],
   });
-  facts.attributions = new Map([['1', attr('1', 'A1', '2026-01-01', '2026-06-30')], ['2', attr('2', 'A2', '2026-07-01')]]);
+  facts.attributions = new Map([
+    ['1', attr('1', 'A1', '2026-01-01', '2026-06-30')],
+    ['2', attr('2', 'A2', '2026-07-01')],
+  ]);
 
   it('replaces the records of closed years, keeps what episodes and open years need, and every total stays exact', () => {
     const before = derive('M1', facts, reference);
@@ -83,14 +121,23 @@ describe('expiry: folding a closed year\'s claim records into a summary', () => 
       const periods = rnd.int(0, 3);
       for (let p = 0; p < periods; p++) {
         const from = addDays('2025-06-01', rnd.int(0, 700));
-        f.attributions.set(String(p), attr(String(p), rnd.pick(['A1', 'A2', 'A3']), from, rnd.chance(0.5) ? null : addDays(from, rnd.int(0, 300))));
+        f.attributions.set(
+          String(p),
+          attr(String(p), rnd.pick(['A1', 'A2', 'A3']), from, rnd.chance(0.5) ? null : addDays(from, rnd.int(0, 300))),
+        );
       }
       const records: ClaimFact[] = [];
       for (let i = rnd.int(0, 25); i > 0; i--) {
         const fromDate = addDays('2025-01-01', rnd.int(0, 1000));
         const c = claim({
-          claimId: `C${i}`, fromDate, thruDate: addDays(fromDate, rnd.int(0, 5)), claimType: rnd.pick(['PROFESSIONAL', 'OUTPATIENT', 'DME', 'HHA', 'INPATIENT']),
-          drg: rnd.chance(0.3) ? '470' : null, paidAmountCents: rnd.int(0, 500_000), imeAmountCents: rnd.int(0, 100), denied: rnd.chance(0.05),
+          claimId: `C${i}`,
+          fromDate,
+          thruDate: addDays(fromDate, rnd.int(0, 5)),
+          claimType: rnd.pick(['PROFESSIONAL', 'OUTPATIENT', 'DME', 'HHA', 'INPATIENT']),
+          drg: rnd.chance(0.3) ? '470' : null,
+          paidAmountCents: rnd.int(0, 500_000),
+          imeAmountCents: rnd.int(0, 100),
+          denied: rnd.chance(0.05),
           adjustmentType: rnd.pick(['ORIGINAL', 'ORIGINAL', 'CANCELLATION', 'ADJUSTMENT']),
         });
         records.push(c);
@@ -101,8 +148,15 @@ describe('expiry: folding a closed year\'s claim records into a summary', () => 
       expect(acoContributions(after)).toEqual(acoContributions(f));
       expect(spendByYear(after)).toEqual(spendByYear(f));
       for (const c of after.claims.values()) {
-        const anchoring = [...f.claims.values()].some((a) => a.claimType === 'INPATIENT' && a.drg === '470' && a.claimControlNumber === c.claimControlNumber);
-        const kept = (c.claimType === 'INPATIENT' && anchoring) || Number(c.thruDate.slice(0, 4)) > through || derive(`M${n}`, f, reference).episodes.some((e) => c.fromDate >= e.anchorAdmitDate && c.fromDate <= e.windowEnd);
+        const anchoring = [...f.claims.values()].some(
+          (a) => a.claimType === 'INPATIENT' && a.drg === '470' && a.claimControlNumber === c.claimControlNumber,
+        );
+        const kept =
+          (c.claimType === 'INPATIENT' && anchoring) ||
+          Number(c.thruDate.slice(0, 4)) > through ||
+          derive(`M${n}`, f, reference).episodes.some(
+            (e) => c.fromDate >= e.anchorAdmitDate && c.fromDate <= e.windowEnd,
+          );
         expect(kept).toBe(true);
       }
     }

@@ -40,7 +40,14 @@ describe('vbc simulate: the synthetic feed', () => {
 
   it('has every input topic, all claim types, and claims published 2-8 weeks after service', () => {
     const s = feedStats(lines);
-    expect(Object.keys(s.byTopic).sort()).toEqual(['aco-contracts', 'admissions', 'attribution', 'claims', 'discharges', 'episode-prices']);
+    expect(Object.keys(s.byTopic).sort()).toEqual([
+      'aco-contracts',
+      'admissions',
+      'attribution',
+      'claims',
+      'discharges',
+      'episode-prices',
+    ]);
     const types = new Set(lines.filter((l) => l.topic === 'claims').map((l) => l.value.claimType));
     expect([...types].sort()).toEqual(['DME', 'HHA', 'HOSPICE', 'INPATIENT', 'OUTPATIENT', 'PROFESSIONAL', 'SNF']);
     const originals = lines.filter((l) => l.topic === 'claims' && l.value.adjustmentType === 'ORIGINAL');

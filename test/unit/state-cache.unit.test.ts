@@ -3,7 +3,12 @@ import { restoreDerived } from '../../shared/domain/derive.ts';
 import { emptyFacts } from '../../shared/domain/facts.ts';
 import { StateCache, type BeneficiaryState } from '../../shared/engine/state-cache.ts';
 
-const state = (version: string): BeneficiaryState => ({ version, facts: emptyFacts(), derived: restoreDerived('', emptyFacts()), snapshot: '' });
+const state = (version: string): BeneficiaryState => ({
+  version,
+  facts: emptyFacts(),
+  derived: restoreDerived('', emptyFacts()),
+  snapshot: '',
+});
 
 describe('state cache: states a service committed, taken out while worked on', () => {
   it('a taken state is no longer cached until it is put back', () => {

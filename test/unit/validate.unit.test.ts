@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { plausibleThrough, validateRecord } from '../../shared/domain/validate.ts';
 
 const claim = (over: Record<string, unknown>) => ({
-  mbi: '1EG4TE5MK73', claimId: 'C1', claimControlNumber: 'CCN1', adjustmentType: 'ORIGINAL', claimType: 'PROFESSIONAL',
-  fromDate: '2026-03-01', thruDate: '2026-03-02', paidAmountCents: 1000, ...over,
+  mbi: '1EG4TE5MK73',
+  claimId: 'C1',
+  claimControlNumber: 'CCN1',
+  adjustmentType: 'ORIGINAL',
+  claimType: 'PROFESSIONAL',
+  fromDate: '2026-03-01',
+  thruDate: '2026-03-02',
+  paidAmountCents: 1000,
+  ...over,
 });
 const reason = (over: Record<string, unknown>) => {
   const r = validateRecord('claims', claim(over));
@@ -32,11 +39,16 @@ describe('record validation: the reasons producers see in the dead-letter header
   });
 
   it('a record equal to another gives an equal fact, whatever strings the decoder made', () => {
-    const a = validateRecord('claims', claim({ claimType: ['PROFESS', 'IONAL'].join(''), thruDate: ['2026-03', '-02'].join('') }));
+    const a = validateRecord(
+      'claims',
+      claim({ claimType: ['PROFESS', 'IONAL'].join(''), thruDate: ['2026-03', '-02'].join('') }),
+    );
     const b = validateRecord('claims', claim({}));
     expect(a).toEqual(b);
     expect(validateRecord('claims', claim({ claimType: 'PROFESSIONALS' }))).toEqual({
-      ok: false, reason: "claimType 'PROFESSIONALS' is not one of INPATIENT, OUTPATIENT, SNF, HHA, HOSPICE, PROFESSIONAL, DME", code: 'RECORD_INVALID',
+      ok: false,
+      reason: "claimType 'PROFESSIONALS' is not one of INPATIENT, OUTPATIENT, SNF, HHA, HOSPICE, PROFESSIONAL, DME",
+      code: 'RECORD_INVALID',
     });
   });
 });
@@ -53,18 +65,35 @@ describe('implausible dates are bad input, not care given (issue 18)', () => {
       'DATE_IMPLAUSIBLE: fromDate 2062-03-01 is after 2028-11-25, too far past when the record was published (VBC_MAX_DAYS_AHEAD): taken for a mistyped date',
     );
     expect(verdict('claims', claim({ thruDate: '9999-12-31' }))).toMatch(/^DATE_IMPLAUSIBLE: thruDate 9999-12-31/);
-    expect(verdict('claims', claim({ fromDate: '0001-03-01' }))).toBe('DATE_IMPLAUSIBLE: fromDate 0001-03-01 is before Medicare began (1966-07-01): taken for a mistyped date');
-    expect(verdict('claims', claim({ dischargeDate: '2099-01-01', admissionDate: '2026-03-01' }))).toMatch(/^DATE_IMPLAUSIBLE: dischargeDate/);
+    expect(verdict('claims', claim({ fromDate: '0001-03-01' }))).toBe(
+      'DATE_IMPLAUSIBLE: fromDate 0001-03-01 is before Medicare began (1966-07-01): taken for a mistyped date',
+    );
+    expect(verdict('claims', claim({ dischargeDate: '2099-01-01', admissionDate: '2026-03-01' }))).toMatch(
+      /^DATE_IMPLAUSIBLE: dischargeDate/,
+    );
   });
 
   it('dates up to the bound are taken as they are (simulated and next-year data); no bound when VBC_MAX_DAYS_AHEAD=off', () => {
     expect(verdict('claims', claim({ fromDate: '2028-11-25', thruDate: '2028-11-25' }))).toBe('ok');
     expect(verdict('claims', claim({ fromDate: '1966-07-01', thruDate: '1966-07-01' }))).toBe('ok');
-    expect(validateRecord('claims', claim({ fromDate: '2062-03-01', thruDate: '2062-03-01' }), { latestPlausible: plausibleThrough('2026-11-26', null) }).ok).toBe(true);
+    expect(
+      validateRecord('claims', claim({ fromDate: '2062-03-01', thruDate: '2062-03-01' }), {
+        latestPlausible: plausibleThrough('2026-11-26', null),
+      }).ok,
+    ).toBe(true);
   });
 
   it('ADT records are held to the same bound', () => {
-    const adt = { encounterId: 'E1', mbi: 'M', facilityId: 'F1', admitDate: '2062-03-01', dischargeDate: '2062-03-04', disposition: '01', encounterClass: 'INPATIENT', admitType: 'URGENT' };
+    const adt = {
+      encounterId: 'E1',
+      mbi: 'M',
+      facilityId: 'F1',
+      admitDate: '2062-03-01',
+      dischargeDate: '2062-03-04',
+      disposition: '01',
+      encounterClass: 'INPATIENT',
+      admitType: 'URGENT',
+    };
     expect(verdict('discharges', adt)).toMatch(/^DATE_IMPLAUSIBLE: admitDate 2062-03-01/);
     expect(verdict('admissions', adt)).toMatch(/^DATE_IMPLAUSIBLE: admitDate 2062-03-01/);
     expect(verdict('admissions', { ...adt, admitDate: '2026-03-01' })).toBe('ok');

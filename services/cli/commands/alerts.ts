@@ -19,7 +19,8 @@ percent of the episode target, and how long after the triggering record the aler
   async run(input) {
     const follow = input.values.follow === true;
     const today = stringOption(input, 'today');
-    if (today !== undefined && today !== 'event' && !isIsoDate(today)) throw new Error(`--today needs a date YYYY-MM-DD or 'event', not '${today}'`);
+    if (today !== undefined && today !== 'event' && !isIsoDate(today))
+      throw new Error(`--today needs a date YYYY-MM-DD or 'event', not '${today}'`);
     const max = Number(stringOption(input, 'max') ?? Infinity);
     if (!(max >= 0)) throw new Error('--max needs a number of lines');
     const ctx = await openContext('vbc-alerts');
@@ -28,12 +29,17 @@ percent of the episode target, and how long after the triggering record the aler
     let printed = 0;
     const ends = await ctx.admin.fetchTopicOffsets(topic);
     const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-    const consumer = ctx.kafka.consumer({ groupId: `${ctx.config.groupPrefix}alerts-view-${randomUUID().slice(0, 8)}`, maxWaitTimeInMs: 100 });
+    const consumer = ctx.kafka.consumer({
+      groupId: `${ctx.config.groupPrefix}alerts-view-${randomUUID().slice(0, 8)}`,
+      maxWaitTimeInMs: 100,
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       let resolveDone: () => void = () => undefined;
-      const done = new Promise<void>((resolve) => { resolveDone = resolve; });
+      const done = new Promise<void>((resolve) => {
+        resolveDone = resolve;
+      });
       const caughtUp = () => [...remaining.entries()].every(([p, high]) => (lastSeen.get(p) ?? -1) + 1 >= high);
       const lastSeen = new Map<number, number>();
       await consumer.run({
@@ -43,7 +49,13 @@ percent of the episode target, and how long after the triggering record the aler
             const event = ctx.codec.decode(m.value) as AlertEvent;
             tally.add(event);
             if (printed < max) {
-              console.log(alertLine(event, Number(m.timestamp), today === 'event' ? (event.details.dischargeDate ?? undefined) : today));
+              console.log(
+                alertLine(
+                  event,
+                  Number(m.timestamp),
+                  today === 'event' ? (event.details.dischargeDate ?? undefined) : today,
+                ),
+              );
               printed++;
             }
             lastSeen.set(batch.partition, Number(m.offset));

@@ -6,9 +6,10 @@ import { openContext, type Context } from '../../../shared/service/context.ts';
 import { parseScenarioLine } from '../scenario.ts';
 import type { Command } from './command.ts';
 
-const where = (m: TopicRecord) => header(m, 'vbc-source-file')
-  ? `${header(m, 'vbc-source-file')}:${header(m, 'vbc-source-line')}`
-  : `${header(m, 'vbc-source-topic')}[${header(m, 'vbc-source-partition')}]@${header(m, 'vbc-source-offset')}`;
+const where = (m: TopicRecord) =>
+  header(m, 'vbc-source-file')
+    ? `${header(m, 'vbc-source-file')}:${header(m, 'vbc-source-line')}`
+    : `${header(m, 'vbc-source-topic')}[${header(m, 'vbc-source-partition')}]@${header(m, 'vbc-source-offset')}`;
 
 export const dlqCommand: Command = {
   usage: 'dlq list|replay TOPIC [--values]',
@@ -26,7 +27,10 @@ episode-prices); its dead-letter topic is <prefix>TOPIC.dlq.
   async run(input) {
     const [action, topic] = input.positionals;
     if (action !== 'list' && action !== 'replay') throw new Error("say 'list' or 'replay' (vbc dlq list|replay TOPIC)");
-    if (!topic || !isInputTopic(topic)) throw new Error(`say which topic: one of claims, admissions, discharges, attribution, aco-contracts, episode-prices`);
+    if (!topic || !isInputTopic(topic))
+      throw new Error(
+        `say which topic: one of claims, admissions, discharges, attribution, aco-contracts, episode-prices`,
+      );
     const ctx = await openContext('vbc-dlq');
     try {
       return action === 'list' ? await list(ctx, topic, input.values.values === true) : await replay(ctx, topic);
@@ -46,7 +50,9 @@ async function list(ctx: Context, topic: InputTopic, values: boolean): Promise<n
     console.log(`${m.offset.padStart(6)}  ${code.padEnd(18)} ${where(m).padEnd(28)} ${header(m, 'vbc-reason')}`);
     if (values) console.log(`        ${render(ctx, m)}`);
   }
-  console.log(`${records.length} dead-lettered records on ${ctx.topics.deadLetter(topic)}${records.length ? `: ${[...byCode].map(([c, n]) => `${n} ${c}`).join(', ')}` : ''}`);
+  console.log(
+    `${records.length} dead-lettered records on ${ctx.topics.deadLetter(topic)}${records.length ? `: ${[...byCode].map(([c, n]) => `${n} ${c}`).join(', ')}` : ''}`,
+  );
   return 0;
 }
 
@@ -61,14 +67,25 @@ function render(ctx: Context, m: TopicRecord): string {
 async function replay(ctx: Context, topic: InputTopic): Promise<number> {
   const dlq = ctx.topics.deadLetter(topic);
   const groupId = `${ctx.config.groupPrefix}dlq-replay-${topic}`;
-  const done = new Map(((await ctx.admin.fetchOffsets({ groupId, topics: [dlq] }))[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  const records = (await readTopic(ctx.kafka, ctx.admin, dlq)).filter((m) => Number(m.offset) >= (done.get(m.partition) ?? 0));
+  const done = new Map(
+    ((await ctx.admin.fetchOffsets({ groupId, topics: [dlq] }))[0]?.partitions ?? []).map((p) => [
+      p.partition,
+      Number(p.offset),
+    ]),
+  );
+  const records = (await readTopic(ctx.kafka, ctx.admin, dlq)).filter(
+    (m) => Number(m.offset) >= (done.get(m.partition) ?? 0),
+  );
   const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
   const out = new BatchSender(ctx.producer);
   let stillBad = 0;
   for (const m of records) {
     if (header(m, 'vbc-error-code') === 'SCENARIO_INVALID') {
-      const line = parseScenarioLine(m.value?.toString('utf8') ?? '', Number(header(m, 'vbc-source-line') ?? 0), typeOf);
+      const line = parseScenarioLine(
+        m.value?.toString('utf8') ?? '',
+        Number(header(m, 'vbc-source-line') ?? 0),
+        typeOf,
+      );
       if (!line.ok) {
         console.error(`${where(m)}: still bad: ${line.reason}`);
         stillBad++;
@@ -84,7 +101,14 @@ async function replay(ctx: Context, topic: InputTopic): Promise<number> {
   // Remember how far we got (records dead-lettered meanwhile stay for the next replay).
   const next = new Map<number, number>();
   for (const m of records) next.set(m.partition, Math.max(next.get(m.partition) ?? 0, Number(m.offset) + 1));
-  if (next.size > 0) await ctx.admin.setOffsets({ groupId, topic: dlq, partitions: [...next].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
-  console.error(`dlq replay ${topic}: ${republished} records re-published${stillBad ? `, ${stillBad} scenario lines still bad (left on ${dlq})` : ''}`);
+  if (next.size > 0)
+    await ctx.admin.setOffsets({
+      groupId,
+      topic: dlq,
+      partitions: [...next].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+    });
+  console.error(
+    `dlq replay ${topic}: ${republished} records re-published${stillBad ? `, ${stillBad} scenario lines still bad (left on ${dlq})` : ''}`,
+  );
   return 0;
 }

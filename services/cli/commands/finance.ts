@@ -14,7 +14,9 @@ first), then the BPCI episodes with their NPRA, by category.`,
     const ctx = await openContext('vbc-finance');
     try {
       const state = await exportState(ctx.store);
-      const records = Object.values(await ctx.redis.hgetall(ctx.store.keys.reconciliations)).map((j) => JSON.parse(j) as ReconciliationRecord);
+      const records = Object.values(await ctx.redis.hgetall(ctx.store.keys.reconciliations)).map(
+        (j) => JSON.parse(j) as ReconciliationRecord,
+      );
       for (const line of financeReport(state.acos, state.episodes, records)) console.log(line);
       return 0;
     } finally {

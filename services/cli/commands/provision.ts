@@ -16,7 +16,10 @@ export async function provision(): Promise<{ created: string[] }> {
   const admin = await connectAdmin(createKafka(config, logger), config);
   try {
     const created = await ensureTopics(admin, config);
-    await registerAllSchemas(new AvroCodec(config.schemaRegistryUrl, registryClientOptions(config.security)), topicNames(config).physical);
+    await registerAllSchemas(
+      new AvroCodec(config.schemaRegistryUrl, registryClientOptions(config.security)),
+      topicNames(config).physical,
+    );
     return { created };
   } finally {
     await admin.disconnect();
@@ -28,7 +31,9 @@ export const provisionCommand: Command = {
   summary: "create the product's topics and register its Avro schemas (idempotent)",
   async run() {
     const { created } = await provision();
-    console.log(created.length ? `created ${created.length} topics; schemas registered` : 'topics present; schemas registered');
+    console.log(
+      created.length ? `created ${created.length} topics; schemas registered` : 'topics present; schemas registered',
+    );
     return 0;
   },
 };

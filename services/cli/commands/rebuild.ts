@@ -25,7 +25,10 @@ its close refused, as the claims dead-letter topic lists them, are refused again
     const ctx = await openContext('vbc-rebuild');
     try {
       const busy = (await serviceLag(ctx)).filter((l) => l.members > 0).map((l) => l.service);
-      if (busy.length > 0) throw new Error(`stop the running services first (${busy.join(', ')} still consuming): a rebuild needs their groups idle`);
+      if (busy.length > 0)
+        throw new Error(
+          `stop the running services first (${busy.join(', ')} still consuming): a rebuild needs their groups idle`,
+        );
       const before = await exportState(ctx.store);
       const carried = await carryOver(ctx);
       await unlinkMatching(ctx.redis, ctx.store.keys.pattern);
@@ -35,11 +38,16 @@ its close refused, as the claims dead-letter topic lists them, are refused again
       await carried.closeYears();
       const after = await exportState(ctx.store);
       if (isDeepStrictEqual(after, before)) {
-        console.error(`rebuild: state recomputed from the topics equals the state before (${after.acos.length} ACO-years, ${after.readmissions.length} readmissions, ${after.episodes.length} episodes, ${after.alerts.length} alerts in force, ${after.reconciliations.length} reconciliations)`);
+        console.error(
+          `rebuild: state recomputed from the topics equals the state before (${after.acos.length} ACO-years, ${after.readmissions.length} readmissions, ${after.episodes.length} episodes, ${after.alerts.length} alerts in force, ${after.reconciliations.length} reconciliations)`,
+        );
         return 0;
       }
       for (const section of Object.keys(before) as (keyof typeof before)[]) {
-        if (!isDeepStrictEqual(before[section], after[section])) console.error(`rebuild: ${section} differ: before ${JSON.stringify(before[section]).slice(0, 400)} after ${JSON.stringify(after[section]).slice(0, 400)}`);
+        if (!isDeepStrictEqual(before[section], after[section]))
+          console.error(
+            `rebuild: ${section} differ: before ${JSON.stringify(before[section]).slice(0, 400)} after ${JSON.stringify(after[section]).slice(0, 400)}`,
+          );
       }
       return 1;
     } finally {
@@ -59,7 +67,8 @@ async function carryOver(ctx: Context) {
   const refusedBefore = new Set<string>();
   if (closedThrough !== null) {
     for (const m of await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'))) {
-      if (header(m, 'vbc-error-code') === 'PERIOD_CLOSED') refusedBefore.add(`${header(m, 'vbc-source-partition')}|${header(m, 'vbc-source-offset')}`);
+      if (header(m, 'vbc-error-code') === 'PERIOD_CLOSED')
+        refusedBefore.add(`${header(m, 'vbc-source-partition')}|${header(m, 'vbc-source-offset')}`);
     }
   }
   const mbis = await redis.smembers(keys.beneficiaries);
@@ -70,7 +79,9 @@ async function carryOver(ctx: Context) {
     const pipeline = redis.pipeline();
     for (const mbi of slice) pipeline.hgetall(keys.facts(mbi));
     ((await pipeline.exec()) ?? []).forEach(([, hash], j) => {
-      const pairs = Object.entries(hash as Record<string, string>).filter(([f]) => f.startsWith('x:')).flat();
+      const pairs = Object.entries(hash as Record<string, string>)
+        .filter(([f]) => f.startsWith('x:'))
+        .flat();
       if (pairs.length > 0) closures.push({ mbi: slice[j]!, pairs });
     });
   }
@@ -107,13 +118,15 @@ async function rewindGroups(ctx: Context): Promise<void> {
 /** Runs every service in this process, publishing nothing, until all groups reached the end; then drops the outboxes. */
 async function reconsume(ctx: Context, timeoutMs: number, refusedBefore: ReadonlySet<string>): Promise<void> {
   const running = [];
-  for (const spec of Object.values(SERVICES)) running.push(await startService(ctx, spec, { publish: false, refusedBefore }));
+  for (const spec of Object.values(SERVICES))
+    running.push(await startService(ctx, spec, { publish: false, refusedBefore }));
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const lags = await serviceLag(ctx);
       if (lags.every((l) => l.lag === 0)) break;
-      if (Date.now() > deadline) throw new Error(`rebuild did not reach the end of the topics within ${timeoutMs / 1000}s`);
+      if (Date.now() > deadline)
+        throw new Error(`rebuild did not reach the end of the topics within ${timeoutMs / 1000}s`);
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {

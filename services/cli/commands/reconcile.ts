@@ -20,10 +20,21 @@ as PERIOD_CLOSED, and its claim records fold into per-beneficiary summaries (doc
     if (!isIsoDate(asOf)) throw new Error('--as-of needs a date YYYY-MM-DD');
     const ctx = await openContext('vbc-reconcile');
     try {
-      const { mssp, team, closedThrough } = await reconcile(ctx.store, asOf, ctx.config.overrunThresholds, 'cli', ctx.config.claimsRunoutDays);
+      const { mssp, team, closedThrough } = await reconcile(
+        ctx.store,
+        asOf,
+        ctx.config.overrunThresholds,
+        'cli',
+        ctx.config.claimsRunoutDays,
+      );
       const published = await new OutboxRelay(ctx.store, 'cli', ctx.producer, ctx.codec, ctx.topics).flush();
-      const closed = closedThrough === null ? 'no performance year closes (VBC_CLAIMS_RUNOUT_DAYS=off)' : `performance years through ${closedThrough} are closed`;
-      console.error(`reconcile as of ${asOf}: ${team} TEAM hospital and ${mssp} MSSP reconciliations; ${published} events published; ${closed}`);
+      const closed =
+        closedThrough === null
+          ? 'no performance year closes (VBC_CLAIMS_RUNOUT_DAYS=off)'
+          : `performance years through ${closedThrough} are closed`;
+      console.error(
+        `reconcile as of ${asOf}: ${team} TEAM hospital and ${mssp} MSSP reconciliations; ${published} events published; ${closed}`,
+      );
       return 0;
     } finally {
       await ctx.close();

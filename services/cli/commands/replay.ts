@@ -15,7 +15,6 @@ interface Outgoing {
   headers?: Record<string, string>;
 }
 
-
 export const replayCommand: Command = {
   usage: 'replay FILE [--rate N] [--progress] [--report FILE] [--timeout SECONDS]',
   summary: 'publish a scenario file and wait until the running services processed it',
@@ -28,7 +27,12 @@ every alert and event.
   --progress     show a progress bar on stderr
   --report FILE  write the bad-line reports to FILE instead of stderr
   --timeout S    how long to wait for the services to catch up (default 120)`,
-  options: { rate: { type: 'string' }, progress: { type: 'boolean' }, report: { type: 'string' }, timeout: { type: 'string' } },
+  options: {
+    rate: { type: 'string' },
+    progress: { type: 'boolean' },
+    report: { type: 'string' },
+    timeout: { type: 'string' },
+  },
   positionals: 1,
   async run(input) {
     const [file] = input.positionals;
@@ -44,10 +48,17 @@ every alert and event.
       const { messages, good, reports } = encodeFile(ctx, file);
       if (reportFile) writeFileSync(reportFile, reports.map((r) => `${r}\n`).join(''));
       else for (const r of reports) console.error(r);
-      await publish(ctx, messages, rate, input.values.progress === true ? new Progress(messages.length, 'publishing') : null);
+      await publish(
+        ctx,
+        messages,
+        rate,
+        input.values.progress === true ? new Progress(messages.length, 'publishing') : null,
+      );
       if (reports.length > 0) await ctx.redis.hincrby(ctx.store.keys.deadLettered, 'scenario-lines', reports.length);
       await waitForCatchUp(ctx, timeoutMs);
-      console.error(`replayed ${good} records from ${file}${reports.length ? `; ${reports.length} bad lines dead-lettered${reportFile ? ` (listed in ${reportFile})` : ''}` : ''}`);
+      console.error(
+        `replayed ${good} records from ${file}${reports.length ? `; ${reports.length} bad lines dead-lettered${reportFile ? ` (listed in ${reportFile})` : ''}` : ''}`,
+      );
       return 0;
     } finally {
       await ctx.close();
@@ -63,22 +74,31 @@ function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: n
   const messages: Outgoing[] = [];
   const reports: string[] = [];
   let good = 0;
-  readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    const line = parseScenarioLine(raw, i + 1, typeOf, meta);
-    if (line.ok) {
-      const topic = ctx.topics.input(line.topic);
-      messages.push({ topic, key: line.key, value: ctx.codec.encode(valueSubject(topic), line.record) });
-      good++;
-      return;
-    }
-    reports.push(`${file}:${line.lineNo}: ${line.reason}`);
-    // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
-    messages.push({
-      topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]), key: `${file}:${line.lineNo}`, value: Buffer.from(raw),
-      headers: { 'vbc-reason': line.reason, 'vbc-error-code': line.code ?? 'SCENARIO_INVALID', 'vbc-source-file': file, 'vbc-source-line': String(line.lineNo) },
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      if (raw.trim() === '') return;
+      const line = parseScenarioLine(raw, i + 1, typeOf, meta);
+      if (line.ok) {
+        const topic = ctx.topics.input(line.topic);
+        messages.push({ topic, key: line.key, value: ctx.codec.encode(valueSubject(topic), line.record) });
+        good++;
+        return;
+      }
+      reports.push(`${file}:${line.lineNo}: ${line.reason}`);
+      // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
+      messages.push({
+        topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]),
+        key: `${file}:${line.lineNo}`,
+        value: Buffer.from(raw),
+        headers: {
+          'vbc-reason': line.reason,
+          'vbc-error-code': line.code ?? 'SCENARIO_INVALID',
+          'vbc-source-file': file,
+          'vbc-source-line': String(line.lineNo),
+        },
+      });
     });
-  });
   return { messages, good, reports };
 }
 
@@ -98,7 +118,10 @@ async function publish(ctx: Context, messages: Outgoing[], rate: number, progres
     }
     await ctx.producer.sendBatch({
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(({ key, value, headers }) => ({ key, value, headers })) })),
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
+      })),
     });
     const done = Math.min(messages.length, i + slice);
     progress?.update(done);

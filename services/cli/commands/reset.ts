@@ -12,7 +12,9 @@ export const resetCommand: Command = {
       // Topic records first: a running service then has nothing left to re-apply to the emptied Redis.
       for (const { topic } of topicSpecs(ctx.config)) {
         const offsets = await ctx.admin.fetchTopicOffsets(topic);
-        const partitions = offsets.filter((p) => p.high !== p.low).map((p) => ({ partition: p.partition, offset: p.high }));
+        const partitions = offsets
+          .filter((p) => p.high !== p.low)
+          .map((p) => ({ partition: p.partition, offset: p.high }));
         if (partitions.length > 0) await ctx.admin.deleteTopicRecords({ topic, partitions });
       }
       const deleted = await unlinkMatching(ctx.redis, ctx.store.keys.pattern);

@@ -21,12 +21,16 @@ group and Redis answers, else 503).`,
   async run(input) {
     const which = input.positionals[0] ?? 'all';
     const names = which === 'all' ? Object.keys(SERVICES) : [which];
-    for (const n of names) if (!SERVICES[n]) throw new Error(`unknown service '${n}' (one of: all, ${Object.keys(SERVICES).join(', ')})`);
+    for (const n of names)
+      if (!SERVICES[n]) throw new Error(`unknown service '${n}' (one of: all, ${Object.keys(SERVICES).join(', ')})`);
     // Listen for SIGTERM before anything starts: a stop asked for while connecting or joining
     // groups (a deploy during a rebalance) is as graceful as one asked for later.
     let stopRequested = false;
     const stopped = new Promise<void>((resolve) => {
-      const stop = () => { stopRequested = true; resolve(); };
+      const stop = () => {
+        stopRequested = true;
+        resolve();
+      };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
@@ -44,13 +48,28 @@ group and Redis answers, else 503).`,
       throw error;
     }
     const sampler = startOpsSampler(ctx, running);
-    const ops = ctx.config.metricsPort === 0 || stopRequested ? null
-      : await startOpsServer(ctx.config.metricsHost, ctx.config.metricsPort, metrics, () => readiness(ctx, running), ctx.logger);
+    const ops =
+      ctx.config.metricsPort === 0 || stopRequested
+        ? null
+        : await startOpsServer(
+            ctx.config.metricsHost,
+            ctx.config.metricsPort,
+            metrics,
+            () => readiness(ctx, running),
+            ctx.logger,
+          );
     if (!stopRequested) {
       const c = ctx.config;
-      ctx.logger.info({
-        services: names, brokers: c.kafkaBrokers, registry: maskUrl(c.schemaRegistryUrl), redis: maskUrl(c.redisUrl), security: describeSecurity(c.security),
-      }, 'running; SIGTERM or Ctrl-C stops gracefully');
+      ctx.logger.info(
+        {
+          services: names,
+          brokers: c.kafkaBrokers,
+          registry: maskUrl(c.schemaRegistryUrl),
+          redis: maskUrl(c.redisUrl),
+          security: describeSecurity(c.security),
+        },
+        'running; SIGTERM or Ctrl-C stops gracefully',
+      );
     }
     await stopped;
     // Graceful: each consumer finishes its batch and commits, then the connections close.

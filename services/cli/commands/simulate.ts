@@ -22,17 +22,28 @@ Prints the measured rates on stderr.`,
     const beneficiaries = Number(stringOption(input, 'beneficiaries') ?? 20_000);
     const out = stringOption(input, 'out');
     if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed needs a whole number');
-    if (!Number.isInteger(beneficiaries) || beneficiaries < 1 || beneficiaries > 2_000_000) throw new Error('--beneficiaries needs a whole number from 1 to 2,000,000');
+    if (!Number.isInteger(beneficiaries) || beneficiaries < 1 || beneficiaries > 2_000_000)
+      throw new Error('--beneficiaries needs a whole number from 1 to 2,000,000');
     const lines = generateFeed({ seed, beneficiaries });
     const { text, malformed } = renderFeed(lines, seed);
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);
     const s = feedStats(lines);
     const total = s.records + malformed;
-    console.error(`simulate: wrote ${total} lines to ${out ?? 'stdout'} (seed ${seed}, ${s.beneficiaries} beneficiaries)`);
-    console.error(`  by topic: ${Object.entries(s.byTopic).map(([t, n]) => `${t} ${n}`).join(', ')}`);
-    console.error(`  readmission rate: ${pct(s.readmissionRate)} (${s.readmissions} of ${s.indexStays} index stays; stated range 12-18%)`);
-    console.error(`  cancellations and adjustments: ${pct(s.cancellationShare)} of claim records (stated range 1.5-3%)`);
+    console.error(
+      `simulate: wrote ${total} lines to ${out ?? 'stdout'} (seed ${seed}, ${s.beneficiaries} beneficiaries)`,
+    );
+    console.error(
+      `  by topic: ${Object.entries(s.byTopic)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}`,
+    );
+    console.error(
+      `  readmission rate: ${pct(s.readmissionRate)} (${s.readmissions} of ${s.indexStays} index stays; stated range 12-18%)`,
+    );
+    console.error(
+      `  cancellations and adjustments: ${pct(s.cancellationShare)} of claim records (stated range 1.5-3%)`,
+    );
     console.error(`  malformed lines: ${malformed} (${pct(malformed / total)}; stated ~0.5%)`);
     return 0;
   },

@@ -10,7 +10,8 @@ export const statusCommand: Command = {
     try {
       const lags = await serviceLag(ctx);
       const outbox = await pendingOutbox(ctx);
-      for (const l of lags) console.log(`${l.service}: ${l.members > 0 ? `${l.members} running` : 'NOT RUNNING'}, lag ${l.lag}`);
+      for (const l of lags)
+        console.log(`${l.service}: ${l.members > 0 ? `${l.members} running` : 'NOT RUNNING'}, lag ${l.lag}`);
       console.log(`outbox: ${outbox} events waiting`);
       const down = lags.filter((l) => l.members === 0 || l.lag > 0);
       if (down.length > 0 || outbox > 0) {

@@ -6,9 +6,16 @@ const BREAKAGES: ((line: FeedLine) => string | null)[] = [
   (l) => JSON.stringify({ topic: l.topic, value: l.value }).slice(0, 40), // truncated in transit
   (l) => ('mbi' in l.value ? JSON.stringify({ topic: l.topic, value: { ...l.value, mbi: null } }) : null),
   (l) => (l.topic === 'claims' ? JSON.stringify({ topic: l.topic, value: { ...l.value, claimType: 'DENTAL' } }) : null),
-  (l) => (l.topic === 'claims' ? JSON.stringify({ topic: l.topic, value: { ...l.value, paidAmountCents: -Number(l.value.paidAmountCents) } }) : null),
-  (l) => (l.topic === 'claims' ? JSON.stringify({ topic: l.topic, value: { ...l.value, fromDate: l.value.thruDate, thruDate: '2020-01-01' } }) : null),
-  (l) => (l.topic === 'discharges' ? JSON.stringify({ topic: l.topic, value: { ...l.value, disposition: '99' } }) : null),
+  (l) =>
+    l.topic === 'claims'
+      ? JSON.stringify({ topic: l.topic, value: { ...l.value, paidAmountCents: -Number(l.value.paidAmountCents) } })
+      : null,
+  (l) =>
+    l.topic === 'claims'
+      ? JSON.stringify({ topic: l.topic, value: { ...l.value, fromDate: l.value.thruDate, thruDate: '2020-01-01' } })
+      : null,
+  (l) =>
+    l.topic === 'discharges' ? JSON.stringify({ topic: l.topic, value: { ...l.value, disposition: '99' } }) : null,
 ];
 
 export const MALFORMED_SHARE = 0.005;

@@ -40,7 +40,11 @@ export function feedStats(lines: FeedLine[]): FeedStats {
   }
   const mbis = new Set(lines.filter((l) => typeof l.value.mbi === 'string').map((l) => l.value.mbi as string));
   return {
-    records: lines.length, byTopic, beneficiaries: mbis.size, indexStays, readmissions: readmitted,
+    records: lines.length,
+    byTopic,
+    beneficiaries: mbis.size,
+    indexStays,
+    readmissions: readmitted,
     readmissionRate: indexStays === 0 ? 0 : readmitted / indexStays,
     cancellationShare: (byTopic.claims ?? 0) === 0 ? 0 : corrections / byTopic.claims!,
   };
