@@ -1,5 +1,7 @@
 import { monthOf, yearOf } from './dates.ts';
-import type { AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
+import type { AcoContribution, AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
+
+export type { AcoContribution };
 
 /** Contract 1.1: paid - IME - DSH; a denied record counts 0. */
 export function countableCents(claim: ClaimFact): number {
@@ -24,14 +26,6 @@ export function acoOn(date: string, attributions: Iterable<AttributionFact>): st
     if (best === null || a.seq > best.seq) best = a;
   }
   return best?.acoId ?? null;
-}
-
-/** One beneficiary's contribution to one (ACO, performance year) total. */
-export interface AcoContribution {
-  expenditureCents: number;
-  claimRecords: number;
-  byClaimType: Record<string, number>;
-  byServiceMonth: Record<string, number>;
 }
 
 export const acoYearKey = (acoId: string, year: number) => `${acoId}|${year}`;

@@ -1,13 +1,24 @@
-import type { AcoContribution } from './claims.ts';
-
 /**
  * Facts: the input records as stored per beneficiary, keyed by their own ids. Storing a fact again
  * is a no-op (idempotence); everything else is derived from the set of facts (order independence).
  */
-export type AdjustmentType = 'ORIGINAL' | 'CANCELLATION' | 'ADJUSTMENT';
-export type ClaimType = 'INPATIENT' | 'OUTPATIENT' | 'SNF' | 'HHA' | 'HOSPICE' | 'PROFESSIONAL' | 'DME';
-export type EncounterClass = 'INPATIENT' | 'OBSERVATION' | 'EMERGENCY';
-export type AdmitType = 'EMERGENCY' | 'URGENT' | 'ELECTIVE';
+/** The contract's enumerations (section 2), each declared once: the list validation checks against, and its type. */
+export const ADJUSTMENT_TYPES = ['ORIGINAL', 'CANCELLATION', 'ADJUSTMENT'] as const;
+export type AdjustmentType = (typeof ADJUSTMENT_TYPES)[number];
+export const CLAIM_TYPES = ['INPATIENT', 'OUTPATIENT', 'SNF', 'HHA', 'HOSPICE', 'PROFESSIONAL', 'DME'] as const;
+export type ClaimType = (typeof CLAIM_TYPES)[number];
+export const ENCOUNTER_CLASSES = ['INPATIENT', 'OBSERVATION', 'EMERGENCY'] as const;
+export type EncounterClass = (typeof ENCOUNTER_CLASSES)[number];
+export const ADMIT_TYPES = ['EMERGENCY', 'URGENT', 'ELECTIVE'] as const;
+export type AdmitType = (typeof ADMIT_TYPES)[number];
+
+/** One beneficiary's contribution to one (ACO, performance year) total. */
+export interface AcoContribution {
+  expenditureCents: number;
+  claimRecords: number;
+  byClaimType: Record<string, number>;
+  byServiceMonth: Record<string, number>;
+}
 
 export interface ClaimFact {
   claimId: string;

@@ -1,8 +1,10 @@
 import { clamp, roundHalfAwayFromZero } from './money.ts';
 
 /** MSSP shared savings and losses for one ACO and performance year (contract 1.6, 42 CFR 425.604/605/610). */
-export type Track = 'BASIC_A' | 'BASIC_B' | 'BASIC_C' | 'BASIC_D' | 'BASIC_E' | 'ENHANCED';
-export type QualityGate = 'MET' | 'ALTERNATIVE' | 'NOT_MET';
+export const TRACKS = ['BASIC_A', 'BASIC_B', 'BASIC_C', 'BASIC_D', 'BASIC_E', 'ENHANCED'] as const;
+export type Track = (typeof TRACKS)[number];
+export const QUALITY_GATES = ['MET', 'ALTERNATIVE', 'NOT_MET'] as const;
+export type QualityGate = (typeof QUALITY_GATES)[number];
 
 export interface AcoContract {
   acoId: string;

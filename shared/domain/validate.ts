@@ -1,5 +1,10 @@
+import { ErrorCode } from '../errors/app-error.ts';
 import { addDays, isIsoDate, sharedDate } from './dates.ts';
 import {
+  ADJUSTMENT_TYPES,
+  ADMIT_TYPES,
+  CLAIM_TYPES,
+  ENCOUNTER_CLASSES,
   priceKey,
   type AdmissionFact,
   type AttributionFact,
@@ -10,8 +15,7 @@ import {
   type EncounterClass,
 } from './facts.ts';
 import { PROGRAMS, programCategories, type Program } from './programs.ts';
-import type { AcoContract } from './mssp.ts';
-import { FIXED_ELECTIONS } from './mssp.ts';
+import { FIXED_ELECTIONS, QUALITY_GATES, TRACKS, type AcoContract } from './mssp.ts';
 
 /**
  * Turns one decoded input record into a fact, or says why it is bad (the reason goes into the
@@ -26,9 +30,10 @@ export type FactOf =
   | { kind: 'contract'; contract: AcoContract }
   | { kind: 'price'; key: string; targetPriceCents: number };
 
-export type Validation =
-  | { ok: true; value: FactOf }
-  | { ok: false; reason: string; code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' };
+/** Why a record is bad, as its dead-letter code. */
+export type InvalidCode = typeof ErrorCode.RECORD_INVALID | typeof ErrorCode.DATE_IMPLAUSIBLE;
+
+export type Validation = { ok: true; value: FactOf } | { ok: false; reason: string; code: InvalidCode };
 
 /** What a record is checked with besides its value: its arrival position and time, and the latest plausible service date. */
 export interface RecordMeta {
@@ -51,12 +56,6 @@ export function plausibleThrough(publishedOn: string, maxDaysAhead: number | nul
 
 type Rec = Record<string, unknown>;
 
-const CLAIM_TYPES = ['INPATIENT', 'OUTPATIENT', 'SNF', 'HHA', 'HOSPICE', 'PROFESSIONAL', 'DME'];
-const ADJUSTMENTS = ['ORIGINAL', 'CANCELLATION', 'ADJUSTMENT'];
-const CLASSES = ['INPATIENT', 'OBSERVATION', 'EMERGENCY'];
-const ADMIT_TYPES = ['EMERGENCY', 'URGENT', 'ELECTIVE'];
-const TRACKS = ['BASIC_A', 'BASIC_B', 'BASIC_C', 'BASIC_D', 'BASIC_E', 'ENHANCED'];
-const GATES = ['MET', 'ALTERNATIVE', 'NOT_MET'];
 /** NUBC patient discharge status codes accepted from ADT feeds. */
 const DISPOSITIONS = new Set([
   '01',
@@ -108,7 +107,7 @@ const DISPOSITIONS = new Set([
 class Bad {
   constructor(
     readonly message: string,
-    readonly code: 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' = 'RECORD_INVALID',
+    readonly code: InvalidCode = ErrorCode.RECORD_INVALID,
   ) {}
 }
 
@@ -122,12 +121,12 @@ function plausible(name: string, value: string | null, meta: RecordMeta): void {
   if (value < EARLIEST_PLAUSIBLE)
     throw new Bad(
       `${name} ${value} is before Medicare began (${EARLIEST_PLAUSIBLE}): taken for a mistyped date`,
-      'DATE_IMPLAUSIBLE',
+      ErrorCode.DATE_IMPLAUSIBLE,
     );
   if (meta.latestPlausible !== undefined && value > meta.latestPlausible) {
     throw new Bad(
       `${name} ${value} is after ${meta.latestPlausible}, too far past when the record was published (VBC_MAX_DAYS_AHEAD): taken for a mistyped date`,
-      'DATE_IMPLAUSIBLE',
+      ErrorCode.DATE_IMPLAUSIBLE,
     );
   }
 }
@@ -246,7 +245,7 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
       const fact: ClaimFact = {
         claimId: str(v, 'claimId'),
         claimControlNumber: str(v, 'claimControlNumber'),
-        adjustmentType: oneOf(v, 'adjustmentType', ADJUSTMENTS),
+        adjustmentType: oneOf(v, 'adjustmentType', ADJUSTMENT_TYPES),
         claimType: oneOf(v, 'claimType', CLAIM_TYPES),
         fromDate: date(v, 'fromDate'),
         thruDate: date(v, 'thruDate'),
@@ -284,7 +283,7 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
         encounterId: str(v, 'encounterId'),
         facilityId: str(v, 'facilityId'),
         admitDate: date(v, 'admitDate'),
-        encounterClass: oneOf(v, 'encounterClass', CLASSES),
+        encounterClass: oneOf(v, 'encounterClass', ENCOUNTER_CLASSES),
         admitType: oneOf(v, 'admitType', ADMIT_TYPES),
         plannedProcedure: optBool(v, 'plannedProcedure'),
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
@@ -314,7 +313,7 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
         encounterClass:
           v.encounterClass === null || v.encounterClass === undefined
             ? null
-            : oneOf<EncounterClass>(v, 'encounterClass', CLASSES),
+            : oneOf<EncounterClass>(v, 'encounterClass', ENCOUNTER_CLASSES),
         drg: optStr(v, 'drg'),
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
       };
@@ -360,7 +359,7 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
           benchmarkPerCapitaCents: cents(v, 'benchmarkPerCapitaCents', true),
           assignedBeneficiaries: assigned,
           msrMlr,
-          qualityGate: oneOf(v, 'qualityGate', GATES),
+          qualityGate: oneOf(v, 'qualityGate', QUALITY_GATES),
           qualityScore: score,
           participantRevenueCents: revenue,
         },

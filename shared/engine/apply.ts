@@ -1,3 +1,4 @@
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { derive, snapshotJson, type Derived } from '../domain/derive.ts';
 import { counterDeltas, diff } from '../domain/diff.ts';
 import { addTotals, changesOnlyTotals } from '../domain/evolve.ts';
@@ -68,8 +69,13 @@ export async function applyUpdates(
   let committed = 0;
   const refusedBy = new Map<string, FactUpdate[]>();
   for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > (options.maxAttempts ?? 50))
-      throw new Error(`state conflict persisted for ${pending.length} beneficiaries`);
+    if (attempt > (options.maxAttempts ?? 50)) {
+      // Another writer kept changing these beneficiaries: the batch fails and is retried whole
+      // (its facts already stored are no-ops), rather than applied on a state it did not read.
+      throw new AppError(ErrorCode.STATE_CONFLICT, `state conflict persisted for ${pending.length} beneficiaries`, {
+        retriable: true,
+      });
+    }
     // Cached states are taken out of the cache, not shared: this call owns them and adds the new
     // facts in place; a state goes back only as committed (or unchanged), so a failed or refused
     // commit leaves nothing half-applied cached, and a concurrent batch reads its own copy.

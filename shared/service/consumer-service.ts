@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { plausibleThrough, validateRecord, type FactOf, type RecordMeta } from '../domain/validate.ts';
-import { isAppError, oneLine } from '../errors/app-error.ts';
+import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
 import { M, metrics } from '../metrics/registry.ts';
@@ -17,7 +17,7 @@ export interface ValidRecord {
 /** A valid record the service would not apply (its performance year is closed): dead-lettered. */
 export interface Refusal {
   record: ValidRecord;
-  code: 'PERIOD_CLOSED';
+  code: typeof ErrorCode.PERIOD_CLOSED;
   reason: string;
 }
 
@@ -55,6 +55,8 @@ export interface RunningService {
   relay: OutboxRelay;
   /** Joined its consumer group and not crashed: what /readyz reports. */
   isReady(): boolean;
+  /** Resolves with the error when the consumer crashed on an error that is not retriable (it is not restarted). */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -96,8 +98,9 @@ export interface StartOptions {
 
 /**
  * Runs a consumer group over the service's topics with batch consumption. Per batch: decode and
- * validate synchronously (schemas preloaded once per batch), apply valid records (one pipelined
- * Redis read and one pipelined atomic commit), dead-letter bad ones, publish the outbox, and only
+ * validate synchronously (schemas preloaded once per batch), apply valid records (applyUpdates:
+ * reads of the beneficiaries not cached and atomic commits, both in slices of 400 beneficiaries,
+ * pipelined), dead-letter bad ones, publish the outbox, record the batch's end in Redis, and only
  * then commit the offsets. A crash anywhere replays the batch, whose facts are already held: no-ops.
  */
 export async function startService(
@@ -113,7 +116,25 @@ export async function startService(
   const relay = new OutboxRelay(ctx.store, spec.name, ctx.producer, ctx.codec, topics);
   // Large fetches: a beneficiary's facts are read, derived and committed once per batch, so the
   // more of its records a batch holds, the less each record costs (see README, Performance).
+  // The retriable flag decides what a crash does: kafkajs restarts the consumer after an error
+  // that may pass (the broker, Redis or the registry away, a state conflict) and stops it after one
+  // that will not (refused credentials, a bad setting): the service then reports it and exits.
+  let reportFailure: (error: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => {
+    reportFailure = resolve;
+  });
   const consumer = ctx.kafka.consumer({
+    retry: {
+      restartOnFailure: async (error: Error) => {
+        const restart = !isAppError(error) || error.retriable;
+        log.error(
+          { code: isAppError(error) ? error.code : undefined, reason: oneLine(error), restart },
+          'consumer crashed',
+        );
+        if (!restart) reportFailure(error);
+        return restart;
+      },
+    },
     groupId,
     sessionTimeout: 30000,
     heartbeatInterval: 3000,
@@ -185,7 +206,11 @@ export async function startService(
             reason: result.reason,
           });
       } catch (error) {
-        const code = isAppError(error) ? error.code : 'RECORD_UNDECODABLE';
+        // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
+        const code =
+          isAppError(error) && error.code === ErrorCode.SCHEMA_UNKNOWN
+            ? ErrorCode.SCHEMA_UNKNOWN
+            : ErrorCode.RECORD_UNDECODABLE;
         dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code, reason: oneLine(error) });
       }
     }
@@ -247,6 +272,7 @@ export async function startService(
     consumer,
     relay,
     isReady: () => ready,
+    failed,
     stop: async () => {
       applied.stop();
       await ticker.stop();

@@ -1,28 +1,91 @@
 import type { KafkaMessage } from 'kafkajs';
+import type { ErrorCode } from '../errors/app-error.ts';
+
+/** Why a record was dead-lettered: the error codes a dead-letter topic can carry, and no others. */
+export type DeadLetterCode = Extract<
+  ErrorCode,
+  'RECORD_UNDECODABLE' | 'SCHEMA_UNKNOWN' | 'RECORD_INVALID' | 'DATE_IMPLAUSIBLE' | 'PERIOD_CLOSED' | 'SCENARIO_INVALID'
+>;
+
+/** The headers of every dead-lettered record, written and read only through this module. */
+export const DLQ_HEADERS = {
+  reason: 'vbc-reason',
+  code: 'vbc-error-code',
+  sourceTopic: 'vbc-source-topic',
+  sourcePartition: 'vbc-source-partition',
+  sourceOffset: 'vbc-source-offset',
+  sourceFile: 'vbc-source-file',
+  sourceLine: 'vbc-source-line',
+} as const;
 
 /** A record that could not be used, with where it came from and why. */
 export interface DeadLetter {
   message: Pick<KafkaMessage, 'key' | 'value' | 'offset'>;
   partition: number;
   sourceTopic: string;
-  code: string;
+  code: DeadLetterCode;
   reason: string;
 }
 
 /**
- * The dead-letter message: the original bytes untouched (so it can be re-published after a fix),
- * the reason and source position in headers.
+ * The dead-letter message of a consumed record: the original bytes untouched (so it can be
+ * re-published after a fix), the reason and source position in headers.
  */
 export function deadLetterMessage(d: DeadLetter) {
   return {
     key: d.message.key,
     value: d.message.value,
     headers: {
-      'vbc-reason': d.reason,
-      'vbc-error-code': d.code,
-      'vbc-source-topic': d.sourceTopic,
-      'vbc-source-partition': String(d.partition),
-      'vbc-source-offset': d.message.offset,
+      [DLQ_HEADERS.reason]: d.reason,
+      [DLQ_HEADERS.code]: d.code,
+      [DLQ_HEADERS.sourceTopic]: d.sourceTopic,
+      [DLQ_HEADERS.sourcePartition]: String(d.partition),
+      [DLQ_HEADERS.sourceOffset]: d.message.offset,
     },
+  };
+}
+
+/** The dead-letter message of a scenario line `vbc replay` could not publish: the line as text, its file and number. */
+export function scenarioLineDeadLetter(
+  file: string,
+  lineNo: number,
+  raw: string,
+  reason: string,
+  code: DeadLetterCode,
+) {
+  return {
+    key: `${file}:${lineNo}`,
+    value: Buffer.from(raw),
+    headers: {
+      [DLQ_HEADERS.reason]: reason,
+      [DLQ_HEADERS.code]: code,
+      [DLQ_HEADERS.sourceFile]: file,
+      [DLQ_HEADERS.sourceLine]: String(lineNo),
+    },
+  };
+}
+
+/** What a dead-lettered record says of itself: its code, reason, and where it came from. */
+export interface DeadLetterInfo {
+  code: string;
+  reason: string;
+  /** A consumed record's position, or a scenario line's. */
+  source: { topic: string; partition: number; offset: string } | { file: string; line: number };
+}
+
+export function readDeadLetter(m: Pick<KafkaMessage, 'headers'>): DeadLetterInfo {
+  const h = (name: string) => m.headers?.[name]?.toString();
+  const file = h(DLQ_HEADERS.sourceFile);
+  return {
+    code: h(DLQ_HEADERS.code) ?? 'UNKNOWN',
+    reason: h(DLQ_HEADERS.reason) ?? '',
+    source:
+      file !== undefined
+        ? { file, line: Number(h(DLQ_HEADERS.sourceLine) ?? 0) }
+        : {
+            topic: h(DLQ_HEADERS.sourceTopic) ?? '',
+            partition: Number(h(DLQ_HEADERS.sourcePartition) ?? -1),
+            offset: h(DLQ_HEADERS.sourceOffset) ?? '',
+          },
   };
 }

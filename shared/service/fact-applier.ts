@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors/app-error.ts';
 import { yearOf } from '../domain/dates.ts';
 import { applyUpdates, type FactUpdate } from '../engine/apply.ts';
 import { StateCache } from '../engine/state-cache.ts';
@@ -46,7 +47,7 @@ export function factApplier(name: string, overwrite: (kind: string) => boolean) 
     });
     return refused.map((u) => ({
       record: u.origin as ValidRecord,
-      code: 'PERIOD_CLOSED' as const,
+      code: ErrorCode.PERIOD_CLOSED,
       reason: `performance year ${u.year} is closed (its claims run-out has passed in event time); the record was not counted`,
     }));
   };

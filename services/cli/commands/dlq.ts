@@ -1,15 +1,17 @@
 import { isInputTopic, type InputTopic } from '../../../shared/kafka/topics.ts';
 import { BatchSender } from '../../../shared/kafka/batch-sender.ts';
-import { header, readTopic, type TopicRecord } from '../../../shared/kafka/read-topic.ts';
+import { readTopic, type TopicRecord } from '../../../shared/kafka/read-topic.ts';
+import { readDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
 import { parseScenarioLine } from '../scenario.ts';
+import { plausibleThrough } from '../../../shared/domain/validate.ts';
 import type { Command } from './command.ts';
 
-const where = (m: TopicRecord) =>
-  header(m, 'vbc-source-file')
-    ? `${header(m, 'vbc-source-file')}:${header(m, 'vbc-source-line')}`
-    : `${header(m, 'vbc-source-topic')}[${header(m, 'vbc-source-partition')}]@${header(m, 'vbc-source-offset')}`;
+const where = (m: TopicRecord) => {
+  const { source } = readDeadLetter(m);
+  return 'file' in source ? `${source.file}:${source.line}` : `${source.topic}[${source.partition}]@${source.offset}`;
+};
 
 export const dlqCommand: Command = {
   usage: 'dlq list|replay TOPIC [--values]',
@@ -45,9 +47,9 @@ async function list(ctx: Context, topic: InputTopic, values: boolean): Promise<n
   const byCode = new Map<string, number>();
   await ctx.codec.prepare(records.map((m) => m.value));
   for (const m of records) {
-    const code = header(m, 'vbc-error-code') ?? 'UNKNOWN';
+    const { code, reason } = readDeadLetter(m);
     byCode.set(code, (byCode.get(code) ?? 0) + 1);
-    console.log(`${m.offset.padStart(6)}  ${code.padEnd(18)} ${where(m).padEnd(28)} ${header(m, 'vbc-reason')}`);
+    console.log(`${m.offset.padStart(6)}  ${code.padEnd(18)} ${where(m).padEnd(28)} ${reason}`);
     if (values) console.log(`        ${render(ctx, m)}`);
   }
   console.log(
@@ -79,13 +81,13 @@ async function replay(ctx: Context, topic: InputTopic): Promise<number> {
   const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
   const out = new BatchSender(ctx.producer);
   let stillBad = 0;
+  // Lines are judged as `vbc replay` judges them: published now.
+  const meta = { latestPlausible: plausibleThrough(new Date().toISOString().slice(0, 10), ctx.config.maxDaysAhead) };
   for (const m of records) {
-    if (header(m, 'vbc-error-code') === 'SCENARIO_INVALID') {
-      const line = parseScenarioLine(
-        m.value?.toString('utf8') ?? '',
-        Number(header(m, 'vbc-source-line') ?? 0),
-        typeOf,
-      );
+    const { source } = readDeadLetter(m);
+    // A scenario line (from vbc replay) is parsed again; a consumed record goes back as it was.
+    if ('file' in source) {
+      const line = parseScenarioLine(m.value?.toString('utf8') ?? '', source.line, typeOf, meta);
       if (!line.ok) {
         console.error(`${where(m)}: still bad: ${line.reason}`);
         stillBad++;
@@ -94,7 +96,7 @@ async function replay(ctx: Context, topic: InputTopic): Promise<number> {
       const target = ctx.topics.input(line.topic);
       await out.add(target, { key: line.key, value: ctx.codec.encode(valueSubject(target), line.record) });
     } else {
-      await out.add(header(m, 'vbc-source-topic') ?? ctx.topics.input(topic), { key: m.key, value: m.value });
+      await out.add(source.topic || ctx.topics.input(topic), { key: m.key, value: m.value });
     }
   }
   const republished = await out.flush();

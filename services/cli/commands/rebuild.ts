@@ -1,4 +1,6 @@
-import { header, readTopic } from '../../../shared/kafka/read-topic.ts';
+import { readTopic } from '../../../shared/kafka/read-topic.ts';
+import { readDeadLetter } from '../../../shared/service/dead-letter.ts';
+import { ErrorCode } from '../../../shared/errors/app-error.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { unlinkMatching } from '../../../shared/redis/unlink-matching.ts';
 import { groupIdFor, startService } from '../../../shared/service/consumer-service.ts';
@@ -67,8 +69,9 @@ async function carryOver(ctx: Context) {
   const refusedBefore = new Set<string>();
   if (closedThrough !== null) {
     for (const m of await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'))) {
-      if (header(m, 'vbc-error-code') === 'PERIOD_CLOSED')
-        refusedBefore.add(`${header(m, 'vbc-source-partition')}|${header(m, 'vbc-source-offset')}`);
+      const { code, source } = readDeadLetter(m);
+      if (code === ErrorCode.PERIOD_CLOSED && 'partition' in source)
+        refusedBefore.add(`${source.partition}|${source.offset}`);
     }
   }
   const mbis = await redis.smembers(keys.beneficiaries);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { plausibleThrough } from '../../../shared/domain/validate.ts';
+import { scenarioLineDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { INPUT_TOPICS, type InputTopic } from '../../../shared/kafka/topics.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
@@ -87,17 +88,8 @@ function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: n
       }
       reports.push(`${file}:${line.lineNo}: ${line.reason}`);
       // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
-      messages.push({
-        topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]),
-        key: `${file}:${line.lineNo}`,
-        value: Buffer.from(raw),
-        headers: {
-          'vbc-reason': line.reason,
-          'vbc-error-code': line.code ?? 'SCENARIO_INVALID',
-          'vbc-source-file': file,
-          'vbc-source-line': String(line.lineNo),
-        },
-      });
+      const letter = scenarioLineDeadLetter(file, line.lineNo, raw, line.reason, line.code ?? 'SCENARIO_INVALID');
+      messages.push({ topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]), ...letter });
     });
   return { messages, good, reports };
 }

@@ -71,7 +71,8 @@ group and Redis answers, else 503).`,
         'running; SIGTERM or Ctrl-C stops gracefully',
       );
     }
-    await stopped;
+    // Until a stop is asked for, or a consumer failed for good (an error no retry will mend).
+    const failure = await Promise.race([stopped.then(() => null), ...running.map((r) => r.failed)]);
     // Graceful: each consumer finishes its batch and commits, then the connections close.
     const timer = setTimeout(() => {
       ctx.logger.error('graceful shutdown took too long; exiting');
@@ -82,6 +83,7 @@ group and Redis answers, else 503).`,
     ops?.close();
     await Promise.all(running.map((r) => r.stop()));
     await ctx.close();
+    if (failure) throw failure;
     return 0;
   },
 };
