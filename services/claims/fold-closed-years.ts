@@ -1,32 +1,10 @@
 import { yearOf } from '../../shared/domain/dates.ts';
-import { derive } from '../../shared/domain/derive.ts';
-import { compactClosedYears } from '../../shared/domain/expiry.ts';
-import { applyUpdates, type Extension } from '../../shared/engine/apply.ts';
+import type { Transform } from '../../shared/domain/decide.ts';
+import { foldClosedYears } from '../../shared/domain/expiry.ts';
+import { applyUpdates } from '../../shared/engine/apply.ts';
 import type { Context } from '../../shared/service/context.ts';
 
 const SCAN_COUNT = 1000;
-
-/** Folds a beneficiary's foldable claim records of years up to `throughYear` into year summaries. */
-function foldInto(throughYear: number, folded: { records: number }): Extension {
-  return (mbi, facts, derived, reference) => {
-    const compaction = compactClosedYears(facts, derived, throughYear);
-    if (!compaction) return null;
-    const claims = new Map(facts.claims);
-    for (const id of compaction.removed) claims.delete(id);
-    const summaries = new Map(facts.summaries);
-    for (const s of compaction.summaries) summaries.set(String(s.year), s);
-    const after = { ...facts, claims, summaries };
-    folded.records += compaction.removed.length;
-    return {
-      factPairs: compaction.summaries.flatMap((s) => [`y:${s.year}`, JSON.stringify(s)]),
-      events: [],
-      reconPairs: [],
-      // Derived again from what is stored: totals come out the same (the summaries hold them).
-      derived: derive(mbi, after, reference),
-      removed: { fields: compaction.removed.map((id) => `c:${id}`), facts: after },
-    };
-  };
-}
 
 /**
  * Expiry (see shared/domain/expiry.ts): once a year is closed (by its final reconciliation,
@@ -50,6 +28,13 @@ export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
 
   const started = Date.now();
   const folded = { records: 0 };
+  const fold = foldClosedYears(through);
+  // Counts the records folded, for the log line (a retried beneficiary counts again: a log figure only).
+  const counting: Transform = (...args) => {
+    const done = fold(...args);
+    if (done) folded.records += done.removed.length;
+    return done;
+  };
   let beneficiaries = 0;
   let cursor = '0';
   do {
@@ -60,7 +45,7 @@ export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
       overrunThresholds: ctx.config.overrunThresholds,
       outboxOwner: 'claims',
       refresh: mbis,
-      extension: foldInto(through, folded),
+      transform: counting,
     });
     beneficiaries += committed;
   } while (cursor !== '0');

@@ -1,5 +1,6 @@
 import type { Derived } from '../../shared/domain/derive.ts';
 import type { BeneficiaryStore } from '../../shared/engine/beneficiary-store.ts';
+import { acoTotalsOf } from '../../shared/engine/layout.ts';
 import type { ReconciliationRecord } from '../../shared/engine/events.ts';
 
 /** The state export of contract section 4, read from Redis, sorted for stable diffs. */
@@ -20,23 +21,7 @@ export async function exportState(store: BeneficiaryStore) {
     .map((k, i) => {
       const h = results[i] as Record<string, string>;
       const [acoId = '', year] = k.split('|');
-      // Sorted by name: Redis returns hash fields in insertion order, which differs between two passes.
-      const byPrefix = (p: string) =>
-        Object.fromEntries(
-          Object.entries(h)
-            .filter(([f]) => f.startsWith(p))
-            .map(([f, v]) => [f.slice(p.length), Number(v)] as const)
-            .sort(([a], [b]) => (a < b ? -1 : 1)),
-        );
-      return {
-        acoId,
-        performanceYear: Number(year),
-        expenditureCents: Number(h.expenditureCents ?? 0),
-        claimRecords: Number(h.claimRecords ?? 0),
-        beneficiariesWithSpend: Number(h.beneficiaries ?? 0),
-        byClaimType: byPrefix('type:'),
-        byServiceMonth: byPrefix('month:'),
-      };
+      return { acoId, performanceYear: Number(year), ...acoTotalsOf(h) };
     })
     .filter((a) => a.claimRecords !== 0 || a.expenditureCents !== 0);
 

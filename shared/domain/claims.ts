@@ -1,5 +1,5 @@
 import { monthOf, yearOf } from './dates.ts';
-import type { AcoContribution, AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
+import type { AcoContribution, AcoDelta, AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
 
 export type { AcoContribution };
 
@@ -47,6 +47,15 @@ export function addContribution(into: AcoContribution, from: AcoContribution): v
 function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
+
+/** A zero ACO delta, its breakdowns dictionaries like a contribution's. */
+export const emptyDelta = (): AcoDelta => ({
+  expenditureCents: 0,
+  claimRecords: 0,
+  beneficiaries: 0,
+  byClaimType: dictionary(),
+  byServiceMonth: dictionary(),
+});
 
 export const emptyContribution = (): AcoContribution => ({
   expenditureCents: 0,

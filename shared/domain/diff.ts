@@ -1,15 +1,8 @@
-import type { AcoContribution } from './claims.ts';
+import type { AcoContribution, AcoDelta } from './facts.ts';
+
+export type { AcoDelta };
 import type { Alert } from './alerts.ts';
 import type { Derived } from './derive.ts';
-
-/** Signed changes to one (ACO, year) total; `beneficiaries` moves by 1 when this one starts or stops counting. */
-export interface AcoDelta {
-  expenditureCents: number;
-  claimRecords: number;
-  beneficiaries: number;
-  byClaimType: Record<string, number>;
-  byServiceMonth: Record<string, number>;
-}
 
 export interface Changes {
   acoDeltas: Record<string, AcoDelta>;
@@ -54,43 +47,4 @@ export function diff(before: Derived, after: Derived): Changes {
   const raised = Object.values(after.alerts).filter((a) => !before.alerts[a.alertId]);
   const withdrawn = Object.values(before.alerts).filter((a) => !after.alerts[a.alertId]);
   return { acoDeltas, raised, withdrawn };
-}
-
-/**
- * ACO total deltas as flat counters, by `ACO|year`: `expenditureCents`, `claimRecords`,
- * `beneficiaries`, `type:<claimType>` and `month:<yyyy-mm>` (cents). The form the totals are kept
- * in (one counter each), so deltas of many beneficiaries simply add up. A counter may be zero.
- */
-export type CounterDeltas = Map<string, Map<string, number>>;
-
-/** Counter names with this prefix, each made once rather than per record. */
-function counterNames(prefix: string): (value: string) => string {
-  const names = new Map<string, string>();
-  return (value) => {
-    let name = names.get(value);
-    if (name === undefined) names.set(value, (name = prefix + value));
-    return name;
-  };
-}
-export const typeCounter = counterNames('type:');
-export const monthCounter = counterNames('month:');
-
-/** One ACO-year's counters: the three every delta carries, at these values (zero by default). */
-export function newCounters(expenditureCents = 0, claimRecords = 0, beneficiaries = 0): Map<string, number> {
-  const d = new Map<string, number>();
-  d.set('expenditureCents', expenditureCents);
-  d.set('claimRecords', claimRecords);
-  d.set('beneficiaries', beneficiaries);
-  return d;
-}
-
-export function counterDeltas(deltas: Record<string, AcoDelta>): CounterDeltas {
-  const out: CounterDeltas = new Map();
-  for (const [acoYear, d] of Object.entries(deltas)) {
-    const fields = newCounters(d.expenditureCents, d.claimRecords, d.beneficiaries);
-    for (const [t, n] of Object.entries(d.byClaimType)) fields.set(typeCounter(t), n);
-    for (const [m, n] of Object.entries(d.byServiceMonth)) fields.set(monthCounter(m), n);
-    out.set(acoYear, fields);
-  }
-  return out;
 }

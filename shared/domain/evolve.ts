@@ -1,10 +1,9 @@
-import { acoOn, acoYearKey, emptyContribution, signedCents, type AcoContribution } from './claims.ts';
+import { acoOn, acoYearKey, emptyContribution, emptyDelta, signedCents, type AcoContribution } from './claims.ts';
 import { monthOf, yearOf } from './dates.ts';
 import type { Derived } from './derive.ts';
 import { couldAnchor } from './episodes.ts';
 import { couldCloseFollowUp } from './tcm.ts';
-import { monthCounter, newCounters, typeCounter, type CounterDeltas } from './diff.ts';
-import type { AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
+import type { AcoDelta, AttributionFact, BeneficiaryFacts, ClaimFact } from './facts.ts';
 
 /**
  * The incremental form of derive() for the bulk of a claims feed. For a beneficiary with no
@@ -47,18 +46,22 @@ function ruleClaimNumbers(derived: Derived, facts: BeneficiaryFacts): Set<string
 /**
  * Adds new claim records (each one for which changesOnlyTotals holds, none held before) to
  * `derived`, in place: the caller owns the state (the engine takes it out of its cache while it
- * works on it). Returns the ACO deltas as counters: those of counterDeltas(diff()), zeros aside.
+ * works on it). Returns the ACO deltas: those of diff(), zeros aside.
  */
-export function addTotals(derived: Derived, claims: ClaimFact[], attributions: AttributionFact[]): CounterDeltas {
+export function addTotals(
+  derived: Derived,
+  claims: ClaimFact[],
+  attributions: AttributionFact[],
+): Map<string, AcoDelta> {
   const { acos, spendByYear } = derived;
-  const deltas: CounterDeltas = new Map();
+  const deltas = new Map<string, AcoDelta>();
   // A beneficiary's records mostly fall in one ACO and year: its total and counters are looked up
   // again only when those change from one record to the next.
   let aco: string | null = null;
   let year = 0;
   // Set by the first counted record (its ACO differs from null) before either is used.
   let c!: AcoContribution;
-  let d!: Map<string, number>;
+  let d!: AcoDelta;
   for (const claim of claims) {
     const cents = signedCents(claim);
     const claimYear = yearOf(claim.thruDate);
@@ -72,22 +75,20 @@ export function addTotals(derived: Derived, claims: ClaimFact[], attributions: A
       const key = acoYearKey(aco, year);
       c = acos[key] ??= emptyContribution();
       const held = deltas.get(key);
-      if (held === undefined) deltas.set(key, (d = newCounters()));
+      if (held === undefined) deltas.set(key, (d = emptyDelta()));
       else d = held;
     }
     // Records only come in here, so a beneficiary starts counting for an ACO-year and never stops.
-    if (c.claimRecords === 0) d.set('beneficiaries', 1);
+    if (c.claimRecords === 0) d.beneficiaries = 1;
     const month = monthOf(claim.thruDate);
     c.expenditureCents += cents;
     c.claimRecords += 1;
     c.byClaimType[claim.claimType] = (c.byClaimType[claim.claimType] ?? 0) + cents;
     c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
-    d.set('expenditureCents', d.get('expenditureCents')! + cents);
-    d.set('claimRecords', d.get('claimRecords')! + 1);
-    const tf = typeCounter(claim.claimType);
-    const mf = monthCounter(month);
-    d.set(tf, (d.get(tf) ?? 0) + cents);
-    d.set(mf, (d.get(mf) ?? 0) + cents);
+    d.expenditureCents += cents;
+    d.claimRecords += 1;
+    d.byClaimType[claim.claimType] = (d.byClaimType[claim.claimType] ?? 0) + cents;
+    d.byServiceMonth[month] = (d.byServiceMonth[month] ?? 0) + cents;
   }
   return deltas;
 }

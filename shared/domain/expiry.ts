@@ -2,7 +2,8 @@ import { acoContributions, addContribution, emptyContribution, signedCents } fro
 import { addDays, daysBetween, yearOf } from './dates.ts';
 import { couldAnchor } from './episodes.ts';
 import { couldCloseFollowUp, VISIT_DAYS } from './tcm.ts';
-import type { Derived } from './derive.ts';
+import type { Transform } from './decide.ts';
+import { derive, type Derived } from './derive.ts';
 import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact } from './facts.ts';
 
 /**
@@ -98,4 +99,28 @@ export function compactClosedYears(facts: BeneficiaryFacts, derived: Derived, th
     for (const c of claims) removed.push(c.claimId);
   }
   return { removed, summaries };
+}
+
+/**
+ * Expiry as a transform (decide.ts): a beneficiary's foldable claim records of years up to
+ * `throughYear` replaced by their year summaries. Derived again from what is kept: totals come out
+ * the same (the summaries hold them).
+ */
+export function foldClosedYears(throughYear: number): Transform {
+  return (mbi, facts, derived, reference) => {
+    const compaction = compactClosedYears(facts, derived, throughYear);
+    if (!compaction) return null;
+    const claims = new Map(facts.claims);
+    for (const id of compaction.removed) claims.delete(id);
+    const summaries = new Map(facts.summaries);
+    for (const s of compaction.summaries) summaries.set(String(s.year), s);
+    const after = { ...facts, claims, summaries };
+    return {
+      facts: after,
+      derived: derive(mbi, after, reference),
+      added: compaction.summaries.map((s) => ({ section: 'summaries' as const, id: String(s.year), value: s })),
+      removed: compaction.removed.map((id) => ({ section: 'claims' as const, id })),
+      reconciliations: [],
+    };
+  };
 }

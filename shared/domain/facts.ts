@@ -12,6 +12,15 @@ export type EncounterClass = (typeof ENCOUNTER_CLASSES)[number];
 export const ADMIT_TYPES = ['EMERGENCY', 'URGENT', 'ELECTIVE'] as const;
 export type AdmitType = (typeof ADMIT_TYPES)[number];
 
+/** Signed changes to one (ACO, year) total; `beneficiaries` moves by 1 when this one starts or stops counting. */
+export interface AcoDelta {
+  expenditureCents: number;
+  claimRecords: number;
+  beneficiaries: number;
+  byClaimType: Record<string, number>;
+  byServiceMonth: Record<string, number>;
+}
+
 /** One beneficiary's contribution to one (ACO, performance year) total. */
 export interface AcoContribution {
   expenditureCents: number;
@@ -123,16 +132,6 @@ export interface BeneficiaryFacts {
   closures: Map<string, EpisodeClosureFact>;
   summaries: Map<string, YearSummaryFact>;
 }
-
-/** Fact field prefix (`<prefix>:<id>` in the beneficiary's facts hash) to section. */
-export const FACT_SECTIONS: Record<string, keyof BeneficiaryFacts> = {
-  c: 'claims',
-  a: 'admissions',
-  d: 'discharges',
-  t: 'attributions',
-  x: 'closures',
-  y: 'summaries',
-};
 
 export function emptyFacts(): BeneficiaryFacts {
   return {

@@ -23,10 +23,10 @@ import { FIXED_ELECTIONS, QUALITY_GATES, TRACKS, type AcoContract } from './mssp
  * after decoding, so a producer that bypasses the CLI is held to the same rules.
  */
 export type FactOf =
-  | { kind: 'claim'; mbi: string; field: string; fact: ClaimFact }
-  | { kind: 'admission'; mbi: string; field: string; fact: AdmissionFact }
-  | { kind: 'discharge'; mbi: string; field: string; fact: DischargeFact }
-  | { kind: 'attribution'; mbi: string; field: string; fact: AttributionFact }
+  | { kind: 'claim'; mbi: string; section: 'claims'; id: string; fact: ClaimFact }
+  | { kind: 'admission'; mbi: string; section: 'admissions'; id: string; fact: AdmissionFact }
+  | { kind: 'discharge'; mbi: string; section: 'discharges'; id: string; fact: DischargeFact }
+  | { kind: 'attribution'; mbi: string; section: 'attributions'; id: string; fact: AttributionFact }
   | { kind: 'contract'; contract: AcoContract }
   | { kind: 'price'; key: string; targetPriceCents: number };
 
@@ -267,14 +267,15 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
       plausible('dischargeDate', fact.dischargeDate, meta);
       if (fact.admissionDate && fact.dischargeDate && fact.dischargeDate < fact.admissionDate)
         throw new Bad('dischargeDate is before admissionDate');
-      return { kind: 'claim', mbi: str(v, 'mbi'), field: `c:${fact.claimId}`, fact };
+      return { kind: 'claim', mbi: str(v, 'mbi'), section: 'claims', id: fact.claimId, fact };
     }
     case 'admissions': {
       if (optBool(v, 'cancelled'))
         return {
           kind: 'admission',
           mbi: str(v, 'mbi'),
-          field: `a:${str(v, 'encounterId')}`,
+          section: 'admissions',
+          id: str(v, 'encounterId'),
           fact: cancelledAdt(v, meta),
         };
       const fact: AdmissionFact = {
@@ -289,14 +290,15 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
         receivedAt: meta.receivedAt ?? optStr(v, 'eventTime'),
       };
       plausible('admitDate', fact.admitDate, meta);
-      return { kind: 'admission', mbi: str(v, 'mbi'), field: `a:${fact.encounterId}`, fact };
+      return { kind: 'admission', mbi: str(v, 'mbi'), section: 'admissions', id: fact.encounterId, fact };
     }
     case 'discharges': {
       if (optBool(v, 'cancelled'))
         return {
           kind: 'discharge',
           mbi: str(v, 'mbi'),
-          field: `d:${str(v, 'encounterId')}`,
+          section: 'discharges',
+          id: str(v, 'encounterId'),
           fact: cancelledAdt(v, meta),
         };
       const disposition = str(v, 'disposition');
@@ -320,7 +322,7 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
       if (fact.dischargeDate < fact.admitDate) throw new Bad('dischargeDate is before admitDate');
       plausible('admitDate', fact.admitDate, meta);
       plausible('dischargeDate', fact.dischargeDate, meta);
-      return { kind: 'discharge', mbi: str(v, 'mbi'), field: `d:${fact.encounterId}`, fact };
+      return { kind: 'discharge', mbi: str(v, 'mbi'), section: 'discharges', id: fact.encounterId, fact };
     }
     case 'attribution': {
       const seq = meta.seq ?? '0';
@@ -332,7 +334,7 @@ function toFact(topic: string, v: Rec, meta: RecordMeta): FactOf {
       };
       if (fact.effectiveTo !== null && fact.effectiveTo < fact.effectiveFrom)
         throw new Bad('effectiveTo is before effectiveFrom');
-      return { kind: 'attribution', mbi: str(v, 'mbi'), field: `t:${seq}`, fact };
+      return { kind: 'attribution', mbi: str(v, 'mbi'), section: 'attributions', id: seq, fact };
     }
     case 'aco-contracts': {
       const msrMlr = String(v.msrMlr ?? '');

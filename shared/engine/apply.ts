@@ -1,52 +1,22 @@
+import { decide, type IncomingFact, type Transform } from '../domain/decide.ts';
+import { snapshotJson } from '../domain/derive.ts';
+import type { Reference } from '../domain/facts.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { derive, snapshotJson, type Derived } from '../domain/derive.ts';
-import { counterDeltas, diff } from '../domain/diff.ts';
-import { addTotals, changesOnlyTotals } from '../domain/evolve.ts';
-import { FACT_SECTIONS, type BeneficiaryFacts, type ClaimFact, type Reference } from '../domain/facts.ts';
 import { newVersion, SLICE, type BeneficiaryStore, type Commit, type Loaded } from './beneficiary-store.ts';
-import { alertEvent, type OutboxEvent } from './events.ts';
-import { decodeFact, encodeFact } from './fact-codec.ts';
+import { alertEvent, reconciliationEvent, reconciliationField } from './events.ts';
+import { encodeFact } from './fact-codec.ts';
+import { counterDeltas, factField } from './layout.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
 
-/**
- * A fact to store for a beneficiary: its field, its encoding as stored (fact-codec.ts) and, when
- * the caller has it, the parsed value (saves decoding it back). `overwrite`: a later record for
- * the same id replaces it (ADT corrections); otherwise the first one held stays (claims, attribution).
- */
-export interface FactUpdate {
-  field: string;
-  json: string;
-  value?: unknown;
-  overwrite: boolean;
-  /** The performance year a claim counts in: refused if new once that year is closed (expiry.ts). */
-  year?: number;
-  /** Refuse it unless already held: its year was closed by the event clock of its partition. */
-  refuseIfNew?: boolean;
-  /** What the caller made it from, handed back with a refusal. */
-  origin?: unknown;
-}
-
-/** Extra work on a beneficiary's freshly derived state (reconciliation closes episodes this way). */
-export type Extension = (
-  mbi: string,
-  facts: BeneficiaryFacts,
-  derived: Derived,
-  reference: Reference,
-) => {
-  factPairs: string[];
-  events: OutboxEvent[];
-  reconPairs: string[];
-  derived: Derived;
-  /** Fact fields to delete, and the facts without them (expiry replaces records by a summary). */
-  removed?: { fields: string[]; facts: BeneficiaryFacts };
-} | null;
+export type { IncomingFact };
 
 export interface ApplyOptions {
   overrunThresholds: number[];
   outboxOwner: string;
   /** Re-derive these beneficiaries even without new facts (reference data changed). */
   refresh?: Iterable<string>;
-  extension?: Extension;
+  /** Extra work on each beneficiary's derived state (decide.ts: closing episodes, folding a year). */
+  transform?: Transform;
   maxAttempts?: number;
   /** States this caller committed before: beneficiaries found here are not read from Redis. */
   cache?: StateCache;
@@ -60,14 +30,14 @@ export interface ApplyOptions {
  */
 export async function applyUpdates(
   store: BeneficiaryStore,
-  updates: Map<string, FactUpdate[]>,
+  updates: Map<string, IncomingFact[]>,
   options: ApplyOptions,
-): Promise<{ committed: number; refused: FactUpdate[] }> {
+): Promise<{ committed: number; refused: IncomingFact[] }> {
   const refresh = new Set(options.refresh ?? []);
   const cache = options.cache ?? new StateCache(0);
   let pending = [...new Set([...updates.keys(), ...refresh])];
   let committed = 0;
-  const refusedBy = new Map<string, FactUpdate[]>();
+  const refusedBy = new Map<string, IncomingFact[]>();
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > (options.maxAttempts ?? 50)) {
       // Another writer kept changing these beneficiaries: the batch fails and is retried whole
@@ -109,12 +79,11 @@ export async function applyUpdates(
       const commits: Commit[] = [];
       for (const mbi of chunks[c]!) {
         const state = states.get(mbi)!;
-        const closure: Closure = { closedThrough, refused: null };
-        const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, options, closure);
+        const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, closedThrough, options);
         // A retried beneficiary's refusals replace those of its earlier attempt.
-        if (closure.refused) refusedBy.set(mbi, closure.refused);
+        if (change.refused.length > 0) refusedBy.set(mbi, change.refused);
         else if (refusedBy.size > 0) refusedBy.delete(mbi);
-        if (!change) {
+        if (!change.commit) {
           if (cachedSet.has(mbi)) {
             cache.set(mbi, state);
             if ((updates.get(mbi)?.length ?? 0) > 0) unchecked.push(mbi);
@@ -153,151 +122,84 @@ function handledLater<T>(result: Promise<T>): Promise<T> {
   return result;
 }
 
-/** Claims of closed years: refused when new (the records they could duplicate may be folded away). */
-interface Closure {
-  closedThrough: number | null;
-  /** The records refused (made when the first one is). */
-  refused: FactUpdate[] | null;
-}
-
 /**
- * Adds the new facts to `facts` (in place: the caller owns the state) and their stored pairs to
- * `factPairs`. A fact already held is a no-op before anything else, so a redelivered claim of a
- * closed year is a duplicate, not a refusal. The commit checks the closed year read with the
- * state, so no claim of a year slips in while the year's records are being folded. `fresh` gets
- * the new claim records, and whether any other fact was added or replaced.
+ * One beneficiary's commit: decide() on the state read (or cached), then the decision in the
+ * storage's terms (layout.ts): the fact fields to write and delete, the snapshot, the counter
+ * deltas, the outbox events. Null when nothing changes; refusals are reported either way.
  */
-function addFacts(
-  facts: BeneficiaryFacts,
-  updates: FactUpdate[],
-  factPairs: string[],
-  closure: Closure,
-  fresh: Fresh,
-): void {
-  for (const u of updates) {
-    const section = FACT_SECTIONS[u.field.slice(0, 1)]!;
-    const id = u.field.slice(2);
-    const held = facts[section].get(id);
-    if (held !== undefined && (!u.overwrite || encodeFact(u.field, held) === u.json || !supersedes(u, held))) continue;
-    if (u.refuseIfNew || (u.year !== undefined && closure.closedThrough !== null && u.year <= closure.closedThrough)) {
-      (closure.refused ??= []).push(u);
-      continue;
-    }
-    const value = u.value ?? decodeFact(u.field, u.json);
-    (facts[section] as Map<string, unknown>).set(id, value);
-    factPairs.push(u.field, u.json);
-    if (section === 'claims' && held === undefined) fresh.claims.push(value as ClaimFact);
-    else fresh.other = true;
-  }
-}
-
-/**
- * Whether an overwriting record replaces the one held: ADT records of one encounter on one topic
- * replace each other in offset order (contract 1.3), so an older one redelivered after a newer one
- * changes nothing. Records without a position (tests, earlier versions) replace as they come.
- */
-function supersedes(u: FactUpdate, held: unknown): boolean {
-  const heldSeq = (held as { seq?: string }).seq ?? '';
-  const newSeq = ((u.value ?? JSON.parse(u.json)) as { seq?: string }).seq ?? '';
-  return newSeq === '' || heldSeq === '' || newSeq > heldSeq;
-}
-
-interface Fresh {
-  claims: ClaimFact[];
-  other: boolean;
-}
-
-/** Whether every new fact is a claim record that changes only totals (evolve.ts). */
-function onlyTotals(fresh: Fresh, state: BeneficiaryState): boolean {
-  return !fresh.other && fresh.claims.every((c) => changesOnlyTotals(c, state.derived, state.facts));
-}
-
 function plan(
   mbi: string,
   state: BeneficiaryState,
-  updates: FactUpdate[],
+  incoming: IncomingFact[],
   force: boolean,
   reference: Reference,
+  closedThrough: number | null,
   options: ApplyOptions,
-  closure: Closure,
-): { commit: Commit; state: BeneficiaryState } | null {
+): { commit: Commit | null; state: BeneficiaryState; refused: IncomingFact[] } {
+  const d = decide(mbi, state, incoming, { reference, closedThrough, force, transform: options.transform });
+  if (d === null) return { commit: null, state, refused: [] };
   const factPairs: string[] = [];
-  const removeFields: string[] = [];
-  const fresh: Fresh = { claims: [], other: false };
-  let facts = state.facts;
-  addFacts(facts, updates, factPairs, closure, fresh);
-  if (factPairs.length === 0 && !force) return null;
-
-  // The bulk of a claims feed: new records that can only add to totals are added to the derived
-  // state as they are, the outputs are their contributions; the snapshot stays as stored.
-  if (!force && !options.extension && onlyTotals(fresh, state)) {
-    const acoDeltas = addTotals(state.derived, fresh.claims, [...facts.attributions.values()]);
-    const version = newVersion();
+  for (const f of d.accepted) {
+    const field = factField(f.section, f.id);
+    factPairs.push(field, encodeFact(field, f.value));
+  }
+  for (const f of d.added) {
+    const field = factField(f.section, f.id);
+    factPairs.push(field, encodeFact(field, f.value));
+  }
+  const removeFields = d.removed.map((f) => factField(f.section, f.id));
+  const version = newVersion();
+  if (d.totalsOnly) {
+    if (factPairs.length === 0) return { commit: null, state, refused: d.refused };
+    // The stored snapshot stays: it does not hold totals (derived again from the facts on read).
+    const commit: Commit = {
+      mbi,
+      expectedVersion: state.version,
+      newVersion: version,
+      snapshot: '',
+      factPairs,
+      removeFields,
+      acoDeltas: counterDeltas(d.acoDeltas),
+      events: [],
+      reconPairs: [],
+      episodesChanged: '',
+    };
     return {
-      commit: {
-        mbi,
-        expectedVersion: state.version,
-        newVersion: version,
-        snapshot: '',
-        factPairs,
-        removeFields,
-        acoDeltas,
-        events: [],
-        reconPairs: [],
-        episodesChanged: '',
-      },
-      state: { version, facts, derived: state.derived, snapshot: state.snapshot },
+      commit,
+      state: { version, facts: d.facts, derived: d.derived, snapshot: state.snapshot },
+      refused: d.refused,
     };
   }
-
-  let derived = derive(mbi, facts, reference);
-  const events: OutboxEvent[] = [];
-  const reconPairs: string[] = [];
-  const extra = options.extension?.(mbi, facts, derived, reference);
-  if (extra) {
-    if (extra.removed) {
-      removeFields.push(...extra.removed.fields);
-      facts = extra.removed.facts;
-    }
-    factPairs.push(...extra.factPairs);
-    events.push(...extra.events);
-    reconPairs.push(...extra.reconPairs);
-    derived = extra.derived;
-  }
-  const changes = diff(state.derived, derived);
-  events.push(
-    ...changes.raised.map((a) => alertEvent(mbi, a, 'RAISED')),
-    ...changes.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')),
-  );
-  const snapshot = snapshotJson(derived);
-  const acoDeltas = counterDeltas(changes.acoDeltas);
+  const events = [
+    ...d.reconciliations.map(reconciliationEvent),
+    ...d.raised.map((a) => alertEvent(mbi, a, 'RAISED')),
+    ...d.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')),
+  ];
+  const reconPairs = d.reconciliations.flatMap((r) => [reconciliationField(r), JSON.stringify(r)]);
+  const snapshot = snapshotJson(d.derived);
+  const acoDeltas = counterDeltas(d.acoDeltas);
   if (
     factPairs.length === 0 &&
     removeFields.length === 0 &&
     events.length === 0 &&
     snapshot === state.snapshot &&
     acoDeltas.size === 0
-  )
-    return null;
-  const version = newVersion();
-  return {
-    commit: {
-      mbi,
-      expectedVersion: state.version,
-      newVersion: version,
-      snapshot: snapshot === state.snapshot ? '' : snapshot,
-      factPairs,
-      removeFields,
-      acoDeltas,
-      events: events.map((e) => JSON.stringify(e)),
-      reconPairs,
-      episodesChanged:
-        state.derived.episodes.length > 0 === derived.episodes.length > 0
-          ? ''
-          : derived.episodes.length > 0
-            ? '+'
-            : '-',
-    },
-    state: { version, facts, derived, snapshot },
+  ) {
+    return { commit: null, state, refused: d.refused };
+  }
+  const had = state.derived.episodes.length > 0;
+  const has = d.derived.episodes.length > 0;
+  const commit: Commit = {
+    mbi,
+    expectedVersion: state.version,
+    newVersion: version,
+    snapshot: snapshot === state.snapshot ? '' : snapshot,
+    factPairs,
+    removeFields,
+    acoDeltas,
+    events: events.map((e) => JSON.stringify(e)),
+    reconPairs,
+    episodesChanged: had === has ? '' : has ? '+' : '-',
   };
+  return { commit, state: { version, facts: d.facts, derived: d.derived, snapshot }, refused: d.refused };
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { restoreDerived } from '../domain/derive.ts';
-import type { CounterDeltas } from '../domain/diff.ts';
-import { emptyFacts, FACT_SECTIONS, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
+import { emptyFacts, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
 import {
@@ -14,7 +13,7 @@ import {
   RECORD_APPLIED_SCRIPT,
 } from './commit-script.ts';
 import { M, metrics } from '../metrics/registry.ts';
-import { redisKeys, type RedisKeys } from './keys.ts';
+import { parseFactField, redisKeys, type CounterDeltas, type RedisKeys } from './layout.ts';
 
 /** A beneficiary's change, computed from the state at `expectedVersion`. */
 export interface Commit {
@@ -66,8 +65,8 @@ function parseFacts(flat: string[]): BeneficiaryFacts {
   const facts = emptyFacts();
   for (let i = 0; i < flat.length; i += 2) {
     const field = flat[i]!;
-    const section = FACT_SECTIONS[field.slice(0, 1)];
-    if (section) (facts[section] as Map<string, unknown>).set(field.slice(2), decodeFact(field, flat[i + 1]!));
+    const at = parseFactField(field);
+    if (at) (facts[at.section] as Map<string, unknown>).set(at.id, decodeFact(field, flat[i + 1]!));
   }
   return facts;
 }

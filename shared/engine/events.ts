@@ -1,5 +1,8 @@
 import type { Alert } from '../domain/alerts.ts';
+import type { ReconciliationRecord } from '../domain/reconciliation-record.ts';
 import type { OutputTopic } from '../kafka/topics.ts';
+
+export { directionOf, type ReconciliationRecord } from '../domain/reconciliation-record.ts';
 
 /** An event waiting in the outbox: contract topic, record key and the Avro value as plain JSON. */
 export interface OutboxEvent {
@@ -29,23 +32,9 @@ export function alertEvent(mbi: string, alert: Alert, action: 'RAISED' | 'WITHDR
   };
 }
 
-export interface ReconciliationRecord {
-  eventId: string;
-  /** EPISODE: one episode; MSSP: an ACO's year; TEAM: a TEAM hospital's performance year (subject FACILITY:YEAR). */
-  kind: 'EPISODE' | 'MSSP' | 'TEAM';
-  /** The episode model (EPISODE and TEAM), null for MSSP. */
-  program?: 'BPCI_A' | 'TEAM' | null;
-  subjectId: string;
-  amountCents: number;
-  final: boolean;
-  asOf: string;
-  direction: 'PAYMENT' | 'REPAYMENT' | 'NONE';
-  working: Record<string, string>;
-}
+/** The field of a subject's latest reconciliation in the reconciliations hash. */
+export const reconciliationField = (r: Pick<ReconciliationRecord, 'kind' | 'subjectId'>) => `${r.kind}|${r.subjectId}`;
 
 export function reconciliationEvent(record: ReconciliationRecord): OutboxEvent {
   return { topic: 'reconciliations', key: record.subjectId, value: { ...record, program: record.program ?? null } };
 }
-
-export const directionOf = (cents: number): ReconciliationRecord['direction'] =>
-  cents > 0 ? 'PAYMENT' : cents < 0 ? 'REPAYMENT' : 'NONE';

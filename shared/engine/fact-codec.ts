@@ -1,3 +1,4 @@
+import { isClaimField } from './layout.ts';
 import type { ClaimFact } from '../domain/facts.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { ClaimFact } from '../domain/facts.ts';
 const NO_CODES: readonly string[] = Object.freeze([]);
 
 export function encodeFact(field: string, fact: unknown): string {
-  if (field.charCodeAt(0) !== 99 /* c */) return JSON.stringify(fact);
+  if (!isClaimField(field)) return JSON.stringify(fact);
   const c = fact as ClaimFact;
   return JSON.stringify([
     c.claimControlNumber,

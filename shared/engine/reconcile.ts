@@ -1,72 +1,15 @@
-import { episodeCapShare, isClosable, npraCents } from '../domain/episodes.ts';
+import { closeEpisodes } from '../domain/close-episodes.ts';
 import { yearOf } from '../domain/dates.ts';
 import { closedThroughYear } from '../domain/expiry.ts';
 import { teamHospital, teamHospitalReconciliation } from '../domain/team.ts';
-import type { EpisodeClosureFact } from '../domain/facts.ts';
 import { deterministicId } from '../domain/ids.ts';
 import { msspReconciliation, type AcoContract } from '../domain/mssp.ts';
-import { applyUpdates, type Extension } from './apply.ts';
+import { applyUpdates } from './apply.ts';
 import type { BeneficiaryStore } from './beneficiary-store.ts';
-import { directionOf, reconciliationEvent, type OutboxEvent, type ReconciliationRecord } from './events.ts';
+import { directionOf, reconciliationEvent, reconciliationField, type ReconciliationRecord } from './events.ts';
 
-/** The field of a subject's latest reconciliation in the reconciliations hash. */
-const reconField = (r: Pick<ReconciliationRecord, 'kind' | 'subjectId'>) => `${r.kind}|${r.subjectId}`;
 const msspSubject = (c: AcoContract) => `${c.acoId}:${c.performanceYear}`;
-
-/**
- * Closes every open episode whose window ended before asOf: a closure fact with the figures of its
- * reconciliation event, stored atomically with that event. An episode without a target price is
- * closed with no event. The eventId is a function of the episode, so closing twice is impossible and
- * a re-run emits nothing new.
- */
-function closeEpisodes(asOf: string): Extension {
-  return (_mbi, facts, derived) => {
-    const factPairs: string[] = [];
-    const events: OutboxEvent[] = [];
-    const reconPairs: string[] = [];
-    const episodes = derived.episodes.map((e) => {
-      if (!isClosable(e, asOf)) return e;
-      const capShare = episodeCapShare(e.program);
-      const closure: EpisodeClosureFact = {
-        episodeId: e.episodeId,
-        asOf,
-        spendCents: e.spendCents,
-        targetPriceCents: e.targetPriceCents ?? 0,
-        npraCents: e.targetPriceCents === null ? 0 : npraCents(e.targetPriceCents, e.spendCents, capShare),
-      };
-      facts.closures.set(e.episodeId, closure);
-      factPairs.push(`x:${e.episodeId}`, JSON.stringify(closure));
-      if (e.targetPriceCents !== null) {
-        const record: ReconciliationRecord = {
-          eventId: deterministicId('rc', 'EPISODE', e.episodeId),
-          kind: 'EPISODE',
-          program: e.program,
-          subjectId: e.episodeId,
-          amountCents: closure.npraCents,
-          final: true,
-          asOf,
-          direction: directionOf(closure.npraCents),
-          working: {
-            program: e.program,
-            category: e.category,
-            anchorFacilityId: e.anchorFacilityId ?? '',
-            anchorAdmitDate: e.anchorAdmitDate,
-            anchorDischargeDate: e.anchorDischargeDate,
-            windowEnd: e.windowEnd,
-            targetPriceCents: String(e.targetPriceCents),
-            spendCents: String(e.spendCents),
-            capCents: String(Math.round(e.targetPriceCents * capShare)),
-          },
-        };
-        events.push(reconciliationEvent(record));
-        reconPairs.push(reconField(record), JSON.stringify(record));
-      }
-      return { ...e, status: 'RECONCILED' as const };
-    });
-    if (factPairs.length === 0) return null;
-    return { factPairs, events, reconPairs, derived: { ...derived, episodes } };
-  };
-}
+const reconField = reconciliationField;
 
 /** MSSP reconciliation of one (ACO, year): final when the year ended before asOf, else interim. */
 export function msspRecord(contract: AcoContract, expenditureCents: number, asOf: string): ReconciliationRecord {
@@ -104,7 +47,7 @@ export async function closeEpisodesAsOf(
     overrunThresholds,
     outboxOwner,
     refresh: withEpisodes,
-    extension: closeEpisodes(asOf),
+    transform: closeEpisodes(asOf),
   });
 }
 

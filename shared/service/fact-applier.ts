@@ -1,37 +1,36 @@
 import { ErrorCode } from '../errors/app-error.ts';
 import { yearOf } from '../domain/dates.ts';
-import { applyUpdates, type FactUpdate } from '../engine/apply.ts';
+import { applyUpdates, type IncomingFact } from '../engine/apply.ts';
 import { StateCache } from '../engine/state-cache.ts';
-import { encodeFact } from '../engine/fact-codec.ts';
 import type { Refusal, ValidRecord } from './consumer-service.ts';
 import type { Context } from './context.ts';
 
 /**
  * The apply step of the per-beneficiary services: each record becomes a fact under its own id.
- * `overwrite` says whether a later record with the same id replaces the earlier one: never for
+ * `replaces` says whether a later record with the same id replaces the earlier one: never for
  * claims (contract 1.1) and attribution (each record is its own fact), yes for ADT corrections.
  * The states this service committed are kept in a cache of `config.stateCacheSize` beneficiaries.
  * Returns the records refused because their performance year is closed (expiry).
  */
-export function factApplier(name: string, overwrite: (kind: string) => boolean) {
+export function factApplier(name: string, replaces: (kind: string) => boolean) {
   let cache: StateCache | null = null;
-  /** `refuseIfNew`: records to refuse unless already held (claims of a year closed in event time). */
+  /** `refuseIfNew`: records to refuse unless already held (a rebuild's claims refused the first time). */
   return async (
     ctx: Context,
     records: ValidRecord[],
     refuseIfNew: (r: ValidRecord) => boolean = () => false,
   ): Promise<Refusal[]> => {
     cache ??= new StateCache(ctx.config.stateCacheSize);
-    const updates = new Map<string, FactUpdate[]>();
+    const updates = new Map<string, IncomingFact[]>();
     for (const record of records) {
       const { fact } = record;
       if (!('mbi' in fact)) continue;
       const list = updates.get(fact.mbi);
-      const update: FactUpdate = {
-        field: fact.field,
-        json: encodeFact(fact.field, fact.fact),
+      const update: IncomingFact = {
+        section: fact.section,
+        id: fact.id,
         value: fact.fact,
-        overwrite: overwrite(fact.kind),
+        replaces: replaces(fact.kind),
         year: fact.kind === 'claim' ? yearOf(fact.fact.thruDate) : undefined,
         refuseIfNew: refuseIfNew(record),
         origin: record,
@@ -48,7 +47,7 @@ export function factApplier(name: string, overwrite: (kind: string) => boolean) 
     return refused.map((u) => ({
       record: u.origin as ValidRecord,
       code: ErrorCode.PERIOD_CLOSED,
-      reason: `performance year ${u.year} is closed (its claims run-out has passed in event time); the record was not counted`,
+      reason: `performance year ${u.year} is closed (its final reconciliation after the run-out was made); the record was not counted`,
     }));
   };
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyUpdates, type FactUpdate } from '../../shared/engine/apply.ts';
+import { applyUpdates, type IncomingFact } from '../../shared/engine/apply.ts';
+import type { FactSection } from '../../shared/domain/decide.ts';
 import { BeneficiaryStore } from '../../shared/engine/beneficiary-store.ts';
 import { connectRedis } from '../../shared/redis/client.ts';
 import { admission, discharge } from '../support/facts.ts';
@@ -10,7 +11,13 @@ const config = isolatedConfig('dupes');
 let redis: Redis;
 let store: BeneficiaryStore;
 const options = { overrunThresholds: [80, 100], outboxOwner: 'admissions' };
-const fact = (field: string, value: object): FactUpdate => ({ field, json: JSON.stringify(value), overwrite: true });
+const SECTION: Record<string, FactSection> = { a: 'admissions', d: 'discharges' };
+const fact = (field: string, value: object): IncomingFact => ({
+  section: SECTION[field[0]!]!,
+  id: field.slice(2),
+  value: JSON.parse(JSON.stringify(value)),
+  replaces: true,
+});
 
 describe('duplicate ADT records (redelivery, replays, double publishes)', () => {
   beforeAll(async () => {

@@ -56,10 +56,14 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
     expect(conflicts).toEqual(['M1']);
 
     // The service's retry path re-reads and derives with the new price.
-    await applyUpdates(store, new Map([['M1', [{ field: 'd:E1', json: anchorJson, overwrite: true }]]]), {
-      overrunThresholds: [80, 100],
-      outboxOwner: 'test',
-    });
+    await applyUpdates(
+      store,
+      new Map([['M1', [{ section: 'discharges' as const, id: 'E1', value: JSON.parse(anchorJson), replaces: true }]]]),
+      {
+        overrunThresholds: [80, 100],
+        outboxOwner: 'test',
+      },
+    );
     const state = JSON.parse((await redis.hget(store.keys.state('M1'), 'd'))!);
     expect(state.episodes[0].targetPriceCents).toBe(3_000_000);
   });

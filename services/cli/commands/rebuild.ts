@@ -1,3 +1,4 @@
+import { parseFactField } from '../../../shared/engine/layout.ts';
 import { readTopic } from '../../../shared/kafka/read-topic.ts';
 import { readDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { ErrorCode } from '../../../shared/errors/app-error.ts';
@@ -83,7 +84,7 @@ async function carryOver(ctx: Context) {
     for (const mbi of slice) pipeline.hgetall(keys.facts(mbi));
     ((await pipeline.exec()) ?? []).forEach(([, hash], j) => {
       const pairs = Object.entries(hash as Record<string, string>)
-        .filter(([f]) => f.startsWith('x:'))
+        .filter(([f]) => parseFactField(f)?.section === 'closures')
         .flat();
       if (pairs.length > 0) closures.push({ mbi: slice[j]!, pairs });
     });

@@ -28,7 +28,7 @@ export function feedStats(lines: FeedLine[]): FeedStats {
     if (!checked.ok || !('mbi' in checked.value)) continue;
     const f = facts.get(checked.value.mbi) ?? emptyFacts();
     facts.set(checked.value.mbi, f);
-    const id = checked.value.field.slice(2);
+    const id = checked.value.id;
     if (checked.value.kind === 'admission') f.admissions.set(id, checked.value.fact);
     if (checked.value.kind === 'discharge') f.discharges.set(id, checked.value.fact);
   }

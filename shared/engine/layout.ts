@@ -1,0 +1,139 @@
+import type { AcoDelta, BeneficiaryFacts } from '../domain/facts.ts';
+
+/**
+ * The storage layout, and the only module that spells it: Redis keys, the fields of a
+ * beneficiary's facts hash and the counter fields of an ACO total. The domain speaks of facts by
+ * section and id, and of ACO deltas by name; this module turns them into fields and back.
+ */
+
+/** A section of a beneficiary's facts (claims, admissions, ...). */
+export type FactSection = keyof BeneficiaryFacts;
+
+/** Fact field prefixes: `<prefix>:<id>` in the beneficiary's facts hash. */
+const PREFIX_OF: Record<FactSection, string> = {
+  claims: 'c',
+  admissions: 'a',
+  discharges: 'd',
+  attributions: 't',
+  closures: 'x',
+  summaries: 'y',
+};
+const SECTION_OF: Record<string, FactSection> = Object.fromEntries(
+  Object.entries(PREFIX_OF).map(([section, prefix]) => [prefix, section as FactSection]),
+);
+
+/** The facts-hash field of a fact. */
+export function factField(section: FactSection, id: string): string {
+  return `${PREFIX_OF[section]}:${id}`;
+}
+
+/** A facts-hash field's section and id (null for a field of no known section). */
+export function parseFactField(field: string): { section: FactSection; id: string } | null {
+  const section = SECTION_OF[field.slice(0, 1)];
+  return section === undefined || field.charCodeAt(1) !== 58 /* : */ ? null : { section, id: field.slice(2) };
+}
+
+/** Whether a facts-hash field holds a claim record (stored positionally, fact-codec.ts): one character compared. */
+export function isClaimField(field: string): boolean {
+  return field.charCodeAt(0) === 99 /* c */;
+}
+
+/**
+ * ACO total deltas as the counter fields they are kept in, by `ACO|year`: `expenditureCents`,
+ * `claimRecords`, `beneficiaries`, `type:<claimType>` and `month:<yyyy-mm>` (cents), so deltas of
+ * many beneficiaries simply add up. A counter may be zero.
+ */
+export type CounterDeltas = Map<string, Map<string, number>>;
+
+/** Counter field names with this prefix, each made once rather than per record. */
+function counterNames(prefix: string): (value: string) => string {
+  const names = new Map<string, string>();
+  return (value) => {
+    let name = names.get(value);
+    if (name === undefined) names.set(value, (name = prefix + value));
+    return name;
+  };
+}
+const TYPE = 'type:';
+const MONTH = 'month:';
+const typeCounter = counterNames(TYPE);
+const monthCounter = counterNames(MONTH);
+
+/** The domain's ACO deltas as counter fields. */
+export function counterDeltas(deltas: Map<string, AcoDelta> | Record<string, AcoDelta>): CounterDeltas {
+  const out: CounterDeltas = new Map();
+  for (const [acoYear, d] of deltas instanceof Map ? deltas : Object.entries(deltas)) {
+    const fields = new Map<string, number>();
+    fields.set('expenditureCents', d.expenditureCents);
+    fields.set('claimRecords', d.claimRecords);
+    fields.set('beneficiaries', d.beneficiaries);
+    for (const t in d.byClaimType) fields.set(typeCounter(t), d.byClaimType[t]!);
+    for (const m in d.byServiceMonth) fields.set(monthCounter(m), d.byServiceMonth[m]!);
+    out.set(acoYear, fields);
+  }
+  return out;
+}
+
+/** An ACO total's counters (its hash) as named figures, breakdowns sorted by name. */
+export function acoTotalsOf(hash: Record<string, string>) {
+  const byPrefix = (p: string) =>
+    Object.fromEntries(
+      Object.entries(hash)
+        .filter(([f]) => f.startsWith(p))
+        .map(([f, v]) => [f.slice(p.length), Number(v)] as const)
+        // Sorted by name: Redis returns hash fields in insertion order, which differs between two passes.
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  return {
+    expenditureCents: Number(hash.expenditureCents ?? 0),
+    claimRecords: Number(hash.claimRecords ?? 0),
+    beneficiariesWithSpend: Number(hash.beneficiaries ?? 0),
+    byClaimType: byPrefix(TYPE),
+    byServiceMonth: byPrefix(MONTH),
+  };
+}
+
+/**
+ * Redis keys. Per-beneficiary keys carry the mbi in a hash tag ({mbi}) so they share a slot.
+ * ACO totals, reference data and the outbox are shared: the supported deployment is one Redis
+ * primary (with replica and AOF), where one script may touch them all (see docs/design.md).
+ */
+export function redisKeys(prefix: string) {
+  return {
+    facts: (mbi: string) => `${prefix}:b:{${mbi}}:facts`,
+    state: (mbi: string) => `${prefix}:b:{${mbi}}:state`,
+    beneficiaries: `${prefix}:beneficiaries`,
+    episodeBeneficiaries: `${prefix}:episode-beneficiaries`,
+    acoIndex: `${prefix}:aco-years`,
+    aco: (acoYear: string) => `${prefix}:aco:${acoYear}`,
+    prices: `${prefix}:ref:prices`,
+    /** Bumped with every price change, in the same transaction: commits derived from older prices conflict. */
+    pricesVersion: `${prefix}:ref:prices:v`,
+    contracts: `${prefix}:ref:contracts`,
+    outbox: (owner: string) => `${prefix}:outbox:${owner}`,
+    outboxSeq: `${prefix}:outbox-seq`,
+    reconciliations: `${prefix}:reconciliations`,
+    deadLettered: `${prefix}:metrics:dead-lettered`,
+    /** Event time reached: the median of the partitions' clocks (scheduled reconciliations run by it). */
+    eventClock: `${prefix}:clock:claims`,
+    /** Per claims-topic partition: the date a quorum of its distinct claim records has reached. */
+    partitionClocks: `${prefix}:clock:claims:partitions`,
+    /** A claims partition's latest records (the quorum the clock moves by), scored by thruDate. */
+    partitionLatest: (partition: number) => `${prefix}:clock:claims:latest:${partition}`,
+    /** The earliest claim thruDate stored: years before it hold no records to fold. */
+    earliestClaim: `${prefix}:clock:claims:earliest`,
+    /** The latest performance year closed: by the final reconciliation after its run-out (expiry.ts). */
+    closedThrough: `${prefix}:expiry:closed-through`,
+    /** The latest closed year whose claim records every beneficiary had folded into summaries. */
+    compactedThrough: `${prefix}:expiry:compacted-through`,
+    /**
+     * The offset up to which a consumer group's records are applied in this Redis, by
+     * `topic|partition`: written after a batch's state, before its offset commit (shared/service/applied-offsets.ts).
+     */
+    appliedOffsets: (groupId: string) => `${prefix}:applied:${groupId}`,
+    /** As-of date of the last scheduled MSSP reconciliation. */
+    lastScheduledRun: `${prefix}:schedule:mssp`,
+    pattern: `${prefix}:*`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;
