@@ -1,7 +1,7 @@
 import type { Alert } from './alerts.ts';
 import { derive, type Derived } from './derive.ts';
 import { diff } from './diff.ts';
-import { addTotals, changesOnlyTotals } from './evolve.ts';
+import { addTotals, changesOnlyTotals } from './incremental-derivation.ts';
 import type { AcoDelta, BeneficiaryFacts, ClaimFact, Reference } from './facts.ts';
 import type { ReconciliationRecord } from './reconciliation-record.ts';
 
@@ -86,7 +86,7 @@ export interface Decision {
   acoDeltas: Map<string, AcoDelta>;
   reconciliations: ReconciliationRecord[];
   /**
-   * The incremental path: the new facts only added to totals (evolve.ts), so nothing but totals
+   * The incremental path: the new facts only added to totals (incremental-derivation.ts), so nothing but totals
    * changed and the stored derived snapshot stays as it is.
    */
   totalsOnly: boolean;

@@ -64,7 +64,7 @@ export function claimAnchor(claim: ClaimFact): AnchorMatch | null {
 
 /**
  * Whether a claim record could anchor an episode under any program on any date: a cheap superset
- * of claimAnchor, for deciding whether a record can change anything but totals (evolve.ts) and
+ * of claimAnchor, for deciding whether a record can change anything but totals (incremental-derivation.ts) and
  * whether it must be kept when its year is folded (expiry.ts).
  */
 export function couldAnchor(claim: ClaimFact): boolean {

@@ -225,7 +225,7 @@ function oneOf<T extends string>(v: Rec, name: string, allowed: readonly string[
   const i = typeof x === 'string' ? allowed.indexOf(x) : -1;
   if (i < 0) throw new Bad(`${name} '${String(x)}' is not one of ${allowed.join(', ')}`);
   // The list's own string, not the decoded copy: every held record shares it, and as a property
-  // key it is found without hashing a fresh string (totals by claim type, evolve.ts).
+  // key it is found without hashing a fresh string (totals by claim type, incremental-derivation.ts).
   return allowed[i] as T;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { derive, restoreDerived, snapshotJson } from '../../shared/domain/derive.ts';
 import { diff } from '../../shared/domain/diff.ts';
 import type { AcoDelta } from '../../shared/domain/facts.ts';
-import { addTotals, changesOnlyTotals } from '../../shared/domain/evolve.ts';
+import { addTotals, changesOnlyTotals } from '../../shared/domain/incremental-derivation.ts';
 import type { AttributionFact, BeneficiaryFacts, ClaimFact, ClaimType } from '../../shared/domain/facts.ts';
 import { decodeFact, encodeFact } from '../../shared/engine/fact-codec.ts';
 import { Seeded } from '../../shared/random/seeded.ts';
