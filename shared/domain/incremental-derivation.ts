@@ -13,7 +13,7 @@ import type { AcoDelta, AttributionFact, BeneficiaryFacts, ClaimFact } from './f
  * those records the derived state is evolved by adding each record's contribution, and the ACO
  * deltas are the contributions themselves: no re-derivation over every record the beneficiary has,
  * no diff. The result equals derive() over all the facts and diff() against the state before
- * (test/unit/evolve.unit.test.ts checks it on random feeds, with anchoring records among them).
+ * (test/unit/incremental-derivation.unit.test.ts checks it on random feeds, with anchoring records among them).
  */
 export function changesOnlyTotals(claim: ClaimFact, derived: Derived, facts: BeneficiaryFacts): boolean {
   if (derived.episodes.length > 0) return false;

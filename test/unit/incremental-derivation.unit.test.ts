@@ -78,7 +78,7 @@ const withClaims = (facts: BeneficiaryFacts, claims: ClaimFact[]): BeneficiaryFa
   return out;
 };
 
-describe('evolve: claim records that change only totals are added without deriving again', () => {
+describe('incremental derivation: claim records that change only totals are added without deriving again', () => {
   it('gives the same derived state and the same ACO deltas as derive() and diff(), over 1,500 random beneficiaries', () => {
     const rnd = new Seeded(11);
     let checked = 0;
