@@ -300,16 +300,16 @@ async function expiryPass(ctx: Context, feed: ReturnType<typeof claimsFeed>) {
     join(work, 'claims-expiry.log'),
   );
   const started = Date.now();
-  await reconcile(ctx.store, '2027-04-01', ctx.config.overrunThresholds, 'bench', ctx.config.claimsRunoutDays);
+  await reconcile(ctx.stores, '2027-04-01', ctx.config.overrunThresholds, 'bench', ctx.config.claimsRunoutDays);
   const deadline = Date.now() + 600_000;
-  while ((await ctx.redis.get(ctx.store.keys.compactedThrough)) !== '2026') {
+  while ((await ctx.redis.get(ctx.keys.compactedThrough)) !== '2026') {
     if (service.exited) throw new Error(`the claims service exited: ${service.logTail()}`);
     if (Date.now() > deadline) throw new Error('2026 was not folded within 10 minutes');
     await new Promise((r) => setTimeout(r, 200));
   }
   const seconds = (Date.now() - started) / 1000;
   await service.stop('SIGTERM');
-  const state = await exportState(ctx.store);
+  const state = await exportState(ctx.stores);
   const actual = Object.fromEntries(
     state.acos
       .filter((a) => a.performanceYear === 2026)
@@ -369,7 +369,7 @@ async function main() {
     const rssMb = Math.max(...services.map((s) => peakRssMb(s.child.pid!)));
     for (const s of services) await s.stop('SIGTERM');
     const memAfter = await usedMemory(ctx);
-    const state = await exportState(ctx.store);
+    const state = await exportState(ctx.stores);
     const actual = Object.fromEntries(
       state.acos.map((a) => [
         `${a.acoId}|${a.performanceYear}`,
@@ -380,7 +380,7 @@ async function main() {
       JSON.stringify(actual, Object.keys(actual).sort()) ===
         JSON.stringify(feed.expected, Object.keys(feed.expected).sort()) &&
       Object.keys(actual).length === Object.keys(feed.expected).length;
-    const beneficiaries = await ctx.redis.scard(ctx.store.keys.beneficiaries);
+    const beneficiaries = await ctx.redis.scard(ctx.keys.beneficiaries);
     const distinctClaims = new Set(feed.records.flatMap((r) => ('good' in r ? [r.good.claimId] : []))).size;
 
     say(

@@ -2,7 +2,7 @@ import { yearOf } from '../../shared/domain/dates.ts';
 import type { Transform } from '../../shared/domain/decide.ts';
 import { foldClosedYears } from '../../shared/domain/expiry.ts';
 import { applyUpdates } from '../../shared/engine/apply.ts';
-import type { Context } from '../../shared/service/context.ts';
+import type { ServiceContext } from '../../shared/service/context.ts';
 
 const SCAN_COUNT = 1000;
 
@@ -13,16 +13,15 @@ const SCAN_COUNT = 1000;
  * read before it conflict and re-read). Resumable: a crash mid-way leaves `compactedThrough`
  * behind, and the next tick folds again (a no-op where done).
  */
-export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
+export async function foldClosedYearsIfDue(ctx: ServiceContext): Promise<void> {
   if (ctx.config.claimsRunoutDays === null) return;
-  const { redis, keys } = ctx.store;
-  const [closed, compacted, earliest] = await redis.mget(keys.closedThrough, keys.compactedThrough, keys.earliestClaim);
-  if (closed === null) return;
-  const through = Number(closed);
-  if (compacted !== null && Number(compacted) >= through) return;
+  const { clock, reads, beneficiaries: store } = ctx.stores;
+  const { closedThrough: through, compactedThrough: compacted, earliestClaim: earliest } = await clock.expiry();
+  if (through === null) return;
+  if (compacted !== null && compacted >= through) return;
   if (!earliest || yearOf(earliest) > through) {
     // No stored claim is of a closed year: nothing to fold, no pass over the beneficiaries.
-    await redis.set(keys.compactedThrough, String(through));
+    await clock.setCompactedThrough(through);
     return;
   }
 
@@ -38,10 +37,10 @@ export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
   let beneficiaries = 0;
   let cursor = '0';
   do {
-    const [next, mbis] = await redis.sscan(keys.beneficiaries, cursor, 'COUNT', SCAN_COUNT);
+    const [next, mbis] = await reads.scanBeneficiaries(cursor, SCAN_COUNT);
     cursor = next;
     if (mbis.length === 0) continue;
-    const { committed } = await applyUpdates(ctx.store, new Map(), {
+    const { committed } = await applyUpdates(store, new Map(), {
       overrunThresholds: ctx.config.overrunThresholds,
       outboxOwner: 'claims',
       refresh: mbis,
@@ -49,7 +48,7 @@ export async function foldClosedYearsIfDue(ctx: Context): Promise<void> {
     });
     beneficiaries += committed;
   } while (cursor !== '0');
-  await redis.set(keys.compactedThrough, String(through));
+  await clock.setCompactedThrough(through);
   ctx.logger.info(
     { closedThrough: through, beneficiaries, recordsFolded: folded.records, ms: Date.now() - started },
     'closed performance years folded into summaries',

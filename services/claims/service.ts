@@ -35,7 +35,7 @@ export const claimsService: ServiceSpec = {
     if (dated.length === 0) return refused;
     dated.sort((a, b) => (a.thruDate < b.thruDate ? 1 : a.thruDate > b.thruDate ? -1 : 0));
     // After the facts are stored: the clock never runs ahead of the state it stands for.
-    await ctx.store.advanceClock(batch.partition, dated.slice(0, quorum), quorum, earliest);
+    await ctx.stores.clock.advance(batch.partition, dated.slice(0, quorum), quorum, earliest);
     return refused;
   },
   tick: foldClosedYearsIfDue,

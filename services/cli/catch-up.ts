@@ -47,9 +47,7 @@ export async function serviceLag(ctx: Context, admin: Admin = ctx.admin): Promis
 /** Outbox entries not yet published, over every owner. */
 export async function pendingOutbox(ctx: Context): Promise<number> {
   const owners = [...Object.keys(SERVICES), 'cli'];
-  const pipeline = ctx.redis.pipeline();
-  for (const o of owners) pipeline.llen(ctx.store.keys.outbox(o));
-  return ((await pipeline.exec()) ?? []).reduce((n, [, v]) => n + Number(v ?? 0), 0);
+  return ctx.stores.outbox.pending(owners);
 }
 
 /**

@@ -1,27 +1,23 @@
 import type { Derived } from '../../shared/domain/derive.ts';
-import type { BeneficiaryStore } from '../../shared/engine/beneficiary-store.ts';
+import type { Stores } from '../../shared/engine/stores.ts';
 import { acoTotalsOf } from '../../shared/engine/layout.ts';
 import type { ReconciliationRecord } from '../../shared/engine/events.ts';
 
-/** The state export of contract section 4, read from Redis, sorted for stable diffs. */
-export async function exportState(store: BeneficiaryStore) {
-  const { redis, keys } = store;
-  const acoYears = (await redis.smembers(keys.acoIndex)).sort();
-  const mbis = (await redis.smembers(keys.beneficiaries)).sort();
-  const pipeline = redis.pipeline();
-  for (const k of acoYears) pipeline.hgetall(keys.aco(k));
-  for (const mbi of mbis) pipeline.hget(keys.state(mbi), 'd');
-  pipeline.hgetall(keys.reconciliations);
-  const results = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
+/** The state export of contract section 4, read from the stores, sorted for stable diffs. */
+export async function exportState(stores: Stores) {
+  const { reads } = stores;
+  const acoYears = (await reads.acoYears()).sort();
+  const mbis = (await reads.beneficiaries()).sort();
+  const [totals, snapshots, latest] = await Promise.all([
+    reads.acoTotals(acoYears),
+    reads.snapshots(mbis),
+    stores.reference.reconciliations(),
+  ]);
 
   const acos = acoYears
     .map((k, i) => {
-      const h = results[i] as Record<string, string>;
       const [acoId = '', year] = k.split('|');
-      return { acoId, performanceYear: Number(year), ...acoTotalsOf(h) };
+      return { acoId, performanceYear: Number(year), ...acoTotalsOf(totals[i]!) };
     })
     .filter((a) => a.claimRecords !== 0 || a.expenditureCents !== 0);
 
@@ -29,7 +25,7 @@ export async function exportState(store: BeneficiaryStore) {
   const episodes = [];
   const alerts = [];
   for (let i = 0; i < mbis.length; i++) {
-    const json = results[acoYears.length + i] as string | null;
+    const json = snapshots[i];
     if (!json) continue;
     const mbi = mbis[i]!;
     const d = JSON.parse(json) as Derived;
@@ -63,10 +59,6 @@ export async function exportState(store: BeneficiaryStore) {
       });
     }
   }
-  const recon = results[results.length - 1] as Record<string, string>;
-  const latest = Object.keys(recon)
-    .sort()
-    .map((k) => JSON.parse(recon[k]!) as ReconciliationRecord);
   const summary = (r: ReconciliationRecord) => ({
     eventId: r.eventId,
     kind: r.kind,

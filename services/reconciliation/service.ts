@@ -1,5 +1,5 @@
 import { applyUpdates } from '../../shared/engine/apply.ts';
-import { newVersion } from '../../shared/engine/beneficiary-store.ts';
+import type { AcoContract } from '../../shared/domain/mssp.ts';
 import type { ServiceSpec } from '../../shared/service/consumer-service.ts';
 import { runDueReconciliation } from './schedule.ts';
 
@@ -16,31 +16,18 @@ export const reconciliationService: ServiceSpec = {
     await runDueReconciliation(ctx);
   },
   apply: async (ctx, records): Promise<undefined> => {
-    const keys = ctx.store.keys;
-    // One transaction: the prices and their version change together (see the commit script).
-    const pipeline = ctx.redis.multi();
-    let pricesChanged = false;
+    const contracts: AcoContract[] = [];
+    const prices: { key: string; targetPriceCents: number }[] = [];
     for (const { fact } of records) {
-      if (fact.kind === 'contract') {
-        pipeline.hset(
-          keys.contracts,
-          `${fact.contract.acoId}|${fact.contract.performanceYear}`,
-          JSON.stringify(fact.contract),
-        );
-      } else if (fact.kind === 'price') {
-        pipeline.hset(keys.prices, fact.key, String(fact.targetPriceCents));
-        pricesChanged = true;
-      }
+      if (fact.kind === 'contract') contracts.push(fact.contract);
+      else if (fact.kind === 'price') prices.push({ key: fact.key, targetPriceCents: fact.targetPriceCents });
     }
-    // A version no earlier price set had, also across a reset (which starts the key over): a
-    // service that cached prices read under an equal counter would go on using them.
-    if (pricesChanged) pipeline.set(keys.pricesVersion, newVersion());
-    await pipeline.exec();
-    if (!pricesChanged) return undefined;
-    // Read after the transaction: a beneficiary whose new episode commits later conflicts on the
-    // prices version and re-derives with the new prices; one committed earlier is in this set.
-    const withEpisodes = await ctx.redis.smembers(keys.episodeBeneficiaries);
-    await applyUpdates(ctx.store, new Map(), {
+    await ctx.stores.reference.save(contracts, prices);
+    if (prices.length === 0) return undefined;
+    // Read after the save: a beneficiary whose new episode commits later conflicts on the prices
+    // version and re-derives with the new prices; one committed earlier is in this set.
+    const withEpisodes = await ctx.stores.reads.episodeBeneficiaries();
+    await applyUpdates(ctx.stores.beneficiaries, new Map(), {
       overrunThresholds: ctx.config.overrunThresholds,
       outboxOwner: 'reconciliation',
       refresh: withEpisodes,

@@ -2,7 +2,8 @@ import { decide, type IncomingFact, type Transform } from '../domain/decide.ts';
 import { snapshotJson } from '../domain/derive.ts';
 import type { Reference } from '../domain/facts.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { newVersion, SLICE, type BeneficiaryStore, type Commit, type Loaded } from './beneficiary-store.ts';
+import { newVersion, SLICE, type Commit, type Loaded } from './beneficiary-store.ts';
+import type { BeneficiaryStateStore } from './stores.ts';
 import { alertEvent, reconciliationEvent, reconciliationField } from './events.ts';
 import { encodeFact } from './fact-codec.ts';
 import { counterDeltas, factField } from './layout.ts';
@@ -29,7 +30,7 @@ export interface ApplyOptions {
  * another writer changed meanwhile are re-read and recomputed.
  */
 export async function applyUpdates(
-  store: BeneficiaryStore,
+  store: BeneficiaryStateStore,
   updates: Map<string, IncomingFact[]>,
   options: ApplyOptions,
 ): Promise<{ committed: number; refused: IncomingFact[] }> {

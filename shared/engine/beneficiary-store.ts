@@ -1,51 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { restoreDerived } from '../domain/derive.ts';
-import { emptyFacts, type BeneficiaryFacts, type Reference } from '../domain/facts.ts';
+import { emptyFacts, type BeneficiaryFacts } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
-import {
-  ADVANCE_CLOCK_SCRIPT,
-  APPEND_SCRIPT,
-  COMMIT_SCRIPT,
-  LOAD_SCRIPT,
-  OUTBOX_ACK_SCRIPT,
-  RECORD_APPLIED_SCRIPT,
-} from './commit-script.ts';
+import { COMMIT_SCRIPT, LOAD_SCRIPT } from './commit-script.ts';
+import type { BeneficiaryStateStore, Commit, Loaded } from './stores.ts';
+
+export type { Commit, Loaded };
 import { M, metrics } from '../metrics/registry.ts';
-import { parseFactField, redisKeys, type CounterDeltas, type RedisKeys } from './layout.ts';
-
-/** A beneficiary's change, computed from the state at `expectedVersion`. */
-export interface Commit {
-  mbi: string;
-  expectedVersion: string;
-  /** The derived snapshot to store (snapshotJson), or '' to leave the stored one as it is. */
-  snapshot: string;
-  /** Fact field/JSON pairs to store. */
-  factPairs: string[];
-  /** Fact fields to delete (expired records folded into a summary). */
-  removeFields?: string[];
-  /** The version the commit writes (default: a fresh one from newVersion()). */
-  newVersion?: string;
-  /**
-   * Whether the beneficiary starts or stops having episodes ('+', '-'), or neither (''): keeps the
-   * set of beneficiaries with episodes.
-   */
-  episodesChanged: '+' | '-' | '';
-  /** Increments of ACO totals: acoYear -> field -> signed increment. */
-  acoDeltas: CounterDeltas;
-  events: string[];
-  reconPairs: string[];
-}
-
-export interface Loaded {
-  reference: Reference;
-  /** What the state was read under, for the commit to check: 'pricesVersion|closedThrough'. */
-  readVersions: string;
-  /** Claims of years up to this one are refused (null: none closed). */
-  closedThrough: number | null;
-  byMbi: Map<string, BeneficiaryState>;
-}
+import { parseFactField, redisKeys, type RedisKeys } from './layout.ts';
 
 const INSTANCE = randomBytes(6).toString('base64url');
 let commitsMade = 0;
@@ -73,8 +37,8 @@ function parseFacts(flat: string[]): BeneficiaryFacts {
 
 type Scripts = { vbcLoad(...a: string[]): Promise<unknown>; vbcCommit(...a: (string | number)[]): Promise<unknown> };
 
-/** Data access for per-beneficiary facts and derived state; every call is one round trip. */
-export class BeneficiaryStore {
+/** Per-beneficiary facts and derived state in Redis (stores.ts); every call is one round trip. */
+export class BeneficiaryStore implements BeneficiaryStateStore {
   readonly keys: RedisKeys;
   /** Prices as of a version: re-read only when a price change bumped the version. */
   private prices: { version: string; byKey: Record<string, number> } = { version: '', byKey: {} };
@@ -86,53 +50,6 @@ export class BeneficiaryStore {
     this.keys = redisKeys(prefix);
     redis.defineCommand('vbcCommit', { lua: COMMIT_SCRIPT });
     redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
-    redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
-    redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
-    redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 4, lua: ADVANCE_CLOCK_SCRIPT });
-    redis.defineCommand('vbcRecordApplied', { numberOfKeys: 1, lua: RECORD_APPLIED_SCRIPT });
-  }
-
-  /**
-   * Records that a group's records of `topic|partition` are applied up to `next` (exclusive), unless
-   * Redis holds less than `expectedAtLeast`: then returns what it holds (it lost writes), writing nothing.
-   */
-  async recordApplied(
-    groupId: string,
-    field: string,
-    expectedAtLeast: string | null,
-    next: string,
-  ): Promise<string | null> {
-    return (this.redis as unknown as { vbcRecordApplied(...a: string[]): Promise<string | null> }).vbcRecordApplied(
-      this.keys.appliedOffsets(groupId),
-      field,
-      expectedAtLeast ?? '',
-      next,
-    );
-  }
-
-  /**
-   * Offers a claims partition's latest records to its event clock, which moves once a quorum of
-   * distinct records has reached a date (ADVANCE_CLOCK_SCRIPT); keeps `earliest` if no earlier
-   * claim date is stored.
-   */
-  async advanceClock(
-    partition: number,
-    latest: { thruDate: string; claimId: string }[],
-    quorum: number,
-    earliest: string,
-  ): Promise<void> {
-    const pairs: string[] = [];
-    for (const r of latest) pairs.push(r.thruDate.replaceAll('-', ''), r.claimId);
-    await (this.redis as unknown as { vbcAdvanceClock(...a: string[]): Promise<number> }).vbcAdvanceClock(
-      this.keys.eventClock,
-      this.keys.partitionClocks,
-      this.keys.earliestClaim,
-      this.keys.partitionLatest(partition),
-      String(partition),
-      earliest,
-      String(quorum),
-      ...pairs,
-    );
   }
 
   /** The stored version of each beneficiary ('0': none yet). */
@@ -237,27 +154,5 @@ export class BeneficiaryStore {
     )) as number[];
     metrics.observe(...M.redisSeconds, { op: 'commit' }, (performance.now() - started) / 1000);
     return stale.length > 0 ? commits.map((c) => c.mbi) : [];
-  }
-
-  async append(outboxOwner: string, events: string[], reconPairs: string[]): Promise<void> {
-    await (this.redis as unknown as { vbcAppend(...a: string[]): Promise<number> }).vbcAppend(
-      this.keys.outbox(outboxOwner),
-      this.keys.outboxSeq,
-      this.keys.reconciliations,
-      JSON.stringify(events),
-      JSON.stringify(reconPairs),
-    );
-  }
-
-  async outboxHead(owner: string, n: number): Promise<string[]> {
-    return this.redis.lrange(this.keys.outbox(owner), 0, n - 1);
-  }
-
-  async outboxAck(owner: string, first: string, n: number): Promise<void> {
-    await (this.redis as unknown as { vbcOutboxAck(...a: (string | number)[]): Promise<number> }).vbcOutboxAck(
-      this.keys.outbox(owner),
-      first,
-      n,
-    );
   }
 }

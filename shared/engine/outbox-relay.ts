@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import type { AvroCodec } from '../registry/codec.ts';
 import { valueSubject } from '../registry/schemas.ts';
 import type { TopicNames } from '../kafka/topics.ts';
-import type { BeneficiaryStore } from './beneficiary-store.ts';
+import type { OutboxStore } from './stores.ts';
 import type { OutboxEvent } from './events.ts';
 
 const CHUNK = 500;
@@ -16,7 +16,7 @@ export class OutboxRelay {
   private queue: Promise<number> = Promise.resolve(0);
 
   constructor(
-    private readonly store: BeneficiaryStore,
+    private readonly outbox: OutboxStore,
     private readonly owner: string,
     private readonly producer: Producer,
     private readonly codec: AvroCodec,
@@ -36,7 +36,7 @@ export class OutboxRelay {
   private async drain(): Promise<number> {
     let published = 0;
     for (;;) {
-      const entries = await this.store.outboxHead(this.owner, CHUNK);
+      const entries = await this.outbox.head(this.owner, CHUNK);
       if (entries.length === 0) return published;
       const byTopic = new Map<string, { key: string; value: Buffer }[]>();
       for (const entry of entries) {
@@ -54,7 +54,7 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      await this.store.outboxAck(this.owner, entries[0]!, entries.length);
+      await this.outbox.ack(this.owner, entries[0]!, entries.length);
       published += entries.length;
     }
   }

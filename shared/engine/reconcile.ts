@@ -5,7 +5,8 @@ import { teamHospital, teamHospitalReconciliation } from '../domain/team.ts';
 import { deterministicId } from '../domain/ids.ts';
 import { msspReconciliation, type AcoContract } from '../domain/mssp.ts';
 import { applyUpdates } from './apply.ts';
-import type { BeneficiaryStore } from './beneficiary-store.ts';
+import { acoTotalsOf } from './layout.ts';
+import type { Stores } from './stores.ts';
 import { directionOf, reconciliationEvent, reconciliationField, type ReconciliationRecord } from './events.ts';
 
 const msspSubject = (c: AcoContract) => `${c.acoId}:${c.performanceYear}`;
@@ -37,13 +38,13 @@ export function msspRecord(contract: AcoContract, expenditureCents: number, asOf
 
 /** Closes every open episode whose window ended before asOf, emitting its reconciliation. */
 export async function closeEpisodesAsOf(
-  store: BeneficiaryStore,
+  stores: Stores,
   asOf: string,
   overrunThresholds: number[],
   outboxOwner: string,
 ): Promise<void> {
-  const withEpisodes = await store.redis.smembers(store.keys.episodeBeneficiaries);
-  await applyUpdates(store, new Map(), {
+  const withEpisodes = await stores.reads.episodeBeneficiaries();
+  await applyUpdates(stores.beneficiaries, new Map(), {
     overrunThresholds,
     outboxOwner,
     refresh: withEpisodes,
@@ -57,31 +58,25 @@ export async function closeEpisodesAsOf(
  * of a later date, so a scheduled interim never replaces a final an operator already ran.
  */
 export async function reconcileMssp(
-  store: BeneficiaryStore,
+  stores: Stores,
   asOf: string,
   outboxOwner: string,
   skipIfNewer = false,
 ): Promise<ReconciliationRecord[]> {
-  const keys = store.keys;
-  let contracts = Object.values(await store.redis.hgetall(keys.contracts)).map((j) => JSON.parse(j) as AcoContract);
+  let contracts = await stores.reference.contracts();
   if (skipIfNewer && contracts.length > 0) {
-    const latest = await store.redis.hmget(
-      keys.reconciliations,
-      ...contracts.map((c) => reconField({ kind: 'MSSP', subjectId: msspSubject(c) })),
-    );
+    const latest = new Map((await stores.reference.reconciliations()).map((r) => [reconField(r), r]));
     contracts = contracts.filter(
-      (_, i) => latest[i] === null || (JSON.parse(latest[i]!) as ReconciliationRecord).asOf <= asOf,
+      (c) => (latest.get(reconField({ kind: 'MSSP', subjectId: msspSubject(c) }))?.asOf ?? '') <= asOf,
     );
   }
   if (contracts.length === 0) return [];
-  const pipeline = store.redis.pipeline();
-  for (const c of contracts) pipeline.hget(keys.aco(`${c.acoId}|${c.performanceYear}`), 'expenditureCents');
-  const spent = ((await pipeline.exec()) ?? []).map(([, v]) => Number(v ?? 0));
-  const records = contracts.map((c, i) => msspRecord(c, spent[i]!, asOf));
-  await store.append(
+  const totals = await stores.reads.acoTotals(contracts.map((c) => `${c.acoId}|${c.performanceYear}`));
+  const records = contracts.map((c, i) => msspRecord(c, acoTotalsOf(totals[i]!).expenditureCents, asOf));
+  await stores.outbox.append(
     outboxOwner,
     records.map((r) => JSON.stringify(reconciliationEvent(r))),
-    records.flatMap((r) => [reconField(r), JSON.stringify(r)]),
+    records,
   );
   return records;
 }
@@ -141,21 +136,17 @@ export function teamRecords(episodeRecords: ReconciliationRecord[], asOf: string
 }
 
 async function reconcileTeamHospitals(
-  store: BeneficiaryStore,
+  stores: Stores,
   asOf: string,
   outboxOwner: string,
 ): Promise<ReconciliationRecord[]> {
-  const held = Object.values(await store.redis.hgetall(store.keys.reconciliations)).map(
-    (j) => JSON.parse(j) as ReconciliationRecord,
-  );
-  const records = teamRecords(held, asOf);
-  if (records.length > 0) {
-    await store.append(
+  const records = teamRecords(await stores.reference.reconciliations(), asOf);
+  if (records.length > 0)
+    await stores.outbox.append(
       outboxOwner,
       records.map((r) => JSON.stringify(reconciliationEvent(r))),
-      records.flatMap((r) => [reconField(r), JSON.stringify(r)]),
+      records,
     );
-  }
   return records;
 }
 
@@ -163,40 +154,27 @@ async function reconcileTeamHospitals(
  * Closes the performance years whose claims run-out ended before asOf (expiry.ts), as their final
  * reconciliation does: from then on their claims are refused (PERIOD_CLOSED) and the claims
  * service folds their records into summaries. The closed year only moves forward. Returns the
- * latest year closed (null when none, or when years never close: runoutDays null).
+ * latest year closed (null when years never close: runoutDays null).
  */
-export async function closeYearsAsOf(
-  store: BeneficiaryStore,
-  asOf: string,
-  runoutDays: number | null,
-): Promise<number | null> {
+export async function closeYearsAsOf(stores: Stores, asOf: string, runoutDays: number | null): Promise<number | null> {
   if (runoutDays === null) return null;
-  const through = closedThroughYear(asOf, runoutDays);
-  const held = Number(await store.redis.eval(RAISE_SCRIPT, 1, store.keys.closedThrough, String(through)));
-  return held;
+  return stores.clock.closeThrough(closedThroughYear(asOf, runoutDays));
 }
-
-/** Sets a number key to ARGV[1] if it is higher than the one held (or none is); returns what it holds. */
-const RAISE_SCRIPT = `
-local held = redis.call('GET', KEYS[1])
-if not held or tonumber(ARGV[1]) > tonumber(held) then redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1] end
-return held
-`;
 
 /**
  * `vbc reconcile --as-of`: episodes first (their events), then TEAM hospitals, then MSSP per (ACO,
  * year); a year whose run-out has ended before asOf has had its final reconciliation and closes.
  */
 export async function reconcile(
-  store: BeneficiaryStore,
+  stores: Stores,
   asOf: string,
   overrunThresholds: number[],
   outboxOwner: string,
   runoutDays: number | null = null,
 ) {
-  await closeEpisodesAsOf(store, asOf, overrunThresholds, outboxOwner);
-  const team = await reconcileTeamHospitals(store, asOf, outboxOwner);
-  const records = await reconcileMssp(store, asOf, outboxOwner);
-  const closedThrough = await closeYearsAsOf(store, asOf, runoutDays);
+  await closeEpisodesAsOf(stores, asOf, overrunThresholds, outboxOwner);
+  const team = await reconcileTeamHospitals(stores, asOf, outboxOwner);
+  const records = await reconcileMssp(stores, asOf, outboxOwner);
+  const closedThrough = await closeYearsAsOf(stores, asOf, runoutDays);
   return { mssp: records.length, team: team.length, closedThrough };
 }

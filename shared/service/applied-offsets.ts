@@ -54,7 +54,6 @@ export function appliedOffsets(
     expected.set(`${topic}|${partition}`, held);
     consumer.seek({ topic, partition, offset: held });
   };
-  const key = ctx.store.keys.appliedOffsets(groupId);
   /** Every assigned partition against what Redis holds. */
   const checkAll = async (reason: string) => {
     for (const [topic, partitions] of Object.entries(assignment)) {
@@ -62,7 +61,10 @@ export function appliedOffsets(
       // What Redis must hold is taken before what it holds is read: a batch recorded in between
       // raises both, and read the other way round it would look like a loss.
       const least = await Promise.all(partitions.map((p) => atLeast(topic, p)));
-      const held = await ctx.redis.hmget(key, ...partitions.map((p) => `${topic}|${p}`));
+      const held = await ctx.stores.applied.held(
+        groupId,
+        partitions.map((p) => `${topic}|${p}`),
+      );
       for (const [i, partition] of partitions.entries()) {
         const [h, l] = [held[i], least[i]];
         if (h != null && l !== undefined && BigInt(h) < BigInt(l)) rewind(topic, partition, h, reason);
@@ -78,7 +80,7 @@ export function appliedOffsets(
     );
   };
   const reconnected = () => check('Redis connection back');
-  ctx.redis.on('ready', reconnected);
+  const stopListening = ctx.stores.applied.onReconnect(reconnected);
   return {
     joined(memberAssignment: Record<string, number[]>) {
       assignment = memberAssignment;
@@ -90,7 +92,7 @@ export function appliedOffsets(
     async record(topic: string, partition: number, lastOffset: string): Promise<boolean> {
       const field = `${topic}|${partition}`;
       const next = String(BigInt(lastOffset) + 1n);
-      const held = await ctx.store.recordApplied(groupId, field, (await atLeast(topic, partition)) ?? null, next);
+      const held = await ctx.stores.applied.record(groupId, field, (await atLeast(topic, partition)) ?? null, next);
       if (held === null) {
         expected.set(field, next);
         return true;
@@ -99,7 +101,7 @@ export function appliedOffsets(
       return false;
     },
     stop: () => {
-      ctx.redis.off('ready', reconnected);
+      stopListening();
     },
   };
 }

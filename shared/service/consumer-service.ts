@@ -4,7 +4,7 @@ import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
 import { M, metrics } from '../metrics/registry.ts';
-import type { Context } from './context.ts';
+import type { Context, ServiceContext } from './context.ts';
 import { appliedOffsets } from './applied-offsets.ts';
 import { deadLetterMessage, type DeadLetter } from './dead-letter.ts';
 
@@ -33,12 +33,12 @@ export interface ServiceSpec {
   name: string;
   topics: InputTopic[];
   /** Applies a batch's valid records atomically per beneficiary; must be idempotent. Returns the records it refused. */
-  apply(ctx: Context, records: ValidRecord[], batch: BatchInfo): Promise<Refusal[] | undefined>;
+  apply(ctx: ServiceContext, records: ValidRecord[], batch: BatchInfo): Promise<Refusal[] | undefined>;
   /**
    * Periodic work besides consuming (scheduled reconciliation), every `config.scheduleCheckMs`;
    * must be idempotent. Events it appends to the service's outbox are published right after.
    */
-  tick?(ctx: Context): Promise<void>;
+  tick?(ctx: ServiceContext): Promise<void>;
   /**
    * Partitions processed at once unless VBC_PARTITIONS_IN_FLIGHT says otherwise (default 6, the
    * default partition count: no partition's batch waits behind another's, which keeps the alert
@@ -113,7 +113,7 @@ export async function startService(
   const log = logger.child({ component: spec.name });
   const groupId = groupIdFor(config.groupPrefix, spec.name);
   const inFlight = config.partitionsInFlight ?? spec.partitionsInFlight ?? 6;
-  const relay = new OutboxRelay(ctx.store, spec.name, ctx.producer, ctx.codec, topics);
+  const relay = new OutboxRelay(ctx.stores.outbox, spec.name, ctx.producer, ctx.codec, topics);
   // Large fetches: a beneficiary's facts are read, derived and committed once per batch, so the
   // more of its records a batch holds, the less each record costs (see README, Performance).
   // The retriable flag decides what a crash does: kafkajs restarts the consumer after an error
@@ -232,7 +232,7 @@ export async function startService(
     if (dead.length > 0 && publish) {
       metrics.inc(...M.deadLettered, { service: spec.name, topic: logical }, dead.length);
       await ctx.producer.send({ topic: topics.deadLetter(logical), acks: -1, messages: dead.map(deadLetterMessage) });
-      await ctx.redis.hincrby(ctx.store.keys.deadLettered, logical, dead.length);
+      await ctx.stores.counts.deadLettered(logical, dead.length);
       // One line per batch, not per record (a bad file must not flood the log), and no record
       // content: codes and positions identify them without PHI; `vbc dlq list` shows each reason.
       const byCode: Record<string, number> = {};

@@ -10,21 +10,29 @@ import { topicNames, type TopicNames } from '../kafka/topics.ts';
 import { AvroCodec } from '../registry/codec.ts';
 import { registerAllSchemas } from '../registry/schemas.ts';
 import { connectRedis } from '../redis/client.ts';
-import { BeneficiaryStore } from '../engine/beneficiary-store.ts';
+import type { RedisKeys } from '../engine/layout.ts';
+import { redisStores } from '../engine/redis-stores.ts';
+import type { Stores } from '../engine/stores.ts';
 
 const CLOSE_BUDGET_MS = 2000;
 
-/** Everything a service or CLI command needs, connected and provisioned, with one close(). */
-export interface Context {
+/** What a service's work on records needs: its settings, a logger and the storage (no broker). */
+export interface ServiceContext {
   config: Config;
   logger: Logger;
+  stores: Stores;
+}
+
+/** Everything a service or CLI command needs, connected and provisioned, with one close(). */
+export interface Context extends ServiceContext {
   kafka: Kafka;
   admin: Admin;
   producer: Producer;
   redis: Redis;
   codec: AvroCodec;
   topics: TopicNames;
-  store: BeneficiaryStore;
+  /** The Redis keys, for the tests and the bench that inspect Redis itself. */
+  keys: RedisKeys;
   close(): Promise<void>;
 }
 
@@ -60,7 +68,7 @@ export async function openContext(name: string, config: Config = loadConfig()): 
       redis,
       codec,
       topics,
-      store: new BeneficiaryStore(redis, config.redisPrefix),
+      ...storesOf(redisStores(redis, config.redisPrefix)),
       close: async () => {
         // Bounded: after a broker restart a client's disconnect can wait on requests that will
         // never be answered; the process must still stop within its shutdown budget.
@@ -72,4 +80,9 @@ export async function openContext(name: string, config: Config = loadConfig()): 
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
   }
+}
+
+function storesOf(all: ReturnType<typeof redisStores>): { stores: Stores; keys: RedisKeys } {
+  const { keys, ...stores } = all;
+  return { stores, keys };
 }

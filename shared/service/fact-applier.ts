@@ -3,7 +3,7 @@ import { yearOf } from '../domain/dates.ts';
 import { applyUpdates, type IncomingFact } from '../engine/apply.ts';
 import { StateCache } from '../engine/state-cache.ts';
 import type { Refusal, ValidRecord } from './consumer-service.ts';
-import type { Context } from './context.ts';
+import type { ServiceContext } from './context.ts';
 
 /**
  * The apply step of the per-beneficiary services: each record becomes a fact under its own id.
@@ -16,7 +16,7 @@ export function factApplier(name: string, replaces: (kind: string) => boolean) {
   let cache: StateCache | null = null;
   /** `refuseIfNew`: records to refuse unless already held (a rebuild's claims refused the first time). */
   return async (
-    ctx: Context,
+    ctx: ServiceContext,
     records: ValidRecord[],
     refuseIfNew: (r: ValidRecord) => boolean = () => false,
   ): Promise<Refusal[]> => {
@@ -39,7 +39,7 @@ export function factApplier(name: string, replaces: (kind: string) => boolean) {
       else updates.set(fact.mbi, [update]);
     }
     if (updates.size === 0) return [];
-    const { refused } = await applyUpdates(ctx.store, updates, {
+    const { refused } = await applyUpdates(ctx.stores.beneficiaries, updates, {
       overrunThresholds: ctx.config.overrunThresholds,
       outboxOwner: name,
       cache,

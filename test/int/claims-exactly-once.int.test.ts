@@ -19,7 +19,7 @@ const work = mkdtempSync(join(tmpdir(), 'vbc-claims-eo-'));
 
 async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
   const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.store)).acos)
+  for (const a of (await exportState(ctx.stores)).acos)
     out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
   return out;
 }
@@ -44,7 +44,7 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     const log = join(work, 'claims.log');
     const first = new ServiceProcess('claims', env, log);
     await waitUntil(
-      async () => first.exited || (await ctx.redis.scard(ctx.store.keys.beneficiaries)) >= 300,
+      async () => first.exited || (await ctx.redis.scard(ctx.keys.beneficiaries)) >= 300,
       'the service to be mid-way',
     );
     expect(first.exited, first.logTail()).toBe(false);
@@ -77,11 +77,11 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     }
     const reasons = new Set(dlq.map((m) => header(m, 'vbc-error-code')));
     expect(reasons).toEqual(new Set(['RECORD_UNDECODABLE', 'SCHEMA_UNKNOWN', 'RECORD_INVALID']));
-    expect(Number(await ctx.redis.hget(ctx.store.keys.deadLettered, 'claims'))).toBeGreaterThanOrEqual(200);
+    expect(Number(await ctx.redis.hget(ctx.keys.deadLettered, 'claims'))).toBeGreaterThanOrEqual(200);
   });
 
   it('a new consumer group replaying both topics from offset 0 changes no total', async () => {
-    const before = await exportState(ctx.store);
+    const before = await exportState(ctx.stores);
     const replay = { ...config, groupPrefix: `${config.topicPrefix}replay.` };
     const rctx = await openContext('test-claims-replay', replay);
     try {
@@ -96,7 +96,7 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     } finally {
       await rctx.close();
     }
-    expect((await exportState(ctx.store)).acos).toEqual(before.acos);
+    expect((await exportState(ctx.stores)).acos).toEqual(before.acos);
     expect(await acoTotals(ctx)).toEqual(feed.expected);
   });
 

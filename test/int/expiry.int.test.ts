@@ -19,7 +19,7 @@ let service: RunningService;
 
 async function acoTotals(): Promise<Record<string, Totals>> {
   const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.store)).acos)
+  for (const a of (await exportState(ctx.stores)).acos)
     out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
   return out;
 }
@@ -28,8 +28,8 @@ async function acoTotals(): Promise<Record<string, Totals>> {
 async function factBytes(): Promise<{ bytes: number; claimFields: number }> {
   let bytes = 0;
   let claimFields = 0;
-  for (const mbi of await ctx.redis.smembers(ctx.store.keys.beneficiaries)) {
-    const key = ctx.store.keys.facts(mbi);
+  for (const mbi of await ctx.redis.smembers(ctx.keys.beneficiaries)) {
+    const key = ctx.keys.facts(mbi);
     bytes += Number((await ctx.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
     claimFields += (await ctx.redis.hkeys(key)).filter((f) => f.startsWith('c:')).length;
   }
@@ -59,7 +59,7 @@ describe("expiry after the final reconciliation: a closed year's claim records f
     expect(await acoTotals()).toEqual(feed.expected);
     const before = await factBytes();
     expect(before.claimFields).toBeGreaterThan(3_000);
-    expect(await ctx.redis.get(ctx.store.keys.compactedThrough)).not.toBe('2026');
+    expect(await ctx.redis.get(ctx.keys.compactedThrough)).not.toBe('2026');
 
     // Claims dated after the run-out close nothing by themselves (event time is not a decision).
     const clockClaims = Array.from({ length: 60 }, (_, i) => ({
@@ -72,14 +72,14 @@ describe("expiry after the final reconciliation: a closed year's claim records f
     }));
     await publishClaims(clockClaims);
     await waitUntil(caughtUp, 'the April claims to be processed', 60_000, 200);
-    expect(await ctx.redis.get(ctx.store.keys.closedThrough)).toBeNull();
+    expect(await ctx.redis.get(ctx.keys.closedThrough)).toBeNull();
     // The final reconciliation after the run-out (as `vbc reconcile --as-of 2027-04-01` runs it) closes 2026.
     expect(
-      (await reconcile(ctx.store, '2027-04-01', config.overrunThresholds, 'cli', config.claimsRunoutDays))
+      (await reconcile(ctx.stores, '2027-04-01', config.overrunThresholds, 'cli', config.claimsRunoutDays))
         .closedThrough,
     ).toBe(2026);
     await waitUntil(
-      async () => (await ctx.redis.get(ctx.store.keys.compactedThrough)) === '2026',
+      async () => (await ctx.redis.get(ctx.keys.compactedThrough)) === '2026',
       '2026 to be folded',
       60_000,
       200,

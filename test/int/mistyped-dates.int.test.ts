@@ -48,7 +48,7 @@ let service: RunningService;
 const caughtUp = async () => (await claimsLag(ctx, config)) === 0;
 const totals = async () =>
   Object.fromEntries(
-    (await exportState(ctx.store)).acos.map((a) => [
+    (await exportState(ctx.stores)).acos.map((a) => [
       `${a.acoId}|${a.performanceYear}`,
       { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords },
     ]),
@@ -87,8 +87,8 @@ describe('mistyped dates neither close a performance year nor count (issue 18)',
     expect(new Set(dead.map((m) => header(m, 'vbc-source-partition'))).size).toBe(config.partitions);
 
     // Nothing closed 2026, nor moved event time.
-    expect(await ctx.redis.get(ctx.store.keys.closedThrough)).toBeNull();
-    const clocks = Object.values(await ctx.redis.hgetall(ctx.store.keys.partitionClocks));
+    expect(await ctx.redis.get(ctx.keys.closedThrough)).toBeNull();
+    const clocks = Object.values(await ctx.redis.hgetall(ctx.keys.partitionClocks));
     expect(clocks.every((c) => c < '2027-01-01')).toBe(true);
   });
 
@@ -103,9 +103,9 @@ describe('mistyped dates neither close a performance year nor count (issue 18)',
       'ATY|2027': { expenditureCents: sum(nextYear), claimRecords: 40 },
     });
     // 40 records of 2027 are fewer than a partition's quorum (VBC_CLOCK_QUORUM, 100): no clock reached 2027.
-    const clocks = Object.values(await ctx.redis.hgetall(ctx.store.keys.partitionClocks));
+    const clocks = Object.values(await ctx.redis.hgetall(ctx.keys.partitionClocks));
     expect(clocks.every((c) => c < '2027-01-01')).toBe(true);
-    expect(await ctx.redis.get(ctx.store.keys.closedThrough)).toBeNull();
+    expect(await ctx.redis.get(ctx.keys.closedThrough)).toBeNull();
     const dead = await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'));
     expect(dead.filter((m) => header(m, 'vbc-error-code') !== 'DATE_IMPLAUSIBLE')).toEqual([]);
   });

@@ -112,7 +112,7 @@ describe('reconciliation service: interim MSSP reconciliations on a monthly sche
     });
 
     // The same period again (a restart that lost its bookmark) emits the same event id.
-    await ctx.redis.del(ctx.store.keys.lastScheduledRun);
+    await ctx.redis.del(ctx.keys.lastScheduledRun);
     expect(await runDueReconciliation(ctx)).toBe('2026-03-01');
     await services[1]!.relay.flush();
     const again = (await msspEvents()).filter((e) => e.asOf === '2026-03-01');
@@ -120,10 +120,10 @@ describe('reconciliation service: interim MSSP reconciliations on a monthly sche
   });
 
   it('never replaces a final reconciliation an operator already ran with a scheduled interim', async () => {
-    await reconcile(ctx.store, '2027-01-15', config.overrunThresholds, 'cli');
-    await ctx.redis.del(ctx.store.keys.lastScheduledRun);
+    await reconcile(ctx.stores, '2027-01-15', config.overrunThresholds, 'cli');
+    await ctx.redis.del(ctx.keys.lastScheduledRun);
     await runDueReconciliation(ctx);
-    const latest = (await exportState(ctx.store)).reconciliations.find((r) => r.subjectId === 'S1:2026');
+    const latest = (await exportState(ctx.stores)).reconciliations.find((r) => r.subjectId === 'S1:2026');
     expect(latest).toMatchObject({ kind: 'MSSP', final: true, asOf: '2027-01-15' });
   });
 });

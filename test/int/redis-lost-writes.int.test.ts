@@ -32,7 +32,7 @@ async function rollBack(redis: Redis, pattern: string, to: Map<string, Buffer>):
 
 async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
   const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.store)).acos)
+  for (const a of (await exportState(ctx.stores)).acos)
     out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
   return out;
 }
@@ -69,14 +69,14 @@ describe('integrity: Redis loses writes the group already committed past', () =>
   it('after a restart: the records whose state was lost are applied again, totals exact', async () => {
     await publishClaimsFeed(ctx, { ...feed, records: feed.records.slice(0, half) }, ['attribution', 'claims']);
     await runUntilCaughtUp('the first half to be applied');
-    const replica = await snapshot(ctx.redis, ctx.store.keys.pattern);
+    const replica = await snapshot(ctx.redis, ctx.keys.pattern);
 
     await publishClaimsFeed(ctx, { ...feed, records: feed.records.slice(half) }, ['claims']);
     await runUntilCaughtUp('the second half to be applied');
     expect(await acoTotals(ctx)).toEqual(feed.expected);
 
     // Failover: the new primary has only the first half; the group committed past the second.
-    await rollBack(ctx.redis, ctx.store.keys.pattern, replica);
+    await rollBack(ctx.redis, ctx.keys.pattern, replica);
     expect(await acoTotals(ctx)).not.toEqual(feed.expected);
     expect(await claimsLag(ctx, config)).toBe(0);
 
@@ -93,7 +93,7 @@ describe('integrity: Redis loses writes the group already committed past', () =>
 
   it('while running: a failover under a running service is caught when its Redis connection comes back', async () => {
     const before = await acoTotals(ctx);
-    const replica = await snapshot(ctx.redis, ctx.store.keys.pattern);
+    const replica = await snapshot(ctx.redis, ctx.keys.pattern);
     const more = claimsFeed(4343, 2_000, 600);
     let whole: Record<string, Totals> = {};
     const service = await startService(ctx, claimsService);
@@ -105,7 +105,7 @@ describe('integrity: Redis loses writes the group already committed past', () =>
 
       // The primary is lost with the new claims; the service's connection drops and comes back to
       // a Redis that has only what it had before them. No new record arrives.
-      await rollBack(ctx.redis, ctx.store.keys.pattern, replica);
+      await rollBack(ctx.redis, ctx.keys.pattern, replica);
       expect(await acoTotals(ctx)).toEqual(before);
       const serviceConnection = String(await ctx.redis.client('ID'));
       const operator = new Redis(config.redisUrl);

@@ -73,12 +73,12 @@ describe('reconciliation service: bad reference records are dead-lettered, good 
       'missing facilityId',
       'targetPriceCents must not be negative',
     ]);
-    expect(Object.keys(await ctx.redis.hgetall(ctx.store.keys.contracts))).toEqual(['R1|2026']);
-    expect(await ctx.redis.hgetall(ctx.store.keys.prices)).toEqual({
+    expect(Object.keys(await ctx.redis.hgetall(ctx.keys.contracts))).toEqual(['R1|2026']);
+    expect(await ctx.redis.hgetall(ctx.keys.prices)).toEqual({
       'BPCI_A|MJRLE|*': '2500000',
       'TEAM|LEJR|F1': '2000000',
     });
-    expect(await ctx.redis.hgetall(ctx.store.keys.deadLettered)).toEqual({
+    expect(await ctx.redis.hgetall(ctx.keys.deadLettered)).toEqual({
       'aco-contracts': '4',
       'episode-prices': '4',
     });

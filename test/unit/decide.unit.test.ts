@@ -40,7 +40,7 @@ function given(...facts: IncomingFact[]) {
   return {
     when: (incoming: IncomingFact[], options: Partial<DecideOptions> = {}) => {
       const decision = decide(MBI, state, incoming, { reference, closedThrough: null, ...options });
-      return { then: (check: (d: Decision | null) => void) => check(decision) };
+      return { thenDecided: (check: (d: Decision | null) => void) => check(decision) };
     },
   };
 }
@@ -50,7 +50,7 @@ describe('decide: given the facts held, when records arrive, then', () => {
   it('an attributed claim is accepted and only adds to its ACO-year total (the incremental path)', () => {
     given(fact('attributions', '1', attributed))
       .when([fact('claims', 'C1', claim({ claimId: 'C1', thruDate: '2026-02-01', paidAmountCents: 15_000 }))])
-      .then((d) => {
+      .thenDecided((d) => {
         expect(d?.totalsOnly).toBe(true);
         expect(d?.accepted.map((f) => f.id)).toEqual(['C1']);
         expect(d?.acoDeltas.get('A1|2026')).toMatchObject({
@@ -66,19 +66,19 @@ describe('decide: given the facts held, when records arrive, then', () => {
     const c = claim({ claimId: 'C1', paidAmountCents: 15_000 });
     given(fact('claims', 'C1', c))
       .when([fact('claims', 'C1', { ...c })])
-      .then((d) => expect(d).toBeNull());
+      .thenDecided((d) => expect(d).toBeNull());
   });
 
   it('a discharge home raises a TCM follow-up; a qualifying visit then withdraws it with the same id', () => {
     given()
       .when([fact('discharges', 'E1', home)])
-      .then((d) => {
+      .thenDecided((d) => {
         expect(alerts(d!.raised)).toEqual(['TCM_FOLLOW_UP E1']);
         expect(d!.raised[0]).toMatchObject({ contactDueDate: '2026-03-06', visitDueDate: '2026-03-18' });
       });
     given(fact('discharges', 'E1', home))
       .when([fact('claims', 'V1', visit)])
-      .then((d) => {
+      .thenDecided((d) => {
         expect(d!.totalsOnly).toBe(false);
         expect(alerts(d!.withdrawn)).toEqual(['TCM_FOLLOW_UP E1']);
       });
@@ -87,7 +87,7 @@ describe('decide: given the facts held, when records arrive, then', () => {
   it("a readmission's admission raises the READMISSION alert and closes the index stay's follow-up", () => {
     given(fact('discharges', 'E1', home))
       .when([fact('admissions', 'E2', admission({ encounterId: 'E2', admitDate: '2026-03-10' }))])
-      .then((d) => {
+      .thenDecided((d) => {
         expect(alerts(d!.raised)).toEqual(['READMISSION E2']);
         expect(alerts(d!.withdrawn)).toEqual(['TCM_FOLLOW_UP E1']);
       });
@@ -101,7 +101,7 @@ describe('decide: given the facts held, when records arrive, then', () => {
           closedThrough: 2025,
         },
       )
-      .then((d) => {
+      .thenDecided((d) => {
         expect(d!.refused.map((f) => f.id)).toEqual(['L1']);
         expect(d!.accepted).toEqual([]);
         expect(d!.acoDeltas.size).toBe(0);
@@ -113,10 +113,10 @@ describe('decide: given the facts held, when records arrive, then', () => {
     const older = admission({ encounterId: 'E2', admitDate: '2026-03-09', seq: '00000000000000000010' });
     given(fact('discharges', 'E1', home), fact('admissions', 'E2', newer))
       .when([fact('admissions', 'E2', older)])
-      .then((d) => expect(d).toBeNull());
+      .thenDecided((d) => expect(d).toBeNull());
     given(fact('discharges', 'E1', home), fact('admissions', 'E2', newer))
       .when([fact('admissions', 'E2', { ...cancelled('E2'), seq: '00000000000000000030' })])
-      .then((d) => {
+      .thenDecided((d) => {
         expect(alerts(d!.withdrawn)).toEqual(['READMISSION E2']);
         expect(alerts(d!.raised)).toEqual(['TCM_FOLLOW_UP E1']);
       });
@@ -139,7 +139,7 @@ describe('decide: given the facts held, when records arrive, then', () => {
     });
     given(fact('discharges', 'E9', anchor), fact('claims', 'S1', spend))
       .when([], { force: true, transform: closeEpisodes('2026-07-01') })
-      .then((d) => {
+      .thenDecided((d) => {
         expect(d!.added.map((f) => `${f.section} ${f.id}`)).toEqual([`closures ${d!.derived.episodes[0]!.episodeId}`]);
         expect(d!.reconciliations).toMatchObject([
           { kind: 'EPISODE', program: 'TEAM', amountCents: -100_000, final: true },

@@ -8,7 +8,7 @@ export const exportCommand: Command = {
   async run() {
     const ctx = await openContext('vbc-export');
     try {
-      process.stdout.write(`${JSON.stringify(await exportState(ctx.store), null, 1)}\n`);
+      process.stdout.write(`${JSON.stringify(await exportState(ctx.stores), null, 1)}\n`);
       return 0;
     } finally {
       await ctx.close();

@@ -1,4 +1,3 @@
-import type { ReconciliationRecord } from '../../../shared/engine/events.ts';
 import { openContext } from '../../../shared/service/context.ts';
 import { financeReport } from '../finance-report.ts';
 import { exportState } from '../state-export.ts';
@@ -13,10 +12,8 @@ first), then the BPCI episodes with their NPRA, by category.`,
   async run() {
     const ctx = await openContext('vbc-finance');
     try {
-      const state = await exportState(ctx.store);
-      const records = Object.values(await ctx.redis.hgetall(ctx.store.keys.reconciliations)).map(
-        (j) => JSON.parse(j) as ReconciliationRecord,
-      );
+      const state = await exportState(ctx.stores);
+      const records = await ctx.stores.reference.reconciliations();
       for (const line of financeReport(state.acos, state.episodes, records)) console.log(line);
       return 0;
     } finally {

@@ -1,9 +1,7 @@
-import { parseFactField } from '../../../shared/engine/layout.ts';
 import { readTopic } from '../../../shared/kafka/read-topic.ts';
 import { readDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { ErrorCode } from '../../../shared/errors/app-error.ts';
 import { isDeepStrictEqual } from 'node:util';
-import { unlinkMatching } from '../../../shared/redis/unlink-matching.ts';
 import { groupIdFor, startService } from '../../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
 import { SERVICES } from '../../registry.ts';
@@ -32,14 +30,14 @@ its close refused, as the claims dead-letter topic lists them, are refused again
         throw new Error(
           `stop the running services first (${busy.join(', ')} still consuming): a rebuild needs their groups idle`,
         );
-      const before = await exportState(ctx.store);
+      const before = await exportState(ctx.stores);
       const carried = await carryOver(ctx);
-      await unlinkMatching(ctx.redis, ctx.store.keys.pattern);
+      await ctx.stores.deleteAll();
       await carried.restore();
       await rewindGroups(ctx);
       await reconsume(ctx, timeoutMs, carried.refusedBefore);
       await carried.closeYears();
-      const after = await exportState(ctx.store);
+      const after = await exportState(ctx.stores);
       if (isDeepStrictEqual(after, before)) {
         console.error(
           `rebuild: state recomputed from the topics equals the state before (${after.acos.length} ACO-years, ${after.readmissions.length} readmissions, ${after.episodes.length} episodes, ${after.alerts.length} alerts in force, ${after.reconciliations.length} reconciliations)`,
@@ -65,8 +63,8 @@ its close refused, as the claims dead-letter topic lists them, are refused again
  * the same claims are refused again, the year's others count as they did).
  */
 async function carryOver(ctx: Context) {
-  const { redis, keys } = ctx.store;
-  const closedThrough = await redis.get(keys.closedThrough);
+  const { clock, reads, reference } = ctx.stores;
+  const { closedThrough } = await clock.expiry();
   const refusedBefore = new Set<string>();
   if (closedThrough !== null) {
     for (const m of await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'))) {
@@ -75,34 +73,22 @@ async function carryOver(ctx: Context) {
         refusedBefore.add(`${source.partition}|${source.offset}`);
     }
   }
-  const mbis = await redis.smembers(keys.beneficiaries);
-  const closures: { mbi: string; pairs: string[] }[] = [];
-  // In slices: a large installation has millions of beneficiaries.
-  for (let i = 0; i < mbis.length; i += 1000) {
-    const slice = mbis.slice(i, i + 1000);
-    const pipeline = redis.pipeline();
-    for (const mbi of slice) pipeline.hgetall(keys.facts(mbi));
-    ((await pipeline.exec()) ?? []).forEach(([, hash], j) => {
-      const pairs = Object.entries(hash as Record<string, string>)
-        .filter(([f]) => parseFactField(f)?.section === 'closures')
-        .flat();
-      if (pairs.length > 0) closures.push({ mbi: slice[j]!, pairs });
-    });
-  }
-  const reconciliations = await redis.hgetall(keys.reconciliations);
-  const bookmark = await redis.get(keys.lastScheduledRun);
+  const mbis = await reads.beneficiaries();
+  const closures = (await reads.closureFacts(mbis))
+    .map((pairs, i) => ({ mbi: mbis[i]!, pairs }))
+    .filter((c) => c.pairs.length > 0);
+  const reconciliations = await reference.reconciliations();
+  const bookmark = await clock.lastScheduledRun();
   return {
     refusedBefore,
     /** After the re-read: the year is closed again, and the claims service folds it anew. */
     closeYears: async () => {
-      if (closedThrough !== null) await redis.set(keys.closedThrough, closedThrough);
+      if (closedThrough !== null) await clock.closeThrough(closedThrough);
     },
     restore: async () => {
-      const p = redis.pipeline();
-      for (const c of closures) p.hset(keys.facts(c.mbi), ...c.pairs);
-      if (Object.keys(reconciliations).length > 0) p.hset(keys.reconciliations, reconciliations);
-      if (bookmark) p.set(keys.lastScheduledRun, bookmark);
-      await p.exec();
+      for (const c of closures) await reads.restoreFacts(c.mbi, c.pairs);
+      await reference.restoreReconciliations(reconciliations);
+      if (bookmark) await clock.setLastScheduledRun(bookmark);
     },
   };
 }
@@ -136,5 +122,5 @@ async function reconsume(ctx: Context, timeoutMs: number, refusedBefore: Readonl
   } finally {
     for (const r of running) await r.stop();
   }
-  await ctx.redis.del(...Object.keys(SERVICES).map((s) => ctx.store.keys.outbox(s)));
+  await ctx.stores.outbox.discard(Object.keys(SERVICES));
 }

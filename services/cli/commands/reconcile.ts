@@ -21,13 +21,13 @@ as PERIOD_CLOSED, and its claim records fold into per-beneficiary summaries (doc
     const ctx = await openContext('vbc-reconcile');
     try {
       const { mssp, team, closedThrough } = await reconcile(
-        ctx.store,
+        ctx.stores,
         asOf,
         ctx.config.overrunThresholds,
         'cli',
         ctx.config.claimsRunoutDays,
       );
-      const published = await new OutboxRelay(ctx.store, 'cli', ctx.producer, ctx.codec, ctx.topics).flush();
+      const published = await new OutboxRelay(ctx.stores.outbox, 'cli', ctx.producer, ctx.codec, ctx.topics).flush();
       const closed =
         closedThrough === null
           ? 'no performance year closes (VBC_CLAIMS_RUNOUT_DAYS=off)'

@@ -55,7 +55,7 @@ every alert and event.
         rate,
         input.values.progress === true ? new Progress(messages.length, 'publishing') : null,
       );
-      if (reports.length > 0) await ctx.redis.hincrby(ctx.store.keys.deadLettered, 'scenario-lines', reports.length);
+      if (reports.length > 0) await ctx.stores.counts.deadLettered('scenario-lines', reports.length);
       await waitForCatchUp(ctx, timeoutMs);
       console.error(
         `replayed ${good} records from ${file}${reports.length ? `; ${reports.length} bad lines dead-lettered${reportFile ? ` (listed in ${reportFile})` : ''}` : ''}`,

@@ -1,5 +1,4 @@
 import { topicSpecs } from '../../../shared/kafka/topics.ts';
-import { unlinkMatching } from '../../../shared/redis/unlink-matching.ts';
 import { openContext } from '../../../shared/service/context.ts';
 import type { Command } from './command.ts';
 
@@ -17,7 +16,7 @@ export const resetCommand: Command = {
           .map((p) => ({ partition: p.partition, offset: p.high }));
         if (partitions.length > 0) await ctx.admin.deleteTopicRecords({ topic, partitions });
       }
-      const deleted = await unlinkMatching(ctx.redis, ctx.store.keys.pattern);
+      const deleted = await ctx.stores.deleteAll();
       console.error(`reset: topic records deleted, ${deleted} Redis keys removed`);
       return 0;
     } finally {
