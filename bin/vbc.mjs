@@ -33,6 +33,14 @@ if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
 } else {
+  // kafkajs 2.2.4's request queue can ask for a timer with a negative delay, which Node clamps to
+  // 1 ms and, since Node 24, reports as a TimeoutNegativeWarning on stderr: harmless, and noise in
+  // every service log. Other warnings are printed as Node prints them.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'TimeoutNegativeWarning')
+      process.stderr.write(`${warning.stack ?? `${warning.name}: ${warning.message}`}\n`);
+  });
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../services/cli/main.ts');

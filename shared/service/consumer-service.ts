@@ -1,52 +1,15 @@
-import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { plausibleThrough, validateRecord, type FactOf, type RecordMeta } from '../domain/validate.ts';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
 import { M, metrics } from '../metrics/registry.ts';
-import type { Context, ServiceContext } from './context.ts';
+import type { Context } from './context.ts';
 import { appliedOffsets } from './applied-offsets.ts';
-import { deadLetterMessage, type DeadLetter } from './dead-letter.ts';
+import { batchHandler, type BatchRecord } from './batch-handler.ts';
+import { deadLetterMessage } from './dead-letter.ts';
+import type { ServiceSpec } from './service-spec.ts';
 
-/** A decoded, valid record of a batch. */
-export interface ValidRecord {
-  fact: FactOf;
-  message: KafkaMessage;
-}
-
-/** A valid record the service would not apply (its performance year is closed): dead-lettered. */
-export interface Refusal {
-  record: ValidRecord;
-  code: typeof ErrorCode.PERIOD_CLOSED;
-  reason: string;
-}
-
-/** Where a batch comes from, and (rebuild) the verdicts of the first pass to keep. */
-export interface BatchInfo {
-  topic: InputTopic;
-  partition: number;
-  /** `partition|offset` of the claims the first pass refused as PERIOD_CLOSED (see StartOptions). */
-  refusedBefore?: ReadonlySet<string>;
-}
-
-export interface ServiceSpec {
-  name: string;
-  topics: InputTopic[];
-  /** Applies a batch's valid records atomically per beneficiary; must be idempotent. Returns the records it refused. */
-  apply(ctx: ServiceContext, records: ValidRecord[], batch: BatchInfo): Promise<Refusal[] | undefined>;
-  /**
-   * Periodic work besides consuming (scheduled reconciliation), every `config.scheduleCheckMs`;
-   * must be idempotent. Events it appends to the service's outbox are published right after.
-   */
-  tick?(ctx: ServiceContext): Promise<void>;
-  /**
-   * Partitions processed at once unless VBC_PARTITIONS_IN_FLIGHT says otherwise (default 6, the
-   * default partition count: no partition's batch waits behind another's, which keeps the alert
-   * latency tail short). The claims service takes 3: its batches are large, and memory grows with
-   * each one in flight while throughput does not.
-   */
-  partitionsInFlight?: number;
-}
+export type { BatchInfo, Refusal, ServiceSpec, ValidRecord } from './service-spec.ts';
 
 export interface RunningService {
   name: string;
@@ -58,26 +21,6 @@ export interface RunningService {
   /** Resolves with the error when the consumer crashed on an error that is not retriable (it is not restarted). */
   failed: Promise<Error>;
   stop(): Promise<void>;
-}
-
-/** What reference records are validated with: nothing from the message itself. */
-const NO_META: RecordMeta = {};
-const DAY_MS = 86_400_000;
-
-/**
- * The latest plausible service date of a record published at a Kafka timestamp (validate.ts):
- * made once per day of publication, not per record. The record's own timestamp, so the verdict is
- * the same on every replay of the topic, whatever the batch.
- */
-function plausibleLimits(maxDaysAhead: number | null): (timestamp: string) => string | undefined {
-  const byDay = new Map<number, string | undefined>();
-  return (timestamp) => {
-    if (maxDaysAhead === null) return undefined;
-    const day = Math.floor(Number(timestamp) / DAY_MS);
-    if (!byDay.has(day))
-      byDay.set(day, plausibleThrough(new Date(day * DAY_MS).toISOString().slice(0, 10), maxDaysAhead));
-    return byDay.get(day);
-  };
 }
 
 export const groupIdFor = (prefix: string, service: string) => `${prefix}${service}-service`;
@@ -149,7 +92,7 @@ export async function startService(
   // Events a crashed predecessor left in the outbox go out before new work.
   if (publish) await relay.flush();
 
-  const latestPlausible = plausibleLimits(config.maxDaysAhead);
+  const handle = batchHandler(spec, { refusedBefore: options.refusedBefore });
   let ready = false;
   const applied = appliedOffsets(ctx, groupId, consumer, log, spec.name);
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -174,61 +117,26 @@ export async function startService(
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
     const logical = topics.logical(batch.topic) as InputTopic;
-    // Attribution and ADT need the arrival order (the later record of an id wins), only ADT the
-    // arrival time: not built for claims, the bulk.
-    const needsTime = logical === 'admissions' || logical === 'discharges';
-    const needsSeq = needsTime || logical === 'attribution';
-    const datesChecked = needsTime || logical === 'claims';
     await ctx.codec.prepare(batch.messages.map((m) => m.value));
-    const valid: ValidRecord[] = [];
-    const dead: DeadLetter[] = [];
-    for (const message of batch.messages) {
+    const records: BatchRecord[] = batch.messages.map((message) => {
       try {
-        const value = ctx.codec.decode(message.value);
-        const result = validateRecord(
-          logical,
-          value,
-          needsSeq || datesChecked
-            ? {
-                seq: needsSeq ? message.offset.padStart(20, '0') : undefined,
-                receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
-                latestPlausible: datesChecked ? latestPlausible(message.timestamp) : undefined,
-              }
-            : NO_META,
-        );
-        if (result.ok) valid.push({ fact: result.value, message });
-        else
-          dead.push({
-            message,
-            partition: batch.partition,
-            sourceTopic: batch.topic,
-            code: result.code,
-            reason: result.reason,
-          });
+        return { message, decoded: { ok: true, value: ctx.codec.decode(message.value) } };
       } catch (error) {
         // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
         const code =
           isAppError(error) && error.code === ErrorCode.SCHEMA_UNKNOWN
             ? ErrorCode.SCHEMA_UNKNOWN
             : ErrorCode.RECORD_UNDECODABLE;
-        dead.push({ message, partition: batch.partition, sourceTopic: batch.topic, code, reason: oneLine(error) });
+        return { message, decoded: { ok: false, code, reason: oneLine(error) } };
       }
-    }
-    const refused =
-      (await spec.apply(ctx, valid, {
-        topic: logical,
-        partition: batch.partition,
-        refusedBefore: options.refusedBefore,
-      })) ?? [];
-    for (const r of refused)
-      dead.push({
-        message: r.record.message,
-        partition: batch.partition,
-        sourceTopic: batch.topic,
-        code: r.code,
-        reason: r.reason,
-      });
-    metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, valid.length - refused.length);
+    });
+    const { applied: appliedCount, dead } = await handle(ctx, {
+      topic: logical,
+      sourceTopic: batch.topic,
+      partition: batch.partition,
+      records,
+    });
+    metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, appliedCount);
     if (dead.length > 0 && publish) {
       metrics.inc(...M.deadLettered, { service: spec.name, topic: logical }, dead.length);
       await ctx.producer.send({ topic: topics.deadLetter(logical), acks: -1, messages: dead.map(deadLetterMessage) });
