@@ -6,7 +6,9 @@ import { SERVICES } from '../registry.ts';
 export interface Lag {
   service: string;
   members: number;
-  /** The group's state: Empty or Dead means nobody consumes; a rebalance is PreparingRebalance or CompletingRebalance. */
+  /**
+   * The group's state: Empty or Dead means nobody consumes; a rebalance is PreparingRebalance or CompletingRebalance.
+   */
   state: string;
   lag: number;
 }

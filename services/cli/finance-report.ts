@@ -100,7 +100,9 @@ function episodeLines(episodes: EpisodeRow[], episodeRecords: ReconciliationReco
   return out;
 }
 
-/** TEAM's hospital-level reconciliation per performance year: target and spend totals, the track's limits, the amount. */
+/**
+ * TEAM's hospital-level reconciliation per performance year: target and spend totals, the track's limits, the amount.
+ */
 function teamHospitalLines(records: ReconciliationRecord[]): string[] {
   if (records.length === 0) return ['  TEAM hospital-level reconciliation: none yet (run vbc reconcile)'];
   const out = [

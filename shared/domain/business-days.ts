@@ -46,7 +46,9 @@ function observed(date: string): string {
 
 const BY_YEAR = new Map<number, Set<string>>();
 
-/** Observed federal holidays falling in a calendar year (New Year's Day of the next year may fall on its December 31). */
+/**
+ * Observed federal holidays falling in a calendar year (New Year's Day of the next year may fall on its December 31).
+ */
 export function observedHolidays(year: number): Set<string> {
   let set = BY_YEAR.get(year);
   if (set) return set;

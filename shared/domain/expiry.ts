@@ -19,7 +19,10 @@ import { emptyFacts, type BeneficiaryFacts, type ClaimFact, type YearSummaryFact
  * in an episode's window, and visits that could close a discharge's transitional-care follow-up.
  */
 
-/** The date the run-out of the year before a clock's year ends, by runoutDays * 10000 + the clock's year: made once each. */
+/**
+ * The date the run-out of the year before a clock's year ends, by runoutDays * 10000 + the clock's year: made once
+ * each.
+ */
 const RUNOUT_ENDS = new Map<number, string>();
 
 /** The latest year closed on this event-clock date (years up to it included), or null. */

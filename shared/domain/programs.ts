@@ -42,7 +42,10 @@ export interface ProgramDefinition {
 const readJson = (name: string): unknown =>
   JSON.parse(readFileSync(fileURLToPath(new URL(`../../reference/${name}`, import.meta.url)), 'utf8'));
 
-/** Checks a program file when it is read: a mistake in reference data must stop a service at start, not skew money later. */
+/**
+ * Checks a program file when it is read: a mistake in reference data must stop a service at start, not skew money
+ * later.
+ */
 function checked(def: ProgramDefinition, file: string): ProgramDefinition {
   const fail = (why: string) => {
     throw new Error(`reference/${file}: ${why}`);
@@ -101,7 +104,9 @@ export function categoryForDrg(drg: string | null, onDate: string): AnchorMatch 
   return null;
 }
 
-/** The program and category an outpatient procedure with one of these HCPCS codes anchors on this date (TEAM); or null. */
+/**
+ * The program and category an outpatient procedure with one of these HCPCS codes anchors on this date (TEAM); or null.
+ */
 export function categoryForHcpcs(codes: readonly string[], onDate: string): AnchorMatch | null {
   if (codes.length === 0) return null;
   const def = programOn(onDate);
@@ -123,7 +128,9 @@ export function programCategories(program: Program): string[] {
   return [...new Set(programDefinition(program).categories.map((c) => c.category))];
 }
 
-/** Every outpatient anchor code of any program: a claim carrying none of them cannot anchor as an outpatient procedure. */
+/**
+ * Every outpatient anchor code of any program: a claim carrying none of them cannot anchor as an outpatient procedure.
+ */
 export const ANY_ANCHOR_HCPCS: ReadonlySet<string> = new Set(
   DEFINITIONS.flatMap((d) => d.categories.flatMap((c) => c.anchorHcpcs ?? [])),
 );

@@ -3,7 +3,10 @@ import type { AdmissionRecord, BeneficiaryFacts, DischargeRecord, EncounterClass
 
 /** NUBC discharge statuses that transfer the patient to another acute care hospital (contract 1.3). */
 export const TRANSFER_DISPOSITIONS: ReadonlySet<string> = new Set(['02', '05', '66', '82', '85', '94']);
-/** Statuses after which a stay cannot be an index stay: transfers, against medical advice (07), expired or hospice (20, 40-42). */
+/**
+ * Statuses after which a stay cannot be an index stay: transfers, against medical advice (07), expired or hospice (20,
+ * 40-42).
+ */
 export const NON_INDEX_DISPOSITIONS: ReadonlySet<string> = new Set([
   ...TRANSFER_DISPOSITIONS,
   '07',

@@ -35,7 +35,10 @@ export type InvalidCode = typeof ErrorCode.RECORD_INVALID | typeof ErrorCode.DAT
 
 export type Validation = { ok: true; value: FactOf } | { ok: false; reason: string; code: InvalidCode };
 
-/** What a record is checked with besides its value: its arrival position and time, and the latest plausible service date. */
+/**
+ * What a record is checked with besides its value: its arrival position and time, and the latest plausible service
+ * date.
+ */
 export interface RecordMeta {
   seq?: string;
   receivedAt?: string | null;
@@ -46,7 +49,9 @@ export interface RecordMeta {
   latestPlausible?: string;
 }
 
-/** Medicare's first day of benefits: no claim or stay of it can be dated earlier (1965's Social Security Amendments). */
+/**
+ * Medicare's first day of benefits: no claim or stay of it can be dated earlier (1965's Social Security Amendments).
+ */
 export const EARLIEST_PLAUSIBLE = '1966-07-01';
 
 /** The latest plausible service date for a record published on a day (ISO), or undefined when there is no bound. */

@@ -14,7 +14,8 @@
  *       pricesVersion, closedThrough, then facts and state of each beneficiary, then each ACO total's key
  * ARGV: expected 'pricesVersion|closedThrough',
  *       JSON [[mbi, expectedVersion, episodes ('+' now has some, '-' now has none, '' unchanged),
- *              snapshot ('' leaves the stored one), [fact field, fact json, ...], [event, ...], [recon field, recon json, ...],
+ *              snapshot ('' leaves the stored one), [fact field, fact json, ...], [event, ...], [recon field, recon
+ * json, ...],
  *              [fact field to delete, ...], newVersion], ...],
  *       JSON [[acoYear, [field, increment, ...]], ...]
  * A version is an opaque token, unique per commit (not a counter): a copy cached before a reset can

@@ -4,7 +4,8 @@ import type { ClaimFact } from '../domain/facts.ts';
 /**
  * How facts are stored in a beneficiary's facts hash. Claim records, the bulk of every
  * beneficiary's facts, are stored as a JSON array in a fixed order, without field names and
- * without the claim id (the hash field holds it; codes as 0 when there are none): about a third of the size of the JSON object,
+ * without the claim id (the hash field holds it; codes as 0 when there are none): about a third of the size of the JSON
+ * object,
  * which is memory per claim in Redis and bytes per commit on the wire. Other facts are JSON
  * objects. Claims stored as objects (by earlier versions) are read as they are.
  */

@@ -68,7 +68,10 @@ export interface OutboxStore {
 
 /** Event time and the decisions made in it: the quorum clock, closed years, the schedule's bookmark. */
 export interface ClockStore {
-  /** Offers a claims partition's latest records to its quorum clock (ADVANCE_CLOCK_SCRIPT); keeps the earliest claim date. */
+  /**
+   * Offers a claims partition's latest records to its quorum clock (ADVANCE_CLOCK_SCRIPT); keeps the earliest claim
+   * date.
+   */
   advance(
     partition: number,
     latest: { thruDate: string; claimId: string }[],
@@ -100,7 +103,10 @@ export interface ReferenceStore {
 
 /** How far a consumer group's records are applied in this store (shared/service/applied-offsets.ts). */
 export interface AppliedOffsetsStore {
-  /** Records `next` for `topic|partition` unless the store holds less than `expectedAtLeast`: then returns what it holds. */
+  /**
+   * Records `next` for `topic|partition` unless the store holds less than `expectedAtLeast`: then returns what it
+   * holds.
+   */
   record(groupId: string, field: string, expectedAtLeast: string | null, next: string): Promise<string | null>;
   held(groupId: string, fields: string[]): Promise<(string | null)[]>;
   /** Calls `listener` whenever the store's connection comes back (a failover); returns how to stop. */

@@ -19,7 +19,9 @@ export const ErrorCode = {
   RECORD_INVALID: 'RECORD_INVALID',
   /** A claim of a performance year closed by its final reconciliation (expiry): refused, never counted twice. */
   PERIOD_CLOSED: 'PERIOD_CLOSED',
-  /** A service date too far from when the record was published (a typo such as 2062 for 2026), or before Medicare began. */
+  /**
+   * A service date too far from when the record was published (a typo such as 2062 for 2026), or before Medicare began.
+   */
   DATE_IMPLAUSIBLE: 'DATE_IMPLAUSIBLE',
   SCENARIO_INVALID: 'SCENARIO_INVALID',
   STATE_CONFLICT: 'STATE_CONFLICT',

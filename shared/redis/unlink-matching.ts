@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 
-/** Deletes every key matching a SCAN pattern, a thousand at a time (UNLINK: freed off the main thread); returns how many. */
+/**
+ * Deletes every key matching a SCAN pattern, a thousand at a time (UNLINK: freed off the main thread); returns how
+ * many.
+ */
 export async function unlinkMatching(redis: Redis, pattern: string): Promise<number> {
   let cursor = '0';
   let deleted = 0;

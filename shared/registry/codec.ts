@@ -18,7 +18,10 @@ export class AvroCodec {
   /** Whether the client presents a certificate (for the reason given when the registry refuses it). */
   private readonly presentsCertificate: boolean;
 
-  /** `options`: from registryClientOptions (basic auth, an agent trusting a private CA and presenting a client certificate). */
+  /**
+   * `options`: from registryClientOptions (basic auth, an agent trusting a private CA and presenting a client
+   * certificate).
+   */
   constructor(
     private readonly url: string,
     options: { auth?: { username: string; password: string }; agent?: Agent } = {},

@@ -88,7 +88,10 @@ export function appliedOffsets(
       committedAtJoin.clear();
       check('partitions assigned');
     },
-    /** After the batch's state, before its offset commit: applied through `lastOffset`. False (nothing recorded, partition rewound) when Redis lost writes. */
+    /**
+     * After the batch's state, before its offset commit: applied through `lastOffset`. False (nothing recorded,
+     * partition rewound) when Redis lost writes.
+     */
     async record(topic: string, partition: number, lastOffset: string): Promise<boolean> {
       const field = `${topic}|${partition}`;
       const next = String(BigInt(lastOffset) + 1n);

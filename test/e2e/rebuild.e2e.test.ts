@@ -24,7 +24,8 @@ describe('vbc rebuild', () => {
       vbc(env, 'replay', feed);
       // As of 2027-03-31 the 2025 run-out has ended: its final reconciliation closes 2025.
       vbc(env, 'reconcile', '--as-of', '2027-03-31');
-      // Then a late claim of 2025 (refused, PERIOD_CLOSED) and one of 2026 (counted): the rebuild must give the same verdicts.
+      // Then a late claim of 2025 (refused, PERIOD_CLOSED) and one of 2026 (counted): the rebuild must give the same
+      // verdicts.
       const late = join(work, 'late.ndjson');
       const claimLine = (claimId: string, date: string) =>
         JSON.stringify({

@@ -24,7 +24,10 @@ async function acoTotals(): Promise<Record<string, Totals>> {
   return out;
 }
 
-/** Bytes Redis holds for this test's beneficiaries' facts (MEMORY USAGE of each key, so other tests' data does not count). */
+/**
+ * Bytes Redis holds for this test's beneficiaries' facts (MEMORY USAGE of each key, so other tests' data does not
+ * count).
+ */
 async function factBytes(): Promise<{ bytes: number; claimFields: number }> {
   let bytes = 0;
   let claimFields = 0;

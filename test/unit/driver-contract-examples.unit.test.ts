@@ -28,7 +28,10 @@ const linesOf = (name: string): Line[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Line);
 
-/** Feeds the lines (one run per `runEvery` lines: the services see them in that many steps), reconciles when asked; the export. */
+/**
+ * Feeds the lines (one run per `runEvery` lines: the services see them in that many steps), reconciles when asked; the
+ * export.
+ */
 async function exported(name: string, lines: Line[], runEvery = lines.length) {
   const driver = new TestDriver(Object.values(SERVICES));
   for (let i = 0; i < lines.length; i += runEvery) {

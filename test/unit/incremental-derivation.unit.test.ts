@@ -11,7 +11,10 @@ import { claim, discharge, factsWith } from '../support/facts.ts';
 const reference = { prices: { 'BPCI_A|MJRLE|*': 2_500_000, 'TEAM|LEJR|*': 2_600_000 }, overrunThresholds: [80, 100] };
 const TYPES: ClaimType[] = ['PROFESSIONAL', 'OUTPATIENT', 'SNF', 'HHA', 'DME', 'HOSPICE', 'INPATIENT', 'INPATIENT'];
 
-/** A random claim record of 2025-2027, sometimes a cancellation or adjustment of an earlier one, sometimes denied, sometimes of zero. */
+/**
+ * A random claim record of 2025-2027, sometimes a cancellation or adjustment of an earlier one, sometimes denied,
+ * sometimes of zero.
+ */
 function randomClaim(rnd: Seeded, n: number, earlier: ClaimFact[]): ClaimFact {
   const date = `${2025 + rnd.int(0, 2)}-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 27)).padStart(2, '0')}`;
   const of = earlier.length > 0 && rnd.next() < 0.3 ? rnd.pick(earlier) : null;

@@ -105,7 +105,9 @@ async function rewindGroups(ctx: Context): Promise<void> {
   if (toDelete.length > 0) await ctx.admin.deleteGroups(toDelete);
 }
 
-/** Runs every service in this process, publishing nothing, until all groups reached the end; then drops the outboxes. */
+/**
+ * Runs every service in this process, publishing nothing, until all groups reached the end; then drops the outboxes.
+ */
 async function reconsume(ctx: Context, timeoutMs: number, refusedBefore: ReadonlySet<string>): Promise<void> {
   const running = [];
   for (const spec of Object.values(SERVICES))

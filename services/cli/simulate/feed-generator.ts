@@ -72,7 +72,10 @@ const OUTPATIENT_JOINTS: [string, number][] = [
 const VISIT_CODES = ['99213', '99214', '99215', '99203', '99204'];
 const TCM_CODES = ['99495', '99496'];
 
-/** BPCI Advanced trigger DRGs (anchors through 2025) with a typical anchor payment (cents) and episode target price (cents). */
+/**
+ * BPCI Advanced trigger DRGs (anchors through 2025) with a typical anchor payment (cents) and episode target price
+ * (cents).
+ */
 const ANCHOR_DRGS: [string, number, number][] = [
   ['470', 1_450_000, 2_450_000],
   ['469', 2_300_000, 3_900_000],
