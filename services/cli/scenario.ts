@@ -29,6 +29,21 @@ export function parseScenarioLine(
   if (typeof topic !== 'string' || !isInputTopic(topic)) {
     return { ok: false, lineNo, topic: null, reason: `unknown topic '${String(topic)}'`, raw };
   }
+  return checkScenarioRecord(topic, value, lineNo, raw, typeOf, meta);
+}
+
+/**
+ * One record for a topic, checked against the contract rules and the topic's Avro schema: the
+ * line of a scenario file, or a record an importer made (with the line it came from).
+ */
+export function checkScenarioRecord(
+  topic: InputTopic,
+  value: unknown,
+  lineNo: number,
+  raw: string,
+  typeOf: (topic: InputTopic) => Type,
+  meta: RecordMeta = {},
+): ScenarioLine {
   const checked = validateRecord(topic, value, meta);
   if (!checked.ok)
     return {

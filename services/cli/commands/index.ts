@@ -3,6 +3,7 @@ import type { Command } from './command.ts';
 import { dlqCommand } from './dlq.ts';
 import { exportCommand } from './export.ts';
 import { financeCommand } from './finance.ts';
+import { importCommand } from './import.ts';
 import { provisionCommand } from './provision.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { reconcileCommand } from './reconcile.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   reset: resetCommand,
   replay: replayCommand,
+  import: importCommand,
   reconcile: reconcileCommand,
   export: exportCommand,
   simulate: simulateCommand,

@@ -6,15 +6,9 @@ import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
 import { waitForCatchUp } from '../catch-up.ts';
 import { Progress } from '../progress.ts';
+import { publishInOrder, type Outgoing } from '../publish-in-order.ts';
 import { parseScenarioLine } from '../scenario.ts';
 import { stringOption, type Command } from './command.ts';
-
-interface Outgoing {
-  topic: string;
-  key: string;
-  value: Buffer;
-  headers?: Record<string, string>;
-}
 
 export const replayCommand: Command = {
   usage: 'replay FILE [--rate N] [--progress] [--report FILE] [--timeout SECONDS]',
@@ -49,7 +43,7 @@ every alert and event.
       const { messages, good, reports } = encodeFile(ctx, file);
       if (reportFile) writeFileSync(reportFile, reports.map((r) => `${r}\n`).join(''));
       else for (const r of reports) console.error(r);
-      await publish(
+      await publishInOrder(
         ctx,
         messages,
         rate,
@@ -92,35 +86,4 @@ function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: n
       messages.push({ topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]), ...letter });
     });
   return { messages, good, reports };
-}
-
-/**
- * Publishes in file order, in slices: each slice is one batch request over all topics, so the order
- * within a topic is the file's and the topics advance together. With a rate, slices are paced.
- */
-async function publish(ctx: Context, messages: Outgoing[], rate: number, progress: Progress | null): Promise<void> {
-  const slice = Number.isFinite(rate) ? Math.max(1, Math.round(rate / 10)) : 5000;
-  const started = Date.now();
-  for (let i = 0; i < messages.length; i += slice) {
-    const byTopic = new Map<string, Outgoing[]>();
-    for (const m of messages.slice(i, i + slice)) {
-      const list = byTopic.get(m.topic) ?? [];
-      list.push(m);
-      byTopic.set(m.topic, list);
-    }
-    await ctx.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
-      })),
-    });
-    const done = Math.min(messages.length, i + slice);
-    progress?.update(done);
-    if (Number.isFinite(rate)) {
-      const due = started + (done / rate) * 1000;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    }
-  }
-  if (messages.length === 0) progress?.update(0);
 }
