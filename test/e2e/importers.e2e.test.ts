@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cclfLine } from '../support/cclf-writer.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,35 +32,40 @@ const ACO_2026 = 1_400_000 + 16_000 + 1_100_000 - 4_000;
 
 let services: ServiceProcess;
 
-describe('vbc import tuva-claims: the Tuva input layer through the services (contract 5.2)', () => {
-  beforeAll(async () => {
-    services = await startAllServices(env, join(work, 'services.log'));
-    const reference = join(work, 'reference.ndjson');
-    writeFileSync(
-      reference,
-      [
-        {
-          topic: 'attribution',
-          value: { mbi: '1TV0TV0TV01', acoId: 'ATV', effectiveFrom: '2026-01-01', effectiveTo: null },
-        },
-        {
-          topic: 'attribution',
-          value: { mbi: '1TV0TV0TV02', acoId: 'ATV', effectiveFrom: '2026-01-01', effectiveTo: null },
-        },
-        {
-          topic: 'episode-prices',
-          value: { program: 'TEAM', episodeCategory: 'LEJR', facilityId: '*', targetPriceCents: 2_500_000 },
-        },
-      ]
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
-    );
-    vbc('replay', reference);
-  });
-  afterAll(async () => {
-    await services?.stop('SIGTERM');
-  });
+// One set of services for both importers, and the reference data their claims are counted by.
+beforeAll(async () => {
+  services = await startAllServices(env, join(work, 'services.log'));
+  const reference = join(work, 'reference.ndjson');
+  writeFileSync(
+    reference,
+    [
+      {
+        topic: 'attribution',
+        value: { mbi: '1TV0TV0TV01', acoId: 'ATV', effectiveFrom: '2026-01-01', effectiveTo: null },
+      },
+      {
+        topic: 'attribution',
+        value: { mbi: '1TV0TV0TV02', acoId: 'ATV', effectiveFrom: '2026-01-01', effectiveTo: null },
+      },
+      {
+        topic: 'attribution',
+        value: { mbi: '1CC0CC0CC09', acoId: 'ACC', effectiveFrom: '2026-01-01', effectiveTo: null },
+      },
+      {
+        topic: 'episode-prices',
+        value: { program: 'TEAM', episodeCategory: 'LEJR', facilityId: '*', targetPriceCents: 2_500_000 },
+      },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n'),
+  );
+  vbc('replay', reference);
+});
+afterAll(async () => {
+  await services?.stop('SIGTERM');
+});
 
+describe('vbc import tuva-claims: the Tuva input layer through the services (contract 5.2)', () => {
   it('imports every good claim, reports the bad one with its line, and the totals equal the sum worked by hand', () => {
     const file = join(work, 'medical_claim.csv');
     writeFileSync(file, CSV);
@@ -93,7 +99,7 @@ describe('vbc import tuva-claims: the Tuva input layer through the services (con
     expect(JSON.parse(vbc('export'))).toEqual(JSON.parse(before));
   });
 
-  it('a file that is not the layout, or CCLF (not supported yet), is refused with one line', () => {
+  it('a file that is not the layout is refused with one line', () => {
     const notTuva = join(work, 'other.csv');
     writeFileSync(notTuva, 'a,b\n1,2\n');
     const r = runVbc(env, 'import', 'tuva-claims', notTuva);
@@ -101,6 +107,80 @@ describe('vbc import tuva-claims: the Tuva input layer through the services (con
       1,
       `vbc import: ${notTuva} has no claim_id column: not the Tuva medical_claim layout`,
     ]);
-    expect(runVbc(env, 'import', 'cclf', work).status).toBe(1);
+  });
+});
+
+describe('vbc import cclf: CMS CCLF files through the services (contract 5.3)', () => {
+  const dir = join(work, 'cclf');
+  const a = (id: string, adjustment: string, amount: string) =>
+    cclfLine('CCLF1', {
+      CUR_CLM_UNIQ_ID: id,
+      PRVDR_OSCAR_NUM: '450001',
+      BENE_MBI_ID: '1CC0CC0CC09',
+      CLM_TYPE_CD: '40',
+      CLM_FROM_DT: '2026-04-02',
+      CLM_THRU_DT: '2026-04-02',
+      CLM_PMT_AMT: amount,
+      CLM_ADJSMT_TYPE_CD: adjustment,
+      CLM_EFCTV_DT: '2026-04-20',
+    });
+  const b = (id: string, control: string, adjustment: string, amount: string, date = '2026-05-06') =>
+    cclfLine('CCLF5', {
+      CUR_CLM_UNIQ_ID: id,
+      CLM_LINE_NUM: '0000000001',
+      BENE_MBI_ID: '1OLD0OLD001',
+      CLM_TYPE_CD: '71',
+      CLM_FROM_DT: date,
+      CLM_THRU_DT: date,
+      CLM_LINE_HCPCS_CD: '99213',
+      CLM_LINE_CVRD_PD_AMT: amount,
+      CLM_CARR_PMT_DNL_CD: '1',
+      CLM_ADJSMT_TYPE_CD: adjustment,
+      CLM_CNTL_NUM: control,
+    });
+
+  it('a month of files: Part A $260 and Part B $707 net of cancellations and adjustments, $967 for the ACO; old MBIs crosswalked', () => {
+    mkdirSync(dir, { recursive: true });
+    // Part A: an original of $300, its cancellation and an adjustment to $260 (one related-claim key): $260.
+    writeFileSync(
+      join(dir, 'P.A9999.ACO.ZC1Y26.D260601.T0100000'),
+      [a('1000000000001', '0', '300.00'), a('1000000000002', '1', '300.00'), a('1000000000003', '2', '260.00')].join(
+        '\n',
+      ),
+    );
+    // Part B, under an MBI the crosswalk retired: $500, then $250 cancelled and re-adjusted to $207: $707.
+    writeFileSync(
+      join(dir, 'CCLF5.txt'),
+      [
+        b('2000000000001', 'CN1', '0', '500.00'),
+        b('2000000000002', 'CN2', '0', '250.00'),
+        b('2000000000003', 'CN2', '1', '250.00'),
+        b('2000000000004', 'CN2', '2', '207.00'),
+        b('2000000000005', 'CN3', '0', '10.00', '2026-06-31'),
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'CCLF9.txt'), cclfLine('CCLF9', { CRNT_NUM: '1CC0CC0CC09', PRVS_NUM: '1OLD0OLD001' }));
+    writeFileSync(join(dir, 'CCLF8.txt'), cclfLine('CCLF8', { BENE_MBI_ID: '1CC0CC0CC09', BENE_DOB: '1950-01-01' }));
+    writeFileSync(join(dir, 'CCLF2.txt'), 'revenue center lines: ignored\n');
+    const report = join(work, 'cclf-report.txt');
+    const r = runVbc(env, 'import', 'cclf', dir, '--report', report);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(report, 'utf8').trim()).toBe(
+      `${join(dir, 'CCLF5.txt')}:5: CCLF5 record: CLM_FROM_DT '2026-06-31' is not a date YYYY-MM-DD`,
+    );
+    const acc = JSON.parse(vbc('export')).acos.find((x: { acoId: string }) => x.acoId === 'ACC');
+    expect(acc).toMatchObject({ performanceYear: 2026, expenditureCents: 26_000 + 70_700, claimRecords: 7 });
+    const again = vbc('export');
+    expect(runVbc(env, 'import', 'cclf', dir, '--report', report).status).toBe(0);
+    expect(JSON.parse(vbc('export'))).toEqual(JSON.parse(again));
+  });
+
+  it('a file of no CCLF type is refused with one line', () => {
+    writeFileSync(join(dir, 'notes.txt'), 'hello');
+    const r = runVbc(env, 'import', 'cclf', dir);
+    expect([r.status, r.stderr.trim()]).toEqual([
+      1,
+      `vbc import: ${join(dir, 'notes.txt')}: cannot tell its CCLF file type from its name (CCLF1..., or CMS's ...ZC1Y...)`,
+    ]);
   });
 });
