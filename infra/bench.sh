@@ -7,4 +7,6 @@ source infra/node.sh
 echo "using Node.js $(node --version) ($(command -v node))" >&2
 bash infra/ensure-deps.sh
 bash infra/stack.sh up >&2
+# `bench.sh import`: the importer's benchmark (infra/bench/import.ts) instead of the claims path's.
+if [ "${1:-}" = import ]; then exec node --import tsx infra/bench/import.ts; fi
 exec node --import tsx infra/bench/run.ts
