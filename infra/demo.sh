@@ -4,7 +4,9 @@
 # view prints alerts as they arrive, then reconciles and prints the finance summary. Leaves the stack
 # up (`npx vbc stack down` stops it). Outputs and logs go to .vbc/demo/.
 #   VBC_DEMO_SEED (7), VBC_DEMO_BENEFICIARIES (20000), VBC_DEMO_RATE (records/s, 4000),
-#   VBC_DEMO_AS_OF (reconciliation date, 2027-04-01), VBC_DEMO_ALERT_LINES (alert lines shown, 25)
+#   VBC_DEMO_AS_OF (reconciliation date, 2027-04-01), VBC_DEMO_ALERT_LINES (alert lines shown, 25),
+#   VBC_DEMO_SOURCE (ndjson, or cclf: the claims arrive as the CCLF files CMS sends an ACO, through
+#   `vbc import cclf`, after the hospitals' ADT and the reference data)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/node.sh
@@ -13,7 +15,8 @@ bash infra/ensure-deps.sh
 bash infra/stack.sh up
 
 SEED="${VBC_DEMO_SEED:-7}" BENEFICIARIES="${VBC_DEMO_BENEFICIARIES:-20000}" RATE="${VBC_DEMO_RATE:-4000}"
-AS_OF="${VBC_DEMO_AS_OF:-2027-04-01}" ALERT_LINES="${VBC_DEMO_ALERT_LINES:-25}"
+AS_OF="${VBC_DEMO_AS_OF:-2027-04-01}" ALERT_LINES="${VBC_DEMO_ALERT_LINES:-25}" SOURCE="${VBC_DEMO_SOURCE:-ndjson}"
+case "$SOURCE" in ndjson|cclf) ;; *) echo "demo: VBC_DEMO_SOURCE must be ndjson or cclf" >&2; exit 2 ;; esac
 OUT=.vbc/demo
 mkdir -p "$OUT"
 export VBC_TOPIC_PREFIX="${VBC_TOPIC_PREFIX:-demo.}" VBC_REDIS_PREFIX="${VBC_REDIS_PREFIX:-demo}" LOG_LEVEL="${LOG_LEVEL:-warn}"
@@ -37,13 +40,22 @@ done
 vbc reset
 
 echo "== simulating a year of data: $BENEFICIARIES beneficiaries (seed $SEED)"
-vbc simulate --seed "$SEED" --beneficiaries "$BENEFICIARIES" --out "$OUT/feed.ndjson"
+if [ "$SOURCE" = cclf ]; then
+  rm -rf "$OUT/cclf"
+  vbc simulate --seed "$SEED" --beneficiaries "$BENEFICIARIES" --out "$OUT/feed.ndjson" --cclf "$OUT/cclf"
+else
+  vbc simulate --seed "$SEED" --beneficiaries "$BENEFICIARIES" --out "$OUT/feed.ndjson"
+fi
 
 echo
 echo "== care-manager alerts as they arrive (first $ALERT_LINES, then a tally every 5 s)"
 bin/vbc.mjs alerts --follow --max "$ALERT_LINES" --today event &
 alerts=$!
 vbc replay "$OUT/feed.ndjson" --rate "$RATE" --progress --report "$OUT/bad-lines.txt" --timeout 600
+if [ "$SOURCE" = cclf ]; then
+  echo "== the payer's month: claims from the CCLF files in $OUT/cclf"
+  vbc import cclf "$OUT/cclf" --progress --report "$OUT/bad-cclf-records.txt" --timeout 600
+fi
 sleep 2 # the alert view reads the last alerts the services flushed
 kill -TERM "$alerts" && wait "$alerts" || true
 alerts=""

@@ -32,6 +32,25 @@ export function cclfTypeOf(fileName: string): CclfType | 'ignored' | null {
   return t in LAYOUTS ? (t as CclfType) : 'ignored';
 }
 
+/**
+ * A fixed-width line from field values (the simulator writes CCLF files with it, tests their
+ * fixtures): each value at its field's position, amounts right-aligned as CMS writes them, the
+ * rest left-aligned, spaces between; as wide as the layout's widest field.
+ */
+export function formatCclfLine(type: CclfType, values: Record<string, string>): string {
+  const fields = LAYOUTS[type].fields;
+  const chars = Array.from({ length: minWidth(type) }, () => ' ');
+  for (const [name, value] of Object.entries(values)) {
+    const spec = fields[name];
+    if (!spec) throw new Error(`${type} has no field ${name} in reference/cclf-layouts.json`);
+    const [start, length] = spec;
+    if (value.length > length) throw new Error(`${type} ${name} '${value}' is wider than ${length}`);
+    const text = name.endsWith('_AMT') ? value.padStart(length) : value.padEnd(length);
+    for (let i = 0; i < length; i++) chars[start - 1 + i] = text[i]!;
+  }
+  return chars.join('');
+}
+
 /** One fixed-width line's fields by name, trimmed. */
 export function fieldsOf(type: CclfType, line: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cclfFiles } from '../simulate/cclf-files.ts';
 import { generateFeed } from '../simulate/feed-generator.ts';
 import { renderFeed } from '../simulate/feed-file.ts';
 import { feedStats } from '../simulate/feed-stats.ts';
@@ -7,7 +9,7 @@ import { stringOption, type Command } from './command.ts';
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 export const simulateCommand: Command = {
-  usage: 'simulate [--seed N] [--beneficiaries N] [--out FILE]',
+  usage: 'simulate [--seed N] [--beneficiaries N] [--out FILE] [--cclf DIR]',
   summary: 'write a realistic synthetic year of claims, ADT and reference data as a scenario file',
   help: `Writes a scenario file (contract section 2) that 'vbc replay' can publish: beneficiaries
 (default 20,000) attributed to four ACOs on different MSSP tracks with their contracts, episode
@@ -15,8 +17,14 @@ target prices, professional, outpatient, inpatient, SNF, HHA, hospice and DME cl
 adjudication lag, ~2% cancellations and adjustments, admissions and discharges with dispositions,
 readmissions around 15% of index stays, BPCI anchor stays, and ~0.5% malformed lines. The same seed
 gives a byte-identical file, written to --out FILE or, without it, to stdout (pipe it where you like).
-Prints the measured rates on stderr.`,
-  options: { seed: { type: 'string' }, beneficiaries: { type: 'string' }, out: { type: 'string' } },
+With --cclf DIR the claims are written as the CCLF files an ACO receives (CCLF1, CCLF5, CCLF6 in DIR,
+for 'vbc import cclf') and the scenario file holds the other records. Prints the measured rates on stderr.`,
+  options: {
+    seed: { type: 'string' },
+    beneficiaries: { type: 'string' },
+    out: { type: 'string' },
+    cclf: { type: 'string' },
+  },
   async run(input) {
     const seed = Number(stringOption(input, 'seed') ?? 7);
     const beneficiaries = Number(stringOption(input, 'beneficiaries') ?? 20_000);
@@ -24,12 +32,22 @@ Prints the measured rates on stderr.`,
     if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed needs a whole number');
     if (!Number.isInteger(beneficiaries) || beneficiaries < 1 || beneficiaries > 2_000_000)
       throw new Error('--beneficiaries needs a whole number from 1 to 2,000,000');
-    const lines = generateFeed({ seed, beneficiaries });
+    const all = generateFeed({ seed, beneficiaries });
+    const cclfDir = stringOption(input, 'cclf');
+    let lines = all;
+    if (cclfDir) {
+      mkdirSync(cclfDir, { recursive: true });
+      const files = cclfFiles(all);
+      for (const name of ['CCLF1', 'CCLF5', 'CCLF6'] as const)
+        writeFileSync(join(cclfDir, `${name}.txt`), `${files[name]}\n`);
+      console.error(`simulate: wrote ${files.claims} claim records as CCLF files in ${cclfDir}`);
+      lines = all.filter((l) => l.topic !== 'claims');
+    }
     const { text, malformed } = renderFeed(lines, seed);
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);
-    const s = feedStats(lines);
-    const total = s.records + malformed;
+    const s = feedStats(all);
+    const total = lines.length + malformed;
     console.error(
       `simulate: wrote ${total} lines to ${out ?? 'stdout'} (seed ${seed}, ${s.beneficiaries} beneficiaries)`,
     );
