@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cclfLine } from '../support/cclf-writer.ts';
+import { WORKED_EXAMPLE_MBI, workedExampleCclf1, workedExampleCclf5 } from '../support/cclf-worked-example.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,10 @@ beforeAll(async () => {
       {
         topic: 'attribution',
         value: { mbi: '1CC0CC0CC09', acoId: 'ACC', effectiveFrom: '2026-01-01', effectiveTo: null },
+      },
+      {
+        topic: 'attribution',
+        value: { mbi: WORKED_EXAMPLE_MBI, acoId: 'AWX', effectiveFrom: '2012-01-01', effectiveTo: null },
       },
       {
         topic: 'episode-prices',
@@ -173,6 +178,18 @@ describe('vbc import cclf: CMS CCLF files through the services (contract 5.3)', 
     const again = vbc('export');
     expect(runVbc(env, 'import', 'cclf', dir, '--report', report).status).toBe(0);
     expect(JSON.parse(vbc('export'))).toEqual(JSON.parse(again));
+  });
+
+  it('the CCLF packet v38 worked example (section 5.3.2) through vbc import cclf: $260 + $707 = $967', () => {
+    const example = join(work, 'cclf-5.3.2');
+    mkdirSync(example, { recursive: true });
+    writeFileSync(join(example, 'CCLF1.txt'), `${workedExampleCclf1().join('\n')}\n`);
+    writeFileSync(join(example, 'CCLF5.txt'), `${workedExampleCclf5().join('\n')}\n`);
+    writeFileSync(join(example, 'CCLF6.txt'), '');
+    const r = runVbc(env, 'import', 'cclf', example);
+    expect(r.status, r.stderr).toBe(0);
+    const awx = JSON.parse(vbc('export')).acos.find((x: { acoId: string }) => x.acoId === 'AWX');
+    expect(awx).toMatchObject({ performanceYear: 2012, expenditureCents: 96_700, claimRecords: 16 });
   });
 
   it('a file of no CCLF type is refused with one line', () => {

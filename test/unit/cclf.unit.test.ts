@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cclfCents, cclfTypeOf, crosswalk, partAClaim, partBLine } from '../../shared/adapters/cclf.ts';
 import { cclfLine } from '../support/cclf-writer.ts';
+import { workedExampleCclf1, workedExampleCclf5 } from '../support/cclf-worked-example.ts';
+import { signedCents } from '../../shared/domain/claims.ts';
+import { currentVersions } from '../../shared/domain/claim-versions.ts';
+import { validateRecord } from '../../shared/domain/validate.ts';
+import type { ClaimFact } from '../../shared/domain/facts.ts';
 
 const partA = (over: Record<string, string> = {}) =>
   cclfLine('CCLF1', {
@@ -142,5 +147,25 @@ describe('CCLF files to claim records (contract 5.3)', () => {
       cclfCents('1.234'),
       cclfCents(''),
     ]).toEqual([26_000, 9_510, 700, null, null]);
+  });
+
+  it('the packet v38 section 5.3.2 worked example: Part A $260 + Part B $707 = $967, and one current version per related claim', () => {
+    const facts = (lines: string[], read: (l: string) => ReturnType<typeof partAClaim>) =>
+      lines.map((l) => {
+        const r = read(l);
+        if (!r.ok) throw new Error(r.reason);
+        const v = validateRecord('claims', r.value);
+        if (!v.ok || v.value.kind !== 'claim') throw new Error('not a claim');
+        return v.value.fact as ClaimFact;
+      });
+    const a = facts(workedExampleCclf1(), (l) => partAClaim(l, new Map()));
+    const b = facts(workedExampleCclf5(), (l) => partBLine('CCLF5', l, new Map()));
+    const sum = (xs: ClaimFact[]) => xs.reduce((n, c) => n + signedCents(c), 0);
+    expect(sum(a)).toBe(26_000);
+    expect(sum(b)).toBe(70_700);
+    // Claims 1-6 are one related claim (one key), 7 another. Contract 1.4 keeps one current version of
+    // each: claim 4 (latest effective date, the tie with 2 to the greater id) and claim 7. The packet,
+    // for utilization, also keeps #2 or #5; amounts are the signed sum of every record either way.
+    expect([...currentVersions(a).values()].map((c) => c.claimId).sort()).toEqual(['4', '7']);
   });
 });
