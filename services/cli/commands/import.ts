@@ -81,6 +81,9 @@ is new. Returns once the services of 'vbc run all' have processed every record.
   },
 };
 
+/** Records per publish: large enough to amortise a broker request, small enough to keep the importer's memory low. */
+const BATCH = 5_000;
+
 /** The records of an import on their way: checked, buffered a batch at a time, published in order. */
 class ImportSink {
   good = 0;
@@ -106,7 +109,7 @@ class ImportSink {
     const topic = this.ctx.topics.input('claims');
     this.buffer.push({ topic, key: checked.key, value: this.ctx.codec.encode(valueSubject(topic), checked.record) });
     this.good++;
-    if (this.buffer.length >= 5_000) await this.flush();
+    if (this.buffer.length >= BATCH) await this.flush();
   }
 
   async reject(
@@ -122,7 +125,7 @@ class ImportSink {
       ...scenarioLineDeadLetter(file, line, raw, reason, code),
     });
     this.bad++;
-    if (this.buffer.length >= 5_000) await this.flush();
+    if (this.buffer.length >= BATCH) await this.flush();
   }
 
   async flush(): Promise<void> {
