@@ -108,6 +108,19 @@ function date(f: Record<string, string>, name: string, required: boolean): strin
   return isIsoDate(v) ? v : false;
 }
 
+/** A record's version fields (adjustment type, service and effective dates), or why they are bad. */
+function versionOf(f: Record<string, string>) {
+  const adjustmentType = ADJUSTMENT[f.CLM_ADJSMT_TYPE_CD!.replace(/^0(?=\d)/, '')];
+  if (!adjustmentType) return `CLM_ADJSMT_TYPE_CD '${f.CLM_ADJSMT_TYPE_CD}' is not 0, 1 or 2`;
+  const from = date(f, 'CLM_FROM_DT', true);
+  const thru = date(f, 'CLM_THRU_DT', true);
+  const effective = date(f, 'CLM_EFCTV_DT', false);
+  if (from === false) return `CLM_FROM_DT '${f.CLM_FROM_DT}' is not a date YYYY-MM-DD`;
+  if (thru === false) return `CLM_THRU_DT '${f.CLM_THRU_DT}' is not a date YYYY-MM-DD`;
+  if (effective === false) return `CLM_EFCTV_DT '${f.CLM_EFCTV_DT}' is not a date YYYY-MM-DD`;
+  return { adjustmentType, from: from!, thru: thru!, effective };
+}
+
 /** One CCLF1 (Part A header) line as a claim record, or why it is bad. */
 export function partAClaim(line: string, mbis: Map<string, string>): CclfResult {
   if (line.length < minWidth('CCLF1'))
@@ -115,14 +128,9 @@ export function partAClaim(line: string, mbis: Map<string, string>): CclfResult 
   const f = fieldsOf('CCLF1', line);
   const claimType = PART_A_TYPES[f.CLM_TYPE_CD!];
   if (!claimType) return bad(`CLM_TYPE_CD '${f.CLM_TYPE_CD}' is not a Part A claim type (60, 40, 20, 30, 10, 50)`);
-  const adjustmentType = ADJUSTMENT[f.CLM_ADJSMT_TYPE_CD!.replace(/^0(?=\d)/, '')];
-  if (!adjustmentType) return bad(`CLM_ADJSMT_TYPE_CD '${f.CLM_ADJSMT_TYPE_CD}' is not 0, 1 or 2`);
-  const from = date(f, 'CLM_FROM_DT', true);
-  const thru = date(f, 'CLM_THRU_DT', true);
-  const effective = date(f, 'CLM_EFCTV_DT', false);
-  if (from === false) return bad(`CLM_FROM_DT '${f.CLM_FROM_DT}' is not a date YYYY-MM-DD`);
-  if (thru === false) return bad(`CLM_THRU_DT '${f.CLM_THRU_DT}' is not a date YYYY-MM-DD`);
-  if (effective === false) return bad(`CLM_EFCTV_DT '${f.CLM_EFCTV_DT}' is not a date YYYY-MM-DD`);
+  const version = versionOf(f);
+  if (typeof version === 'string') return bad(version);
+  const { adjustmentType, from, thru, effective } = version;
   const amounts: Record<string, number> = {};
   for (const name of ['CLM_PMT_AMT', 'CLM_OPRTNL_IME_AMT', 'CLM_OPRTNL_DSPRPRTNT_AMT']) {
     const text = f[name]!;
@@ -164,14 +172,9 @@ export function partBLine(type: 'CCLF5' | 'CCLF6', line: string, mbis: Map<strin
   const f = fieldsOf(type, line);
   if (!/^\d+$/.test(f.CLM_LINE_NUM!)) return bad(`CLM_LINE_NUM '${f.CLM_LINE_NUM}' is not a number`);
   const lineNumber = String(Number(f.CLM_LINE_NUM));
-  const adjustmentType = ADJUSTMENT[f.CLM_ADJSMT_TYPE_CD!.replace(/^0(?=\d)/, '')];
-  if (!adjustmentType) return bad(`CLM_ADJSMT_TYPE_CD '${f.CLM_ADJSMT_TYPE_CD}' is not 0, 1 or 2`);
-  const from = date(f, 'CLM_FROM_DT', true);
-  const thru = date(f, 'CLM_THRU_DT', true);
-  const effective = date(f, 'CLM_EFCTV_DT', false);
-  if (from === false) return bad(`CLM_FROM_DT '${f.CLM_FROM_DT}' is not a date YYYY-MM-DD`);
-  if (thru === false) return bad(`CLM_THRU_DT '${f.CLM_THRU_DT}' is not a date YYYY-MM-DD`);
-  if (effective === false) return bad(`CLM_EFCTV_DT '${f.CLM_EFCTV_DT}' is not a date YYYY-MM-DD`);
+  const version = versionOf(f);
+  if (typeof version === 'string') return bad(version);
+  const { adjustmentType, from, thru, effective } = version;
   const paid = cclfCents(f.CLM_LINE_CVRD_PD_AMT!);
   if (paid === null) return bad(`CLM_LINE_CVRD_PD_AMT '${f.CLM_LINE_CVRD_PD_AMT}' is not an amount`);
   if (paid < 0) return bad(`CLM_LINE_CVRD_PD_AMT ${f.CLM_LINE_CVRD_PD_AMT} is negative`);
