@@ -1,5 +1,6 @@
 import type { Type } from 'avsc';
-import { validateRecord, type RecordMeta } from '../../shared/domain/validate.ts';
+import type { Config } from '../../shared/config/config.ts';
+import { plausibleThrough, validateRecord, type RecordMeta } from '../../shared/domain/validate.ts';
 import { isInputTopic, recordKey, type InputTopic } from '../../shared/kafka/topics.ts';
 
 /** One line of a scenario file (contract section 2), checked. */
@@ -64,4 +65,9 @@ export function checkScenarioRecord(
     return { ok: false, lineNo, topic, reason: `wrong type for ${paths.join(', ') || 'a field'}`, raw };
   }
   return { ok: true, lineNo, topic, key: recordKey(topic, v), record };
+}
+
+/** What records the CLI publishes now are checked with: dates too far past today are typos, as the services would judge them. */
+export function publishedNow(config: Config): RecordMeta {
+  return { latestPlausible: plausibleThrough(new Date().toISOString().slice(0, 10), config.maxDaysAhead) };
 }

@@ -37,31 +37,35 @@ const NO_META: RecordMeta = {};
 const DAY_MS = 86_400_000;
 
 /**
- * The latest plausible service date of a record published at a Kafka timestamp (validate.ts):
- * made once per day of publication, not per record. The record's own timestamp, so the verdict is
- * the same on every replay of the topic, whatever the batch.
+ * What a claim published at a Kafka timestamp is validated with: the latest plausible service date
+ * (validate.ts), one shared object per day of publication, so the claims path allocates nothing
+ * per record. The record's own timestamp, so the verdict is the same on every replay of the
+ * topic, whatever the batch.
  */
-function plausibleLimits(maxDaysAhead: number | null): (timestamp: string) => string | undefined {
-  const byDay = new Map<number, string | undefined>();
+function plausibleLimits(maxDaysAhead: number | null): (timestamp: string) => RecordMeta {
+  const byDay = new Map<number, RecordMeta>();
   return (timestamp) => {
-    if (maxDaysAhead === null) return undefined;
+    if (maxDaysAhead === null) return NO_META;
     const day = Math.floor(Number(timestamp) / DAY_MS);
-    if (!byDay.has(day))
-      byDay.set(day, plausibleThrough(new Date(day * DAY_MS).toISOString().slice(0, 10), maxDaysAhead));
-    return byDay.get(day);
+    let meta = byDay.get(day);
+    if (meta === undefined) {
+      meta = { latestPlausible: plausibleThrough(new Date(day * DAY_MS).toISOString().slice(0, 10), maxDaysAhead) };
+      byDay.set(day, meta);
+    }
+    return meta;
   };
 }
 
 export function batchHandler(spec: ServiceSpec, options: { refusedBefore?: ReadonlySet<string> } = {}) {
-  let latestPlausible: ((timestamp: string) => string | undefined) | null = null;
+  let claimMeta: ((timestamp: string) => RecordMeta) | null = null;
   return async (ctx: ServiceContext, batch: Batch): Promise<HandledBatch> => {
-    latestPlausible ??= plausibleLimits(ctx.config.maxDaysAhead);
+    claimMeta ??= plausibleLimits(ctx.config.maxDaysAhead);
     const { topic, partition, sourceTopic } = batch;
     // Attribution and ADT need the arrival order (the later record of an id wins), only ADT the
     // arrival time: not built for claims, the bulk.
     const needsTime = topic === 'admissions' || topic === 'discharges';
     const needsSeq = needsTime || topic === 'attribution';
-    const datesChecked = needsTime || topic === 'claims';
+    const claims = topic === 'claims';
     const valid: ValidRecord[] = [];
     const dead: DeadLetter[] = [];
     for (const { message, decoded } of batch.records) {
@@ -69,12 +73,14 @@ export function batchHandler(spec: ServiceSpec, options: { refusedBefore?: Reado
         dead.push({ message, partition, sourceTopic, code: decoded.code, reason: decoded.reason });
         continue;
       }
-      const meta =
-        needsSeq || datesChecked
+      // ADT and attribution records carry their own position (and ADT its time); claims share one per day.
+      const meta = claims
+        ? claimMeta(message.timestamp)
+        : needsSeq
           ? {
-              seq: needsSeq ? message.offset.padStart(20, '0') : undefined,
+              seq: message.offset.padStart(20, '0'),
               receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
-              latestPlausible: datesChecked ? latestPlausible(message.timestamp) : undefined,
+              latestPlausible: needsTime ? claimMeta(message.timestamp).latestPlausible : undefined,
             }
           : NO_META;
       const result = validateRecord(topic, decoded.value, meta);

@@ -4,8 +4,7 @@ import { readTopic, type TopicRecord } from '../../../shared/kafka/read-topic.ts
 import { readDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
-import { parseScenarioLine } from '../scenario.ts';
-import { plausibleThrough } from '../../../shared/domain/validate.ts';
+import { parseScenarioLine, publishedNow } from '../scenario.ts';
 import type { Command } from './command.ts';
 
 const where = (m: TopicRecord) => {
@@ -82,7 +81,7 @@ async function replay(ctx: Context, topic: InputTopic): Promise<number> {
   const out = new BatchSender(ctx.producer);
   let stillBad = 0;
   // Lines are judged as `vbc replay` judges them: published now.
-  const meta = { latestPlausible: plausibleThrough(new Date().toISOString().slice(0, 10), ctx.config.maxDaysAhead) };
+  const meta = publishedNow(ctx.config);
   for (const m of records) {
     const { source } = readDeadLetter(m);
     // A scenario line (from vbc replay) is parsed again; a consumed record goes back as it was.

@@ -13,7 +13,6 @@ import { createInterface } from 'node:readline';
 import { cclfTypeOf, crosswalk, partAClaim, partBLine } from '../../../shared/adapters/cclf.ts';
 import { csvRecords } from '../../../shared/adapters/csv.ts';
 import { tuvaClaims, type TuvaLine } from '../../../shared/adapters/tuva-claims.ts';
-import { plausibleThrough } from '../../../shared/domain/validate.ts';
 import type { InputTopic } from '../../../shared/kafka/topics.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
@@ -21,8 +20,9 @@ import { scenarioLineDeadLetter, type DeadLetterCode } from '../../../shared/ser
 import { waitForCatchUp } from '../catch-up.ts';
 import { Progress } from '../progress.ts';
 import { publishInOrder, type Outgoing } from '../publish-in-order.ts';
-import { checkScenarioRecord } from '../scenario.ts';
+import { checkScenarioRecord, publishedNow } from '../scenario.ts';
 import { stringOption, type Command } from './command.ts';
+import type { RecordMeta } from '../../../shared/domain/validate.ts';
 
 export const importCommand: Command = {
   usage: 'import tuva-claims FILE.csv | cclf DIR [--report FILE] [--progress] [--timeout SECONDS]',
@@ -92,7 +92,7 @@ class ImportSink {
   private buffer: Outgoing[] = [];
   private readonly typeOf: (t: InputTopic) => ReturnType<Context['codec']['typeFor']>;
   // The records are published now: dates too far past today are typos, as the services would judge them.
-  private readonly meta: { latestPlausible: string | undefined };
+  private readonly meta: RecordMeta;
 
   constructor(
     private readonly ctx: Context,
@@ -100,7 +100,7 @@ class ImportSink {
     private readonly progress: Progress | null,
   ) {
     this.typeOf = (t) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
-    this.meta = { latestPlausible: plausibleThrough(new Date().toISOString().slice(0, 10), ctx.config.maxDaysAhead) };
+    this.meta = publishedNow(ctx.config);
   }
 
   async claim(file: string, line: number, raw: string, value: Record<string, unknown>, label = ''): Promise<void> {

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { plausibleThrough } from '../../../shared/domain/validate.ts';
 import { scenarioLineDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { INPUT_TOPICS, type InputTopic } from '../../../shared/kafka/topics.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
@@ -7,7 +6,7 @@ import { openContext, type Context } from '../../../shared/service/context.ts';
 import { waitForCatchUp } from '../catch-up.ts';
 import { Progress } from '../progress.ts';
 import { publishInOrder, type Outgoing } from '../publish-in-order.ts';
-import { parseScenarioLine } from '../scenario.ts';
+import { parseScenarioLine, publishedNow } from '../scenario.ts';
 import { stringOption, type Command } from './command.ts';
 
 export const replayCommand: Command = {
@@ -65,7 +64,7 @@ every alert and event.
 function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: number; reports: string[] } {
   const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
   // The lines are published now: dates too far past today are typos, as the services would judge them.
-  const meta = { latestPlausible: plausibleThrough(new Date().toISOString().slice(0, 10), ctx.config.maxDaysAhead) };
+  const meta = publishedNow(ctx.config);
   const messages: Outgoing[] = [];
   const reports: string[] = [];
   let good = 0;
