@@ -9,4 +9,6 @@ bash infra/ensure-deps.sh
 bash infra/stack.sh up >&2
 # `bench.sh import`: the importer's benchmark (infra/bench/import.ts) instead of the claims path's.
 if [ "${1:-}" = import ]; then exec node --import tsx infra/bench/import.ts; fi
+# `bench.sh hl7`: the HL7 ADT gateway's benchmark (infra/bench/hl7.ts).
+if [ "${1:-}" = hl7 ]; then exec node --import tsx infra/bench/hl7.ts; fi
 exec node --import tsx infra/bench/run.ts

@@ -4,7 +4,11 @@ import type { Context } from '../../shared/service/context.ts';
 import { serviceLag } from './catch-up.ts';
 
 /** Samples what no batch measures: each running service's consumer lag and a Redis PING, every few seconds. */
-export function startOpsSampler(ctx: Context, running: RunningService[], everyMs = 5000): { stop(): void } {
+export function startOpsSampler(
+  ctx: Context,
+  running: Pick<RunningService, 'name'>[],
+  everyMs = 5000,
+): { stop(): void } {
   const names = new Set(running.map((r) => r.name));
   let busy = false;
   const sample = async () => {
@@ -28,8 +32,8 @@ export function startOpsSampler(ctx: Context, running: RunningService[], everyMs
   return { stop: () => clearInterval(timer) };
 }
 
-/** /readyz: every consumer joined its group, and Redis answers. */
-export async function readiness(ctx: Context, running: RunningService[]) {
+/** /readyz: every consumer joined its group (and the gateway listens), and Redis answers. */
+export async function readiness(ctx: Context, running: Pick<RunningService, 'name' | 'isReady'>[]) {
   const waiting = running.filter((r) => !r.isReady()).map((r) => r.name);
   const redisOk = await Promise.race([
     ctx.redis.ping().then(

@@ -1,5 +1,6 @@
 import { SCHEDULES, type ReconciliationSchedule } from '../domain/schedule.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { loadMllp, type MllpConfig } from './mllp.ts';
 import { loadSecurity, maskUrl, type SecurityConfig } from './security.ts';
 
 /**
@@ -64,6 +65,8 @@ export interface Config {
   clockQuorum: number;
   /** TLS, SASL and passwords (see security.ts); never logged. */
   security: SecurityConfig;
+  /** The HL7 ADT gateway's MLLP listener (see mllp.ts). */
+  mllp: MllpConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -148,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxDaysAhead: str('VBC_MAX_DAYS_AHEAD', '') === 'off' ? null : int('VBC_MAX_DAYS_AHEAD', 730, 0, 36_500),
     clockQuorum: int('VBC_CLOCK_QUORUM', 100, 1, 100_000),
     security: loadSecurity(env, problems),
+    mllp: loadMllp(env, problems),
   };
 
   if (problems.length > 0) {

@@ -133,6 +133,12 @@ export function redisKeys(prefix: string) {
     appliedOffsets: (groupId: string) => `${prefix}:applied:${groupId}`,
     /** As-of date of the last scheduled MSSP reconciliation. */
     lastScheduledRun: `${prefix}:schedule:mssp`,
+    /**
+     * The acknowledgement code the HL7 gateway gave a message, by sending facility (MSH-4, all its
+     * components) and control id (MSH-10): a retransmission gets the same code and publishes nothing.
+     */
+    hl7Ack: (sendingFacility: string, controlId: string) =>
+      `${prefix}:hl7:ack:${sendingFacility.length}:${sendingFacility}|${controlId}`,
     pattern: `${prefix}:*`,
   };
 }

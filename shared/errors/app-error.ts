@@ -24,6 +24,10 @@ export const ErrorCode = {
    */
   DATE_IMPLAUSIBLE: 'DATE_IMPLAUSIBLE',
   SCENARIO_INVALID: 'SCENARIO_INVALID',
+  /** An HL7 message that cannot be parsed, is not ADT, or comes from a sender not allowed (acknowledged AR). */
+  HL7_REJECTED: 'HL7_REJECTED',
+  /** A well-formed ADT message that cannot be mapped to a record (acknowledged AE). */
+  HL7_UNMAPPABLE: 'HL7_UNMAPPABLE',
   STATE_CONFLICT: 'STATE_CONFLICT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

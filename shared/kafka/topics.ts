@@ -14,6 +14,9 @@ export type InputTopic = (typeof INPUT_TOPICS)[number];
 export const OUTPUT_TOPICS = ['alerts', 'reconciliations'] as const;
 export type OutputTopic = (typeof OUTPUT_TOPICS)[number];
 
+/** The dead-letter topic of the HL7 ADT gateway: messages it did not acknowledge AA, raw. */
+export const ADT_HL7_DEAD_LETTER = 'adt-hl7.dlq';
+
 /**
  * Reference topics are compacted: the latest record per key is kept forever. Their keys are chosen
  * so compaction never drops a record still in force (see recordKey).
@@ -28,6 +31,8 @@ export interface TopicNames {
   input(name: InputTopic): string;
   deadLetter(name: InputTopic): string;
   output(name: OutputTopic): string;
+  /** The HL7 gateway's dead-letter topic. */
+  adtHl7DeadLetter: string;
   physical(name: InputTopic | OutputTopic): string;
   /** Contract name of a physical topic, or undefined when it is not one of ours. */
   logical(physical: string): InputTopic | OutputTopic | undefined;
@@ -39,6 +44,7 @@ export function topicNames(config: Pick<Config, 'topicPrefix'>): TopicNames {
     input: (name) => `${p}${name}`,
     deadLetter: (name) => `${p}${name}.dlq`,
     output: (name) => `${p}${name}`,
+    adtHl7DeadLetter: `${p}${ADT_HL7_DEAD_LETTER}`,
     physical: (name) => `${p}${name}`,
     logical: (physical) => {
       if (!physical.startsWith(p)) return undefined;
@@ -73,6 +79,11 @@ export function topicSpecs(config: Pick<Config, 'topicPrefix' | 'partitions'>) {
   for (const t of OUTPUT_TOPICS) {
     specs.push({ topic: names.output(t), numPartitions: config.partitions, configEntries: [] });
   }
+  specs.push({
+    topic: names.adtHl7DeadLetter,
+    numPartitions: 1,
+    configEntries: [{ name: 'retention.ms', value: '-1' }],
+  });
   return specs;
 }
 

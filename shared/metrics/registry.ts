@@ -72,6 +72,11 @@ export const M = {
   consumerLag: ['vbc_consumer_lag', 'Records published but not yet committed by the service group'],
   redisSeconds: ['vbc_redis_roundtrip_seconds', 'Redis round trip of the batch path, by operation'],
   redisPing: ['vbc_redis_ping_seconds', 'Latest Redis PING round trip'],
+  hl7Messages: ['vbc_hl7_messages_total', 'HL7 messages answered by the ADT gateway, by trigger event and ACK code'],
+  hl7AckSeconds: ['vbc_hl7_ack_seconds', 'Time from a batch of HL7 messages read to its ACKs made'],
+  hl7Retransmissions: ['vbc_hl7_retransmissions_total', 'HL7 messages answered from the ledger (sent before)'],
+  hl7DeadLettered: ['vbc_hl7_dead_lettered_total', 'HL7 messages dead-lettered on adt-hl7.dlq, by ACK code'],
+  hl7Connections: ['vbc_hl7_connections_total', 'MLLP connections accepted'],
   rewinds: [
     'vbc_partition_rewinds_total',
     'Partitions re-read from the offset Redis holds, because Redis had lost writes the group had committed past',

@@ -19,6 +19,7 @@ export function runVbc(env: Record<string, string>, ...args: string[]): CliResul
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 170_000,
+    maxBuffer: 512 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,19 +4,24 @@ import { readTopic, type TopicRecord } from '../../../shared/kafka/read-topic.ts
 import { readDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
 import { openContext, type Context } from '../../../shared/service/context.ts';
-import { parseScenarioLine, publishedNow } from '../scenario.ts';
+import { publishedNow } from '../../../shared/adapters/input-record.ts';
+import { parseScenarioLine } from '../scenario.ts';
 import type { Command } from './command.ts';
 
 const where = (m: TopicRecord) => {
   const { source } = readDeadLetter(m);
+  if ('controlId' in source) return `${source.sendingFacility.split('^')[0]} ${source.controlId}`;
   return 'file' in source ? `${source.file}:${source.line}` : `${source.topic}[${source.partition}]@${source.offset}`;
 };
+const HL7 = 'adt-hl7';
 
 export const dlqCommand: Command = {
   usage: 'dlq list|replay TOPIC [--values]',
   summary: "inspect a topic's dead-lettered records, or re-publish them after a fix",
   help: `TOPIC is a contract topic name (claims, admissions, discharges, attribution, aco-contracts,
-episode-prices); its dead-letter topic is <prefix>TOPIC.dlq.
+episode-prices); its dead-letter topic is <prefix>TOPIC.dlq. 'adt-hl7' lists the HL7 messages the
+ADT gateway answered AE or AR (by sending facility and control id); they are fixed and sent again by
+the hospital, not replayed from here.
   list     one line per dead-lettered record: its offset, error code, reason and where it came from
            (source topic, partition and offset, or scenario file and line); then counts by code.
            --values also prints each record's content (PHI: for authorised operators only).
@@ -28,21 +33,23 @@ episode-prices); its dead-letter topic is <prefix>TOPIC.dlq.
   async run(input) {
     const [action, topic] = input.positionals;
     if (action !== 'list' && action !== 'replay') throw new Error("say 'list' or 'replay' (vbc dlq list|replay TOPIC)");
-    if (!topic || !isInputTopic(topic))
+    if (!topic || (!isInputTopic(topic) && !(topic === HL7 && action === 'list')))
       throw new Error(
-        `say which topic: one of claims, admissions, discharges, attribution, aco-contracts, episode-prices`,
+        `say which topic: one of claims, admissions, discharges, attribution, aco-contracts, episode-prices${action === 'list' ? ', adt-hl7' : ''}`,
       );
     const ctx = await openContext('vbc-dlq');
     try {
-      return action === 'list' ? await list(ctx, topic, input.values.values === true) : await replay(ctx, topic);
+      if (action === 'list') return await list(ctx, topic, input.values.values === true);
+      return await replay(ctx, topic as InputTopic);
     } finally {
       await ctx.close();
     }
   },
 };
 
-async function list(ctx: Context, topic: InputTopic, values: boolean): Promise<number> {
-  const records = await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter(topic));
+async function list(ctx: Context, topic: InputTopic | typeof HL7, values: boolean): Promise<number> {
+  const dlq = topic === HL7 ? ctx.topics.adtHl7DeadLetter : ctx.topics.deadLetter(topic);
+  const records = await readTopic(ctx.kafka, ctx.admin, dlq);
   const byCode = new Map<string, number>();
   await ctx.codec.prepare(records.map((m) => m.value));
   for (const m of records) {
@@ -52,7 +59,7 @@ async function list(ctx: Context, topic: InputTopic, values: boolean): Promise<n
     if (values) console.log(`        ${render(ctx, m)}`);
   }
   console.log(
-    `${records.length} dead-lettered records on ${ctx.topics.deadLetter(topic)}${records.length ? `: ${[...byCode].map(([c, n]) => `${n} ${c}`).join(', ')}` : ''}`,
+    `${records.length} dead-lettered records on ${dlq}${records.length ? `: ${[...byCode].map(([c, n]) => `${n} ${c}`).join(', ')}` : ''}`,
   );
   return 0;
 }
@@ -94,7 +101,7 @@ async function replay(ctx: Context, topic: InputTopic): Promise<number> {
       }
       const target = ctx.topics.input(line.topic);
       await out.add(target, { key: line.key, value: ctx.codec.encode(valueSubject(target), line.record) });
-    } else {
+    } else if ('topic' in source) {
       await out.add(source.topic || ctx.topics.input(topic), { key: m.key, value: m.value });
     }
   }

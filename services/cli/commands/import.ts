@@ -20,7 +20,7 @@ import { scenarioLineDeadLetter, type DeadLetterCode } from '../../../shared/ser
 import { waitForCatchUp } from '../catch-up.ts';
 import { Progress } from '../progress.ts';
 import { publishInOrder, type Outgoing } from '../publish-in-order.ts';
-import { checkScenarioRecord, publishedNow } from '../scenario.ts';
+import { checkInputRecord, publishedNow } from '../../../shared/adapters/input-record.ts';
 import { stringOption, type Command } from './command.ts';
 import type { RecordMeta } from '../../../shared/domain/validate.ts';
 
@@ -104,7 +104,7 @@ class ImportSink {
   }
 
   async claim(file: string, line: number, raw: string, value: Record<string, unknown>, label = ''): Promise<void> {
-    const checked = checkScenarioRecord('claims', value, line, raw, this.typeOf, this.meta);
+    const checked = checkInputRecord('claims', value, line, raw, this.typeOf, this.meta);
     if (!checked.ok) return this.reject(file, line, raw, `${label}${checked.reason}`, checked.code ?? 'RECORD_INVALID');
     const topic = this.ctx.topics.input('claims');
     this.buffer.push({ topic, key: checked.key, value: this.ctx.codec.encode(valueSubject(topic), checked.record) });

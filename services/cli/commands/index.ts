@@ -3,6 +3,7 @@ import type { Command } from './command.ts';
 import { dlqCommand } from './dlq.ts';
 import { exportCommand } from './export.ts';
 import { financeCommand } from './finance.ts';
+import { hl7Command } from './hl7.ts';
 import { importCommand } from './import.ts';
 import { provisionCommand } from './provision.ts';
 import { rebuildCommand } from './rebuild.ts';
@@ -30,5 +31,6 @@ export const COMMANDS: Record<string, Command> = {
   alerts: alertsCommand,
   finance: financeCommand,
   dlq: dlqCommand,
+  hl7: hl7Command,
   rebuild: rebuildCommand,
 };

@@ -6,7 +6,8 @@ import { openContext, type Context } from '../../../shared/service/context.ts';
 import { waitForCatchUp } from '../catch-up.ts';
 import { Progress } from '../progress.ts';
 import { publishInOrder, type Outgoing } from '../publish-in-order.ts';
-import { parseScenarioLine, publishedNow } from '../scenario.ts';
+import { publishedNow } from '../../../shared/adapters/input-record.ts';
+import { parseScenarioLine } from '../scenario.ts';
 import { stringOption, type Command } from './command.ts';
 
 export const replayCommand: Command = {
