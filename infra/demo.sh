@@ -6,7 +6,8 @@
 #   VBC_DEMO_SEED (7), VBC_DEMO_BENEFICIARIES (20000), VBC_DEMO_RATE (records/s, 4000),
 #   VBC_DEMO_AS_OF (reconciliation date, 2027-04-01), VBC_DEMO_ALERT_LINES (alert lines shown, 25),
 #   VBC_DEMO_SOURCE (ndjson, or cclf: the claims arrive as the CCLF files CMS sends an ACO, through
-#   `vbc import cclf`, after the hospitals' ADT and the reference data)
+#   `vbc import cclf`, after the hospitals' ADT and the reference data), VBC_MLLP_PORT (the ADT
+#   gateway's port, 2575: a hospital's HL7 v2 feed, docs/examples/genhosp-adt.hl7, is sent to it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/node.sh
@@ -20,6 +21,7 @@ case "$SOURCE" in ndjson|cclf) ;; *) echo "demo: VBC_DEMO_SOURCE must be ndjson 
 OUT=.vbc/demo
 mkdir -p "$OUT"
 export VBC_TOPIC_PREFIX="${VBC_TOPIC_PREFIX:-demo.}" VBC_REDIS_PREFIX="${VBC_REDIS_PREFIX:-demo}" LOG_LEVEL="${LOG_LEVEL:-warn}"
+export VBC_MLLP_PORT="${VBC_MLLP_PORT:-2575}"
 vbc() { bin/vbc.mjs "$@"; }
 # Background processes are started as bin/vbc.mjs itself (not through the function) so that $! is their pid.
 started=$(date +%s)
@@ -56,6 +58,12 @@ if [ "$SOURCE" = cclf ]; then
   echo "== the payer's month: claims from the CCLF files in $OUT/cclf"
   vbc import cclf "$OUT/cclf" --progress --report "$OUT/bad-cclf-records.txt" --timeout 600
 fi
+echo
+echo "== a hospital's HL7 v2 ADT feed over MLLP (the gateway of 'vbc run all' on 127.0.0.1:$VBC_MLLP_PORT)"
+echo "   docs/examples/genhosp-adt.hl7: an admission, a discharge home, a transfer inside the hospital"
+echo "   (ignored), a readmission 18 days later, and an admission with no Medicare id (AE)"
+vbc hl7 send docs/examples/genhosp-adt.hl7 --port "$VBC_MLLP_PORT" --wait | grep -E '^(MSA|ERR)' | sed 's/^/   /' || true
+vbc dlq list adt-hl7 | sed 's/^/   /'
 sleep 2 # the alert view reads the last alerts the services flushed
 kill -TERM "$alerts" && wait "$alerts" || true
 alerts=""
@@ -72,6 +80,8 @@ node -e '
   const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const by = (xs, f) => xs.reduce((m, x) => (m[f(x)] = (m[f(x)] || 0) + 1, m), {});
   const open = s.alerts.filter((a) => a.type === "TCM_FOLLOW_UP");
+  const hl7 = s.alerts.filter((a) => a.mbi === "9HL7DEMO001");
+  console.log(`  from the HL7 feed: ${hl7.map((a) => `${a.type} ${a.subjectId}`).join(", ") || "none"}`);
   console.log(`  alerts in force: ${Object.entries(by(s.alerts, (a) => a.type)).map(([k, n]) => `${n} ${k}`).join(", ")}`);
   console.log(`  TCM follow-ups still open: ${open.length}; e.g. ${open.slice(0, 3).map((a) => `${a.subjectId} (contact due ${a.contactDueDate}, visit due ${a.visitDueDate})`).join("; ")}`);
   console.log(`  episodes by program: ${Object.entries(by(s.episodes, (e) => `${e.program} ${e.category}`)).sort().map(([k, n]) => `${k} ${n}`).join(", ")}`);
