@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/node.sh
 echo "using Node.js $(node --version) ($(command -v node))" >&2
 bash infra/ensure-deps.sh || exit 1
+# The browser tests (the web application) run in Debian's Chromium.
+bash infra/ensure-chromium.sh || exit 1
 mkdir -p test-results
 rm -f test-results/vitest.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"

@@ -2,6 +2,7 @@ import { SCHEDULES, type ReconciliationSchedule } from '../domain/schedule.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { loadMllp, type MllpConfig } from './mllp.ts';
 import { loadSecurity, maskUrl, type SecurityConfig } from './security.ts';
+import { loadWeb, type WebConfig } from './web.ts';
 
 /**
  * The product's configuration, read from the environment once at start and validated as a whole:
@@ -67,6 +68,8 @@ export interface Config {
   security: SecurityConfig;
   /** The HL7 ADT gateway's MLLP listener (see mllp.ts). */
   mllp: MllpConfig;
+  /** The web application (worklist, patient pages, finance; see web.ts). */
+  web: WebConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -152,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     clockQuorum: int('VBC_CLOCK_QUORUM', 100, 1, 100_000),
     security: loadSecurity(env, problems),
     mllp: loadMllp(env, problems),
+    web: loadWeb(env, problems),
   };
 
   if (problems.length > 0) {

@@ -139,6 +139,13 @@ export function redisKeys(prefix: string) {
      */
     hl7Ack: (sendingFacility: string, controlId: string) =>
       `${prefix}:hl7:ack:${sendingFacility.length}:${sendingFacility}|${controlId}`,
+    /** The web application: sessions, sign-in attempts, the work done on alerts, the audit log. */
+    webSession: (id: string) => `${prefix}:web:session:${id}`,
+    webSignInAttempts: (who: string) => `${prefix}:web:sign-in:${who}`,
+    /** Per alertId, the actions taken on it (a JSON list, appended by a script). */
+    webAlertWork: `${prefix}:web:alert-work`,
+    /** A stream of who opened which patient's data, allowed or not. */
+    webAudit: `${prefix}:web:audit`,
     pattern: `${prefix}:*`,
   };
 }

@@ -11,7 +11,8 @@ export const INPUT_TOPICS = [
 ] as const;
 export type InputTopic = (typeof INPUT_TOPICS)[number];
 
-export const OUTPUT_TOPICS = ['alerts', 'reconciliations'] as const;
+/** Outputs: the services' events, and what care managers do in the worklist (`alert-actions`). */
+export const OUTPUT_TOPICS = ['alerts', 'reconciliations', 'alert-actions'] as const;
 export type OutputTopic = (typeof OUTPUT_TOPICS)[number];
 
 /** The dead-letter topic of the HL7 ADT gateway: messages it did not acknowledge AA, raw. */

@@ -13,6 +13,7 @@ import { resetCommand } from './reset.ts';
 import { runCommand } from './run.ts';
 import { simulateCommand } from './simulate.ts';
 import { stackCommand } from './stack.ts';
+import { webCommand } from './web.ts';
 import { statusCommand } from './status.ts';
 
 export type { Command };
@@ -32,5 +33,6 @@ export const COMMANDS: Record<string, Command> = {
   finance: financeCommand,
   dlq: dlqCommand,
   hl7: hl7Command,
+  web: webCommand,
   rebuild: rebuildCommand,
 };
