@@ -7,7 +7,9 @@
 #   VBC_DEMO_AS_OF (reconciliation date, 2027-04-01), VBC_DEMO_ALERT_LINES (alert lines shown, 25),
 #   VBC_DEMO_SOURCE (ndjson, or cclf: the claims arrive as the CCLF files CMS sends an ACO, through
 #   `vbc import cclf`, after the hospitals' ADT and the reference data), VBC_MLLP_PORT (the ADT
-#   gateway's port, 2575: a hospital's HL7 v2 feed, docs/examples/genhosp-adt.hl7, is sent to it)
+#   gateway's port, 2575: a hospital's HL7 v2 feed, docs/examples/genhosp-adt.hl7, is sent to it),
+#   VBC_WEB_PORT (the web application's, 8080; it keeps serving after the feed until Ctrl-C),
+#   VBC_DEMO_SERVE (1; 0: stop when the feed is done)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/node.sh
@@ -21,7 +23,19 @@ case "$SOURCE" in ndjson|cclf) ;; *) echo "demo: VBC_DEMO_SOURCE must be ndjson 
 OUT=.vbc/demo
 mkdir -p "$OUT"
 export VBC_TOPIC_PREFIX="${VBC_TOPIC_PREFIX:-demo.}" VBC_REDIS_PREFIX="${VBC_REDIS_PREFIX:-demo}" LOG_LEVEL="${LOG_LEVEL:-warn}"
-export VBC_MLLP_PORT="${VBC_MLLP_PORT:-2575}"
+export VBC_MLLP_PORT="${VBC_MLLP_PORT:-2575}" VBC_WEB_PORT="${VBC_WEB_PORT:-8080}"
+SERVE="${VBC_DEMO_SERVE:-1}"
+vbc_hash() { echo "$1" | bin/vbc.mjs web hash-password; }
+# The web application's demo users (passwords shown below; a real installation writes its own file).
+cat >"$OUT/web-users.json" <<USERS
+{"users": [
+  {"username": "ana", "role": "care-manager", "acos": ["A1001"], "facilities": [], "passwordHash": "$(vbc_hash ana-demo-password)"},
+  {"username": "ben", "role": "care-manager", "acos": ["A2002"], "facilities": ["GENHOSP"], "passwordHash": "$(vbc_hash ben-demo-password)"},
+  {"username": "fay", "role": "finance", "acos": ["*"], "facilities": [], "passwordHash": "$(vbc_hash fay-demo-password)"},
+  {"username": "root", "role": "admin", "acos": ["*"], "facilities": [], "passwordHash": "$(vbc_hash root-demo-password)"}
+]}
+USERS
+export VBC_WEB_USERS_FILE="$OUT/web-users.json"
 vbc() { bin/vbc.mjs "$@"; }
 # Background processes are started as bin/vbc.mjs itself (not through the function) so that $! is their pid.
 started=$(date +%s)
@@ -89,3 +103,13 @@ node -e '
 echo
 echo "demo finished in $(( $(date +%s) - started ))s. State export: $OUT/export.json; bad lines: $OUT/bad-lines.txt; service logs: $OUT/services.log"
 echo "The stack is still up: 'npx vbc stack down' stops it."
+if [ "$SERVE" = 1 ]; then
+  echo
+  echo "== the web application: http://127.0.0.1:$VBC_WEB_PORT"
+  echo "   ana / ana-demo-password    care manager of ACO A1001 (worklist, patients)"
+  echo "   ben / ben-demo-password    care manager of ACO A2002 and of GENHOSP's patients"
+  echo "   fay / fay-demo-password    finance, every ACO (spend against benchmark, reconciliations, CSV)"
+  echo "   root / root-demo-password  admin (everything, and the audit log)"
+  echo "   Serving until Ctrl-C (VBC_DEMO_SERVE=0 stops the demo here instead)."
+  wait "$services" || true
+fi

@@ -27,17 +27,15 @@ document
       ),
     ),
   );
-document
-  .querySelector('#readmissions')
-  .replaceChildren(
-    ...(p.readmissions.length
-      ? p.readmissions.map((r) =>
-          el('li', {
-            text: `${r.readmissionEncounterId} readmitted ${r.daysToReadmit} days after ${r.indexEncounterId}${r.planned ? ' (planned)' : ''}`,
-          }),
-        )
-      : [el('li', { text: 'none' })]),
-  );
+document.querySelector('#readmissions').replaceChildren(
+  ...(p.readmissions.length
+    ? p.readmissions.map((r) =>
+        el('li', {
+          text: `${r.readmissionEncounterId} readmitted ${r.daysToReadmit} days after ${r.indexEncounterId}${r.planned ? ' (planned)' : ''}`,
+        }),
+      )
+    : [el('li', { text: 'none' })]),
+);
 document
   .querySelector('#follow-ups')
   .replaceChildren(
