@@ -1,16 +1,33 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 // The operator CLI (`npx vbc ...`). Runs the TypeScript sources directly through tsx, so there is
 // no build step to forget and no stale output to run.
-// The Node option on the first line is part of the product: a service's batches stay alive over
-// several young-generation collections at the default size (16 MB), so most of what a batch
-// allocates was copied and promoted; at 64 MB the claims path takes 10 to 20% less time per
-// record (README, Performance). It can only be given at start, hence here; run this file itself
-// (`npx vbc`, `bin/vbc.mjs`), not `node bin/vbc.mjs`, to have it.
+// V8's young generation is sized per command, and is part of the product. A service's batches stay
+// alive over several young-generation collections at the default size (16 MB), so most of what a
+// batch allocates was copied and promoted; at 64 MB the claims path takes 10 to 20% less time per
+// record (README, Performance). The importer wants the opposite: a small footprint (under 200 MB
+// for a file of any size) at no cost in speed, which 8 MB gives, with a full collection now and
+// then (--expose-gc: V8 would otherwise let dead batches pile up in the old generation). The option can only be given at
+// start: the process replaces itself (execve: same pid, so a supervisor's signals still reach it)
+// with one started with the command's options.
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const NODE_MAJOR = 24;
+const V8_OPTIONS = { run: ['--max-semi-space-size=64'], import: ['--max-semi-space-size=8', '--expose-gc'] };
+const wanted = [...(V8_OPTIONS[process.argv[2]] ?? [])];
+// VBC_HEAP_MB: the most heap a service may hold (V8's old generation), for hosts and containers with
+// a memory limit: the services' memory then stays flat under any load instead of growing towards
+// V8's default limit (a quarter of the machine's memory or more) before it collects.
+const heapMb = process.env.VBC_HEAP_MB;
+if (process.argv[2] === 'run' && heapMb) {
+  if (!/^[1-9][0-9]{1,5}$/.test(heapMb)) {
+    console.error(`vbc: VBC_HEAP_MB=${heapMb} must be a number of megabytes (at least 10)`);
+    process.exit(1);
+  }
+  wanted.push(`--max-old-space-size=${heapMb}`);
+}
+const SELF = fileURLToPath(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
   // An older Node (Node 20 is past its end of life): run this command on Node 24, which
   // infra/node.sh installs from the npm registry into the cache once and reuses afterwards.
@@ -26,12 +43,12 @@ if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
     );
     process.exit(1);
   }
-  const child = spawn(node, ['--max-semi-space-size=64', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
+  const child = spawn(node, [...wanted, SELF, ...process.argv.slice(2)], { stdio: 'inherit' });
   // A signal to this process (SIGTERM to `vbc run all`) is the command's: handed on, not acted on here.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+} else if (wanted.some((option) => !process.execArgv.includes(option))) {
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...wanted, SELF, ...process.argv.slice(2)]);
 } else {
   // kafkajs 2.2.4's request queue can ask for a timer with a negative delay, which Node clamps to
   // 1 ms and, since Node 24, reports as a TimeoutNegativeWarning on stderr: harmless, and noise in

@@ -46,6 +46,8 @@ export interface Config {
    * no read from Redis (0: none). Each costs about 270 bytes of heap per claim record held.
    */
   stateCacheSize: number;
+  /** Heap the state cache may take (MB, approximately: states weigh their facts, state-cache.ts). */
+  stateCacheMb: number;
   /**
    * Days after December 31 until a performance year closes in event time (CMS: three months of
    * claims run-out); its claim records are then folded into per-beneficiary summaries and later
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     partitionsInFlight: str('VBC_PARTITIONS_IN_FLIGHT', '') === '' ? null : int('VBC_PARTITIONS_IN_FLIGHT', 6, 1, 64),
     stateCacheSize: int('VBC_STATE_CACHE_SIZE', 50_000, 0, 10_000_000),
+    stateCacheMb: int('VBC_STATE_CACHE_MB', 256, 1, 65_536),
     claimsRunoutDays: str('VBC_CLAIMS_RUNOUT_DAYS', '') === 'off' ? null : int('VBC_CLAIMS_RUNOUT_DAYS', 90, 0, 365),
     maxDaysAhead: str('VBC_MAX_DAYS_AHEAD', '') === 'off' ? null : int('VBC_MAX_DAYS_AHEAD', 730, 0, 36_500),
     clockQuorum: int('VBC_CLOCK_QUORUM', 100, 1, 100_000),

@@ -1,6 +1,25 @@
 import type { Derived } from '../domain/derive.ts';
 import type { BeneficiaryFacts } from '../domain/facts.ts';
 
+/** What a state's fixed part (its maps, derived state and snapshot) weighs, in facts. */
+export const STATE_OVERHEAD_FACTS = 12;
+/** Heap bytes a fact costs when cached (measured: about 270 for a claim record). */
+export const BYTES_PER_FACT = 270;
+
+/** A state's weight in the cache, in facts: every fact it holds and its fixed part. Unchanged while cached. */
+export function weightOf(state: BeneficiaryState): number {
+  const f = state.facts;
+  return (
+    STATE_OVERHEAD_FACTS +
+    f.claims.size +
+    f.admissions.size +
+    f.discharges.size +
+    f.attributions.size +
+    f.closures.size +
+    f.summaries.size
+  );
+}
+
 /** A beneficiary's facts and derived state as of one committed version. Never changed while cached. */
 export interface BeneficiaryState {
   version: string;
@@ -18,7 +37,10 @@ export interface BeneficiaryState {
  * A state is taken out to be worked on (take) and put back as committed (set): whoever holds it
  * may change it in place, and no one else sees it meanwhile.
  *
- * Least recently used states go first once `capacity` are held (0: no cache). The oldest is found
+ * Least recently used states go first once `capacity` are held (0: no cache), or once their weight
+ * passes `budget`: a state weighs its facts plus a fixed part for what every state holds (its maps,
+ * its derived state and snapshot), so a cache of beneficiaries with many claims holds fewer of them
+ * and its memory stays within bounds whatever the data (weightOf). The oldest is found
  * by one iterator kept across evictions: a new iterator would start at the front of the Map and
  * walk over every entry deleted there (V8 keeps them until the table is rebuilt), which made each
  * eviction cost more the longer the cache ran. Every entry before the kept iterator was evicted
@@ -27,30 +49,46 @@ export interface BeneficiaryState {
 export class StateCache {
   private readonly entries = new Map<string, BeneficiaryState>();
   private oldest: Iterator<string> | null = null;
+  private weight = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    readonly budget = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** The cached state, removed from the cache: the caller owns it until it puts it back. */
   take(mbi: string): BeneficiaryState | undefined {
     const state = this.entries.get(mbi);
-    if (state !== undefined) this.entries.delete(mbi);
+    if (state !== undefined) this.remove(mbi, state);
     return state;
   }
 
   set(mbi: string, state: BeneficiaryState): void {
     if (this.capacity <= 0) return;
-    this.entries.delete(mbi);
+    this.delete(mbi);
     this.entries.set(mbi, state);
-    while (this.entries.size > this.capacity) {
+    this.weight += weightOf(state);
+    while (this.entries.size > this.capacity || this.weight > this.budget) {
       this.oldest ??= this.entries.keys();
       const next = this.oldest.next();
       if (next.done) this.oldest = null;
-      else this.entries.delete(next.value);
+      else this.remove(next.value, this.entries.get(next.value)!);
     }
   }
 
   delete(mbi: string): void {
+    const state = this.entries.get(mbi);
+    if (state !== undefined) this.remove(mbi, state);
+  }
+
+  /** What the held states weigh (weightOf). */
+  get heldWeight(): number {
+    return this.weight;
+  }
+
+  private remove(mbi: string, state: BeneficiaryState): void {
     this.entries.delete(mbi);
+    this.weight -= weightOf(state);
   }
 
   get size(): number {

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../errors/app-error.ts';
 import { yearOf } from '../domain/dates.ts';
 import { applyUpdates, type IncomingFact } from '../engine/apply.ts';
-import { StateCache } from '../engine/state-cache.ts';
+import { BYTES_PER_FACT, StateCache } from '../engine/state-cache.ts';
 import type { Refusal, ValidRecord } from './consumer-service.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -9,7 +9,8 @@ import type { ServiceContext } from './context.ts';
  * The apply step of the per-beneficiary services: each record becomes a fact under its own id.
  * `replaces` says whether a later record with the same id replaces the earlier one: never for
  * claims (contract 1.1) and attribution (each record is its own fact), yes for ADT corrections.
- * The states this service committed are kept in a cache of `config.stateCacheSize` beneficiaries.
+ * The states this service committed are kept in a cache of at most `config.stateCacheSize`
+ * beneficiaries and about `config.stateCacheMb` of heap.
  * Returns the records refused because their performance year is closed (expiry).
  */
 export function factApplier(name: string, replaces: (kind: string) => boolean) {
@@ -20,7 +21,10 @@ export function factApplier(name: string, replaces: (kind: string) => boolean) {
     records: ValidRecord[],
     refuseIfNew: (r: ValidRecord) => boolean = () => false,
   ): Promise<Refusal[]> => {
-    cache ??= new StateCache(ctx.config.stateCacheSize);
+    cache ??= new StateCache(
+      ctx.config.stateCacheSize,
+      Math.floor((ctx.config.stateCacheMb * 1024 * 1024) / BYTES_PER_FACT),
+    );
     const updates = new Map<string, IncomingFact[]>();
     for (const record of records) {
       const { fact } = record;

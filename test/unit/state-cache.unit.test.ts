@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { restoreDerived } from '../../shared/domain/derive.ts';
 import { emptyFacts } from '../../shared/domain/facts.ts';
-import { StateCache, type BeneficiaryState } from '../../shared/engine/state-cache.ts';
+import { STATE_OVERHEAD_FACTS, StateCache, weightOf, type BeneficiaryState } from '../../shared/engine/state-cache.ts';
 
 const state = (version: string): BeneficiaryState => ({
   version,
@@ -44,5 +44,38 @@ describe('state cache: states a service committed, taken out while worked on', (
     cache.set('M1', state('v1'));
     cache.delete('M1');
     expect(cache.take('M1')).toBeUndefined();
+  });
+});
+
+describe('state cache memory budget: states weigh their facts', () => {
+  const withClaims = (version: string, n: number): BeneficiaryState => {
+    const s = state(version);
+    for (let i = 0; i < n; i++) s.facts.claims.set(`c${i}`, {} as never);
+    return s;
+  };
+
+  it('holds fewer beneficiaries the more facts each has, and its weight never passes the budget', () => {
+    const budget = 10 * (STATE_OVERHEAD_FACTS + 100);
+    const cache = new StateCache(1_000, budget);
+    for (let i = 0; i < 50; i++) {
+      cache.set(`M${i}`, withClaims(String(i), 100));
+      expect(cache.heldWeight).toBeLessThanOrEqual(budget);
+    }
+    expect(cache.size).toBe(10);
+    for (let i = 0; i < 50; i++) cache.set(`S${i}`, withClaims(String(i), 0));
+    // Small states: many more of them fit in the same budget.
+    expect(cache.size).toBeGreaterThan(40);
+    expect(cache.heldWeight).toBeLessThanOrEqual(budget);
+  });
+
+  it('takes and deletes give the weight back', () => {
+    const cache = new StateCache(100, 1_000);
+    cache.set('M1', withClaims('1', 5));
+    cache.set('M2', withClaims('2', 7));
+    expect(cache.heldWeight).toBe(2 * STATE_OVERHEAD_FACTS + 12);
+    cache.take('M1');
+    cache.delete('M2');
+    expect(cache.heldWeight).toBe(0);
+    expect(weightOf(withClaims('3', 3))).toBe(STATE_OVERHEAD_FACTS + 3);
   });
 });

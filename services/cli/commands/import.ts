@@ -82,13 +82,20 @@ is new. Returns once the services of 'vbc run all' have processed every record.
 };
 
 /** Records per publish: large enough to amortise a broker request, small enough to keep the importer's memory low. */
-const BATCH = 5_000;
+const BATCH = 1_000;
+/**
+ * Batches between two full garbage collections (when `bin/vbc.mjs` exposes gc): what a batch leaves
+ * behind is dead at once, but V8 lets it pile up in the old generation, and the importer's memory
+ * would grow with the file.
+ */
+const BATCHES_PER_COLLECTION = 100;
 
 /** The records of an import on their way: checked, buffered a batch at a time, published in order. */
 class ImportSink {
   good = 0;
   bad = 0;
   private sent = 0;
+  private batches = 0;
   private buffer: Outgoing[] = [];
   private readonly typeOf: (t: InputTopic) => ReturnType<Context['codec']['typeFor']>;
   // The records are published now: dates too far past today are typos, as the services would judge them.
@@ -132,6 +139,7 @@ class ImportSink {
     const batch = this.buffer;
     this.buffer = [];
     await publishInOrder(this.ctx, batch, Infinity, null);
+    if (++this.batches % BATCHES_PER_COLLECTION === 0) (globalThis as { gc?: () => void }).gc?.();
     this.sent += batch.length;
     this.progress?.update(this.sent);
   }
