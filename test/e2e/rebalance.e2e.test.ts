@@ -1,12 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AssignerProtocol } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SERVICES } from '../../services/registry.ts';
+import { groupIdFor } from '../../shared/service/consumer-service.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { readTopic } from '../../shared/kafka/read-topic.ts';
 import { openContext } from '../../shared/service/context.ts';
 import { isolatedEnv } from '../support/isolated.ts';
-import { ServiceProcess } from '../support/service-process.ts';
+import { ServiceProcess, waitUntil } from '../support/service-process.ts';
 import { replayInBackground, startAllServices, vbc } from '../support/vbc-cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-rebalance-'));
@@ -74,6 +77,38 @@ describe('faults mid-stream: rebalance and kill -9', () => {
       expect(done.code, done.stderr).toBe(0);
       await expectCleanRunResult(env);
     } finally {
+      await first.stop('SIGTERM');
+    }
+  });
+
+  it('two instances of every service in one group share its partitions for the whole run: the export of a clean run', async () => {
+    const env = isolatedEnv('two');
+    const config = loadConfig({ ...process.env, ...env });
+    const first = await startAllServices(env, join(work, 'two-a.log'));
+    const second = new ServiceProcess('all', env, join(work, 'two-b.log'));
+    const ctx = await openContext('test-two-instances', config);
+    try {
+      // Each service's group: two members, each with partitions of its own, none held twice.
+      const shared = async () => {
+        const groups = await ctx.admin.describeGroups(Object.keys(SERVICES).map((s) => groupIdFor(config.groupPrefix, s)));
+        return groups.groups.every((g) => {
+          const owned = g.members.map((m) => {
+            const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+            return Object.entries(a?.assignment ?? {}).flatMap(([t, ps]) => ps.map((p) => `${t}:${p}`));
+          });
+          const all = owned.flat();
+          return g.state === 'Stable' && owned.length === 2 && owned.every((o) => o.length > 0) && new Set(all).size === all.length;
+        });
+      };
+      await waitUntil(shared, 'both instances to share every group', 120_000, 500);
+      const done = await replayInBackground(env, feed, { rate: 100_000, report: join(work, 'bad.txt') });
+      expect(done.code, done.stderr).toBe(0);
+      expect(await shared()).toBe(true);
+      expect(second.exited, second.logTail()).toBe(false);
+      await expectCleanRunResult(env);
+    } finally {
+      await ctx.close();
+      await second.stop('SIGTERM');
       await first.stop('SIGTERM');
     }
   });
