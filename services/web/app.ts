@@ -291,7 +291,14 @@ export function webHandler(deps: WebDeps) {
           if (maySeeAlert(user, row))
             res.write(`event: work\ndata: ${JSON.stringify({ alertId: row.alertId, work: state })}\n\n`);
         });
-        const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+        // A heartbeat every 15 s keeps proxies from closing the stream; a signed-out or expired
+        // session ends it (the page then finds itself signed out on its next request).
+        const beat = setInterval(() => {
+          void store.session(w!.session.id).then(
+            (s) => (s ? res.write(': keep-alive\n\n') : res.end()),
+            () => undefined,
+          );
+        }, 15_000);
         req.on('close', () => {
           clearInterval(beat);
           stopFeed();

@@ -90,14 +90,21 @@ describe('faults mid-stream: rebalance and kill -9', () => {
     try {
       // Each service's group: two members, each with partitions of its own, none held twice.
       const shared = async () => {
-        const groups = await ctx.admin.describeGroups(Object.keys(SERVICES).map((s) => groupIdFor(config.groupPrefix, s)));
+        const groups = await ctx.admin.describeGroups(
+          Object.keys(SERVICES).map((s) => groupIdFor(config.groupPrefix, s)),
+        );
         return groups.groups.every((g) => {
           const owned = g.members.map((m) => {
             const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
             return Object.entries(a?.assignment ?? {}).flatMap(([t, ps]) => ps.map((p) => `${t}:${p}`));
           });
           const all = owned.flat();
-          return g.state === 'Stable' && owned.length === 2 && owned.every((o) => o.length > 0) && new Set(all).size === all.length;
+          return (
+            g.state === 'Stable' &&
+            owned.length === 2 &&
+            owned.every((o) => o.length > 0) &&
+            new Set(all).size === all.length
+          );
         });
       };
       await waitUntil(shared, 'both instances to share every group', 120_000, 500);
