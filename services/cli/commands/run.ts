@@ -15,7 +15,7 @@ const WEB = 'web';
 
 export const runCommand: Command = {
   usage: `run all|${Object.keys(SERVICES).join('|')}|${GATEWAY}|${WEB}`,
-  summary: 'run the consumer services and the HL7 ADT gateway in the foreground until SIGTERM or Ctrl-C',
+  summary: 'run the consumer services, the HL7 ADT gateway and the web application until SIGTERM or Ctrl-C',
   help: `Runs the named service (or all of them) in this process. SIGTERM or Ctrl-C stops gracefully: each
 consumer finishes its batch, commits and disconnects within 10 seconds; the gateway answers the
 messages it is handling and closes its connections.
