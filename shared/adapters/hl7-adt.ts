@@ -35,7 +35,6 @@ const EVENTS: Record<string, { admission: boolean; discharge: 'yes' | 'if-discha
   A11: { admission: true, discharge: 'no', cancelled: true },
   A13: { admission: false, discharge: 'yes', cancelled: true },
 };
-export const TAKEN_EVENTS = Object.keys(EVENTS);
 
 const CLASSES: Record<string, string> = { I: 'INPATIENT', O: 'OBSERVATION', E: 'EMERGENCY' };
 const ADMIT_TYPES: Record<string, string> = {
