@@ -5,6 +5,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENDPOINTS = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'REDIS_URL'] as const;
 
 let stopLocalStack = false;
+/**
+ * Two projects (int, own-stack) name this setup, and vitest runs it once for each: the first run owns
+ * the stack and its teardown (the second finds the endpoints set and leaves everything to it).
+ */
+let owner = false;
 let compose: { down(): Promise<unknown> } | undefined;
 
 async function containerRuntimeAnswers(): Promise<boolean> {
@@ -28,6 +33,9 @@ async function containerRuntimeAnswers(): Promise<boolean> {
  * this run started it).
  */
 export async function setup(): Promise<void> {
+  if (process.env.VBC_TEST_STACK_OWNED === '1') return;
+  process.env.VBC_TEST_STACK_OWNED = '1';
+  owner = true;
   if (ENDPOINTS.every((name) => process.env[name])) return;
   if (await containerRuntimeAnswers()) {
     const { DockerComposeEnvironment, Wait } = await import('testcontainers');
@@ -77,6 +85,7 @@ async function removeTestData(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  if (!owner) return;
   await removeTestData().catch((error: unknown) =>
     console.error(`test teardown: could not remove the tests' topics and keys: ${String(error)}`),
   );
