@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLES } from '../support/contract.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
 
-const EXAMPLES = fileURLToPath(new URL('../../../shared/contract/examples/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vbc-rebuild-'));
 
 describe('vbc rebuild', () => {

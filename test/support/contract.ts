@@ -1,12 +1,36 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vbc } from './vbc-cli.ts';
 
-/** The contract's example scenarios and expected exports (../shared/contract). */
-export const EXAMPLES = fileURLToPath(new URL('../../../shared/contract/examples/', import.meta.url));
-const CHECKER = fileURLToPath(new URL('../../../shared/contract/check-export.py', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The product contract (README, examples, checker): VBC_CONTRACT_DIR when set; else `../shared/contract`
+ * beside this checkout; else beside the checkout this one was cloned from (a clone made elsewhere,
+ * `git clone . /tmp/x`, has no ../shared of its own). None found: the path beside this checkout,
+ * so the tests that read it fail naming it.
+ */
+function contractDir(): string {
+  if (process.env.VBC_CONTRACT_DIR) return resolve(process.env.VBC_CONTRACT_DIR);
+  const beside = resolve(ROOT, '../shared/contract');
+  if (existsSync(beside)) return beside;
+  const origin = spawnSync('git', ['config', '--get', 'remote.origin.url'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.trim();
+  if (origin && isAbsolute(origin)) {
+    const besideOrigin = resolve(origin, '../shared/contract');
+    if (existsSync(besideOrigin)) return besideOrigin;
+  }
+  return beside;
+}
+
+export const CONTRACT = contractDir();
+/** The contract's example scenarios and expected exports. */
+export const EXAMPLES = `${join(CONTRACT, 'examples')}/`;
+const CHECKER = join(CONTRACT, 'check-export.py');
 
 /**
  * The contract's procedure through the CLI with these settings: reset, replay, reconcile when the
