@@ -1,5 +1,6 @@
 import { mapAdt, SOURCE_FIELD, triggerEvent, type AdtTopic } from '../../shared/adapters/hl7-adt.ts';
 import type { CheckedRecord } from '../../shared/adapters/input-record.ts';
+import type { TopicMessage } from '../../shared/kafka/batch-sender.ts';
 import { buildAck, type AckCode, type AckError } from '../../shared/hl7/ack.ts';
 import { fieldValue, parseMessage, rawField, segment, type Hl7Message } from '../../shared/hl7/message.ts';
 import type { Frame } from '../../shared/hl7/mllp.ts';
@@ -7,12 +8,7 @@ import { hl7DeadLetter } from '../../shared/service/dead-letter.ts';
 import type { AckLedger, MessageId } from './ack-ledger.ts';
 
 /** A Kafka message to publish. */
-export interface Outgoing {
-  topic: string;
-  key: string;
-  value: Buffer;
-  headers: Record<string, string>;
-}
+export type Outgoing = TopicMessage & { headers: Record<string, string> };
 
 /** What the handling of messages needs from the outside. */
 export interface HandlerDeps {

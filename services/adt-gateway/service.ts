@@ -1,10 +1,11 @@
 import { checkInputRecord, publishedNow } from '../../shared/adapters/input-record.ts';
+import { sendByTopic } from '../../shared/kafka/batch-sender.ts';
 import type { InputTopic } from '../../shared/kafka/topics.ts';
 import { metrics, M } from '../../shared/metrics/registry.ts';
 import { valueSubject } from '../../shared/registry/schemas.ts';
 import type { Context } from '../../shared/service/context.ts';
 import { redisAckLedger } from './ack-ledger.ts';
-import { handleFrames, type HandlerDeps, type Outgoing } from './handle-messages.ts';
+import { handleFrames, type HandlerDeps } from './handle-messages.ts';
 import { listen, type Listener } from './listener.ts';
 
 /** The HL7 ADT gateway as `vbc run` runs it next to the consumer services. */
@@ -29,11 +30,13 @@ export async function startAdtGateway(ctx: Context): Promise<RunningGateway> {
   const mllp = config.mllp;
   const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
   let ackSeq = 0;
+  // The dates a record published now may carry (DATE_IMPLAUSIBLE), worked out once per batch.
+  let meta = publishedNow(config);
   const ackPrefix = `V${Date.now().toString(36).toUpperCase()}`;
   const deps: HandlerDeps = {
     ledger: redisAckLedger(ctx.redis, ctx.keys, mllp.ackMemoryDays),
-    publish: (messages) => publish(ctx, messages),
-    check: (topic, value) => checkInputRecord(topic, value, 0, '', typeOf, publishedNow(config)),
+    publish: (messages) => sendByTopic(ctx.producer, messages),
+    check: (topic, value) => checkInputRecord(topic, value, 0, '', typeOf, meta),
     encode: (topic, record) => ctx.codec.encode(valueSubject(ctx.topics.input(topic)), record),
     physicalTopic: (topic) => ctx.topics.input(topic),
     deadLetterTopic: ctx.topics.adtHl7DeadLetter,
@@ -47,6 +50,7 @@ export async function startAdtGateway(ctx: Context): Promise<RunningGateway> {
     mllp,
     async (frames, connection) => {
       const started = performance.now();
+      meta = publishedNow(config);
       const outcomes = await handleFrames(frames, deps);
       const seconds = (performance.now() - started) / 1000;
       for (const o of outcomes) {
@@ -101,21 +105,4 @@ export async function startAdtGateway(ctx: Context): Promise<RunningGateway> {
     failed: new Promise<Error>(() => undefined),
     stop: () => listener.close(STOP_BUDGET_MS),
   };
-}
-
-/** One produce request over the topics, acknowledged by every in-sync replica (idempotent producer). */
-async function publish(ctx: Context, messages: Outgoing[]): Promise<void> {
-  const byTopic = new Map<string, Outgoing[]>();
-  for (const m of messages) {
-    const list = byTopic.get(m.topic);
-    if (list) list.push(m);
-    else byTopic.set(m.topic, [m]);
-  }
-  await ctx.producer.sendBatch({
-    acks: -1,
-    topicMessages: [...byTopic].map(([topic, list]) => ({
-      topic,
-      messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
-    })),
-  });
 }

@@ -1,13 +1,9 @@
+import { sendByTopic, type TopicMessage } from '../../shared/kafka/batch-sender.ts';
 import type { Context } from '../../shared/service/context.ts';
 import type { Progress } from './progress.ts';
 
 /** A message to publish: its topic on the broker, key, Avro (or raw, for dead letters) value and headers. */
-export interface Outgoing {
-  topic: string;
-  key: string;
-  value: Buffer;
-  headers?: Record<string, string>;
-}
+export type Outgoing = TopicMessage;
 
 /**
  * Publishes in the given order, in slices: each slice is one batch request over all topics, so the
@@ -22,19 +18,7 @@ export async function publishInOrder(
   const slice = Number.isFinite(rate) ? Math.max(1, Math.round(rate / 10)) : 5000;
   const started = Date.now();
   for (let i = 0; i < messages.length; i += slice) {
-    const byTopic = new Map<string, Outgoing[]>();
-    for (const m of messages.slice(i, i + slice)) {
-      const list = byTopic.get(m.topic) ?? [];
-      list.push(m);
-      byTopic.set(m.topic, list);
-    }
-    await ctx.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
-      })),
-    });
+    await sendByTopic(ctx.producer, messages.slice(i, i + slice));
     const done = Math.min(messages.length, i + slice);
     progress?.update(done);
     if (Number.isFinite(rate)) {

@@ -130,12 +130,9 @@ export function webHandler(deps: WebDeps) {
           user.role === 'admin' || user.acos.includes('*') || (e.acoId !== null && maySeeAcoFinance(user, e.acoId)),
       );
     const acos = state.acos.filter((a) => maySeeAcoFinance(user, a.acoId));
-    const mine = new Set(acos.map((a) => `${a.acoId}:${a.performanceYear}`));
     const episodeIds = new Set(episodes.map((e) => e.episodeId));
     const reconciliations = state.reconciliations.filter((r) =>
-      r.kind === 'MSSP'
-        ? mine.has(r.subjectId) || maySeeAcoFinance(user, r.subjectId.split(':')[0]!)
-        : episodeIds.has(r.subjectId),
+      r.kind === 'MSSP' ? maySeeAcoFinance(user, r.subjectId.split(':')[0]!) : episodeIds.has(r.subjectId),
     );
     return { acos, episodes, reconciliations, view: financeView(acos, episodes, contracts, records) };
   }

@@ -1,5 +1,6 @@
 import { SCHEDULES, type ReconciliationSchedule } from '../domain/schedule.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { envReader, type Env } from './env-reader.ts';
 import { loadMllp, type MllpConfig } from './mllp.ts';
 import { loadSecurity, maskUrl, type SecurityConfig } from './security.ts';
 import { loadWeb, type WebConfig } from './web.ts';
@@ -74,8 +75,6 @@ export interface Config {
   web: WebConfig;
 }
 
-type Env = Record<string, string | undefined>;
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -85,16 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
     const value = env[name];
     return value === undefined || value.trim() === '' ? fallback : value.trim();
   };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}=${raw} must be a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return value;
-  };
+  const { int } = envReader(env, problems);
   const url = (name: string, fallback: string, protocols: string[]): string => {
     const value = str(name, fallback);
     try {

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-type Env = Record<string, string | undefined>;
+import { envReader, type Env } from './env-reader.ts';
 
 /** The ADT gateway's listener: where it binds, TLS, which senders it takes and how large a message may be. */
 export interface MllpConfig {
@@ -17,27 +15,7 @@ export interface MllpConfig {
 
 /** Reads the VBC_MLLP_* settings; every problem is added to `problems` (one line each). */
 export function loadMllp(env: Env, problems: string[]): MllpConfig {
-  const get = (name: string) => (env[name] ?? '').trim() || null;
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const raw = get(name);
-    if (raw === null) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}=${raw} must be a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const file = (name: string) => {
-    const v = get(name);
-    if (v === null) return null;
-    try {
-      readFileSync(v);
-    } catch {
-      problems.push(`${name}=${v} is not a readable file`);
-    }
-    return v;
-  };
+  const { get, int, file } = envReader(env, problems);
   const port = get('VBC_MLLP_PORT') === 'off' ? null : int('VBC_MLLP_PORT', 2575, 0, 65535);
   const certFile = file('VBC_MLLP_TLS_CERT_FILE');
   const keyFile = file('VBC_MLLP_TLS_KEY_FILE');

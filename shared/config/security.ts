@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { envReader, type Env } from './env-reader.ts';
 import { Agent as HttpsAgent } from 'node:https';
 import type { SASLOptions } from 'kafkajs';
 
@@ -28,29 +29,16 @@ export interface ClientCertificate {
   keyFile: string;
 }
 
-type Env = Record<string, string | undefined>;
 const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
 export function loadSecurity(env: Env, problems: string[]): SecurityConfig {
-  const get = (name: string) => (env[name] ?? '').trim() || null;
+  const { get, file } = envReader(env, problems);
   const bool = (name: string, fallback: boolean) => {
     const v = get(name);
     if (v === null) return fallback;
     if (!['true', 'false'].includes(v)) problems.push(`${name}=${v} must be true or false`);
     return v === 'true';
   };
-  const file = (name: string) => {
-    const v = get(name);
-    if (v !== null) {
-      try {
-        readFileSync(v);
-      } catch {
-        problems.push(`${name}=${v} is not a readable file`);
-      }
-    }
-    return v;
-  };
-
   // A certificate without its key (or the other way round) is a half-made setting: refused at start.
   const clientCert = (certName: string, keyName: string): ClientCertificate | null => {
     const [certFile, keyFile] = [file(certName), file(keyName)];

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-type Env = Record<string, string | undefined>;
+import { envReader, type Env } from './env-reader.ts';
 
 /** The web application's settings: where it listens, its users, TLS (Secure cookies) and sessions. */
 export interface WebConfig {
@@ -16,27 +14,7 @@ export interface WebConfig {
 }
 
 export function loadWeb(env: Env, problems: string[]): WebConfig {
-  const get = (name: string) => (env[name] ?? '').trim() || null;
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const raw = get(name);
-    if (raw === null) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}=${raw} must be a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const file = (name: string) => {
-    const v = get(name);
-    if (v === null) return null;
-    try {
-      readFileSync(v);
-    } catch {
-      problems.push(`${name}=${v} is not a readable file`);
-    }
-    return v;
-  };
+  const { get, int, file } = envReader(env, problems);
   const certFile = file('VBC_WEB_TLS_CERT_FILE');
   const keyFile = file('VBC_WEB_TLS_KEY_FILE');
   if ((certFile === null) !== (keyFile === null))

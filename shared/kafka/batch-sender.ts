@@ -1,5 +1,31 @@
 import type { Message, Producer } from 'kafkajs';
 
+/** A message with its topic, as the CLI and the HL7 gateway publish them. */
+export interface TopicMessage {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends messages of several topics in one produce request, acknowledged by every in-sync replica;
+ * within a topic (and so within a partition) they keep the given order.
+ */
+export async function sendByTopic(producer: Pick<Producer, 'sendBatch'>, messages: TopicMessage[]): Promise<void> {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, key, value, headers } of messages) {
+    const list = byTopic.get(topic);
+    const message = headers ? { key, value, headers } : { key, value };
+    if (list) list.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  await producer.sendBatch({
+    acks: -1,
+    topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+  });
+}
+
 /**
  * Sends records in batches of up to `batchSize` (one produce request per broker each, acknowledged
  * by every in-sync replica) instead of one request per record, in the order they were added:

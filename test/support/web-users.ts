@@ -5,10 +5,10 @@ import { hashPassword } from '../../services/web/domain/passwords.ts';
 import type { User } from '../../services/web/domain/access.ts';
 
 /** A users file for the web application; each user's password is `<username>-password`. */
-export async function usersFile(users: Omit<User, 'facilities'>[] & { facilities?: string[] }[]): Promise<string> {
+export async function usersFile(users: (Omit<User, 'facilities'> & { facilities?: string[] })[]): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'web-users-')), 'users.json');
   const list = [];
-  for (const u of users as (Omit<User, 'facilities'> & { facilities?: string[] })[])
+  for (const u of users)
     list.push({ ...u, facilities: u.facilities ?? [], passwordHash: await hashPassword(`${u.username}-password`) });
   writeFileSync(file, JSON.stringify({ users: list }));
   return file;

@@ -15,7 +15,6 @@ export interface AlertActionEvent {
 
 /** An alert's work status: open until acknowledged; then assigned; resolved last. */
 export type WorkStatus = 'OPEN' | 'ACKNOWLEDGED' | 'ASSIGNED' | 'RESOLVED';
-export const WORK_STATUSES: readonly WorkStatus[] = ['OPEN', 'ACKNOWLEDGED', 'ASSIGNED', 'RESOLVED'];
 
 export interface WorkState {
   status: WorkStatus;

@@ -1,29 +1,22 @@
+import type { Alert, AlertType } from '../../../shared/domain/alerts.ts';
+
 /**
  * The alerts in force, as the alerts topic tells them (contract 1.5): per alertId the event with
  * the highest sequence decides; RAISED is in force, WITHDRAWN is not. Pure: events in, the
  * change they made out, so the live feed sends exactly what changed.
  */
 
-export interface AlertEvent {
-  alertId: string;
+/** An event of the alerts topic: an alert (shared/domain/alerts.ts), whose, raised or withdrawn, and when committed. */
+export interface AlertEvent extends Alert {
   action: 'RAISED' | 'WITHDRAWN';
-  type: 'READMISSION' | 'EPISODE_OVERRUN' | 'TCM_FOLLOW_UP';
   mbi: string;
-  subjectId: string;
-  threshold: number | null;
-  contactDueDate: string | null;
-  visitDueDate: string | null;
-  acoId: string | null;
-  reason: string;
-  details: Record<string, string>;
-  receivedAt: string | null;
   sequence: number | null;
 }
 
 /** One worklist row: who, where, why and how urgent. */
 export interface AlertRow {
   alertId: string;
-  type: AlertEvent['type'];
+  type: AlertType;
   mbi: string;
   subjectId: string;
   acoId: string | null;

@@ -72,4 +72,3 @@ export function patientTimeline(mbi: string, facts: BeneficiaryFacts, derived: D
     currentClaims: claims.length,
   };
 }
-export type PatientTimeline = ReturnType<typeof patientTimeline>;
