@@ -380,7 +380,7 @@ async function main() {
       JSON.stringify(actual, Object.keys(actual).sort()) ===
         JSON.stringify(feed.expected, Object.keys(feed.expected).sort()) &&
       Object.keys(actual).length === Object.keys(feed.expected).length;
-    const beneficiaries = await ctx.redis.scard(ctx.keys.beneficiaries);
+    const beneficiaries = (await ctx.stores.reads.beneficiaries()).length;
     const distinctClaims = new Set(feed.records.flatMap((r) => ('good' in r ? [r.good.claimId] : []))).size;
 
     say(

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../shared/redis/client.ts';
 import type { AckCode } from '../../shared/hl7/ack.ts';
 import type { RedisKeys } from '../../shared/engine/layout.ts';
 
@@ -20,7 +20,7 @@ export interface AckLedger {
   remember(entries: { id: MessageId; code: AckCode }[]): Promise<void>;
 }
 
-export function redisAckLedger(redis: Redis, keys: Pick<RedisKeys, 'hl7Ack'>, days: number): AckLedger {
+export function redisAckLedger(redis: RedisClient, keys: Pick<RedisKeys, 'hl7Ack'>, days: number): AckLedger {
   const key = (id: MessageId) => keys.hl7Ack(id.sendingFacility, id.controlId);
   return {
     async recall(ids) {

@@ -22,6 +22,8 @@ export interface Config {
   partitions: number;
   schemaRegistryUrl: string;
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); empty: the one Redis at redisUrl. */
+  redisClusterNodes: string[];
   /** Prefix of every Redis key, for the same reason as topicPrefix. */
   redisPrefix: string;
   /** How long a service may try to reach Kafka at start before it gives up (ms). */
@@ -106,6 +108,16 @@ export function loadConfig(env: Env = process.env): Config {
     if (!/^[^:\s]+:\d{1,5}$/.test(broker)) problems.push(`KAFKA_BROKERS entry '${broker}' must be host:port`);
   }
 
+  // Redis Cluster: seed nodes as host:port (or redis:// / rediss:// URLs); REDIS_URL is then unused.
+  const redisClusterNodes = str('REDIS_CLUSTER_NODES', '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const node of redisClusterNodes) {
+    if (!/^((redis|rediss):\/\/)?[^:\s/]+:\d{1,5}\/?$/.test(node))
+      problems.push(`REDIS_CLUSTER_NODES entry '${node}' must be host:port or redis[s]://host:port`);
+  }
+
   const logLevel = str('LOG_LEVEL', 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -131,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     partitions: int('VBC_PARTITIONS', 6, 1, 1000),
     schemaRegistryUrl: url('SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081', ['http:', 'https:']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisClusterNodes,
     redisPrefix: str('VBC_REDIS_PREFIX', 'vbc'),
     connectTimeoutMs: int('VBC_CONNECT_TIMEOUT_MS', 20000, 1000, 600000),
     logLevel,

@@ -59,12 +59,14 @@ export async function applyUpdates(
     // Pipelined both ways, in chunks of one slice: every chunk's read goes out at once,
     // each chunk is planned as soon as its read is back, and its commit goes out as soon as it
     // is planned, so Redis reads and writes while Node plans.
-    const chunks: string[][] = [];
-    for (let i = 0; i < pending.length; i += SLICE) chunks.push(pending.slice(i, i + SLICE));
-    // A chunk with nothing to read uses what the chunk before it read of the prices and closed year.
-    const loads = chunks.map((chunk, c) => {
-      const missing = chunk.filter((mbi) => !cachedSet.has(mbi));
-      return c === 0 || missing.length > 0 ? handledLater(store.load(missing, options.overrunThresholds)) : null;
+    // A chunk holds one shard's beneficiaries: its commit is one script on one slot.
+    const chunks = chunksByShard(pending, (mbi) => store.shardOf(mbi));
+    // A chunk with nothing to read uses what the chunk before it (of its shard) read of the prices and closed year.
+    const loads = chunks.map(({ shard, mbis }, c) => {
+      const missing = mbis.filter((mbi) => !cachedSet.has(mbi));
+      return c === 0 || missing.length > 0 || chunks[c - 1]!.shard !== shard
+        ? handledLater(store.load(missing, options.overrunThresholds, shard))
+        : null;
     });
     let loaded: Loaded | null = null;
     // Cached beneficiaries whose records all turned out held (or refused): no commit will check
@@ -78,7 +80,7 @@ export async function applyUpdates(
       const { reference, readVersions, closedThrough, byMbi } = loaded;
       if (loads[c]) for (const [mbi, state] of byMbi) states.set(mbi, state);
       const commits: Commit[] = [];
-      for (const mbi of chunks[c]!) {
+      for (const mbi of chunks[c]!.mbis) {
         const state = states.get(mbi)!;
         const change = plan(mbi, state, updates.get(mbi) ?? [], refresh.has(mbi), reference, closedThrough, options);
         // A retried beneficiary's refusals replace those of its earlier attempt.
@@ -112,6 +114,21 @@ export async function applyUpdates(
     pending = [...stale, ...outdated];
   }
   return { committed, refused: [...refusedBy.values()].flat() };
+}
+
+/** Beneficiaries in chunks of at most one slice, each of one shard, a shard's chunks one after another. */
+function chunksByShard(mbis: string[], shardOf: (mbi: string) => number): { shard: number; mbis: string[] }[] {
+  const byShard = new Map<number, string[]>();
+  for (const mbi of mbis) {
+    const shard = shardOf(mbi);
+    const list = byShard.get(shard);
+    if (list) list.push(mbi);
+    else byShard.set(shard, [mbi]);
+  }
+  const chunks: { shard: number; mbis: string[] }[] = [];
+  for (const [shard, list] of byShard)
+    for (let i = 0; i < list.length; i += SLICE) chunks.push({ shard, mbis: list.slice(i, i + SLICE) });
+  return chunks;
 }
 
 /**

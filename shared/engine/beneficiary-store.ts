@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.ts';
 import { restoreDerived } from '../domain/derive.ts';
 import { emptyFacts, type BeneficiaryFacts } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
@@ -9,7 +9,9 @@ import type { BeneficiaryStateStore, Commit, Loaded } from './stores.ts';
 
 export type { Commit, Loaded };
 import { M, metrics } from '../metrics/registry.ts';
-import { parseFactField, redisKeys, type RedisKeys } from './layout.ts';
+import { parseFactField, type RedisKeys } from './layout.ts';
+import { shardOf } from './shards.ts';
+import { groupByShard } from '../redis/by-shard.ts';
 
 const INSTANCE = randomBytes(6).toString('base64url');
 let commitsMade = 0;
@@ -37,35 +39,64 @@ function parseFacts(flat: string[]): BeneficiaryFacts {
 
 type Scripts = { vbcLoad(...a: string[]): Promise<unknown>; vbcCommit(...a: (string | number)[]): Promise<unknown> };
 
-/** Per-beneficiary facts and derived state in Redis (stores.ts); every call is one round trip. */
+/**
+ * Per-beneficiary facts and derived state in Redis (stores.ts). A load or commit is one script call
+ * on one shard (its keys share a hash slot); reads of beneficiaries of several shards go out as one
+ * pipeline per shard, side by side.
+ */
 export class BeneficiaryStore implements BeneficiaryStateStore {
-  readonly keys: RedisKeys;
-  /** Prices as of a version: re-read only when a price change bumped the version. */
+  /** Prices as of a version: re-read only when a price change bumped the version (every shard holds the same copy). */
   private prices: { version: string; byKey: Record<string, number> } = { version: '', byKey: {} };
 
   constructor(
-    readonly redis: Redis,
-    prefix: string,
+    readonly redis: RedisClient,
+    readonly keys: RedisKeys,
   ) {
-    this.keys = redisKeys(prefix);
     redis.defineCommand('vbcCommit', { lua: COMMIT_SCRIPT });
     redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
   }
 
-  /** The stored version of each beneficiary ('0': none yet). */
-  async versions(mbis: string[]): Promise<string[]> {
-    const pipeline = this.redis.pipeline();
-    for (const mbi of mbis) pipeline.hget(this.keys.state(mbi), 'v');
-    return ((await pipeline.exec()) ?? []).map(([error, v]) => {
-      if (error) throw error;
-      return (v as string | null) ?? '0';
-    });
+  shardOf(mbi: string): number {
+    return shardOf(mbi, this.keys.shards);
   }
 
-  /** Facts, version and derived state of one slice of beneficiaries, plus the reference data, in one script call. */
-  async load(mbis: string[], overrunThresholds: number[]): Promise<Loaded> {
-    const keys = [this.keys.prices, this.keys.pricesVersion, this.keys.closedThrough];
-    for (const mbi of mbis) keys.push(this.keys.facts(mbi), this.keys.state(mbi));
+  /** The stored version of each beneficiary ('0': none yet). */
+  async versions(mbis: string[]): Promise<string[]> {
+    const out = await groupByShard(
+      this.redis,
+      this.keys.shards,
+      mbis,
+      (mbi) => this.shardOf(mbi),
+      (p, mbi) => p.hget(this.keys.of(mbi).state(mbi), 'v'),
+    );
+    return out.map((v) => (v as string | null) ?? '0');
+  }
+
+  /**
+   * Facts, version and derived state of beneficiaries, plus the reference data and the closed year
+   * as the shard holds them: one script call per shard (`shard` says which for an empty list). What a
+   * commit checks (readVersions) is the first shard's: callers that commit load one shard at a time.
+   */
+  async load(mbis: string[], overrunThresholds: number[], shard?: number): Promise<Loaded> {
+    const byShard = new Map<number, string[]>();
+    for (const mbi of mbis) {
+      const s = this.shardOf(mbi);
+      const list = byShard.get(s);
+      if (list) list.push(mbi);
+      else byShard.set(s, [mbi]);
+    }
+    if (byShard.size === 0) byShard.set(shard ?? 0, []);
+    const parts = await Promise.all([...byShard].map(([s, list]) => this.loadShard(s, list)));
+    const byMbi = new Map<string, BeneficiaryState>();
+    for (const part of parts) for (const [mbi, state] of part.byMbi) byMbi.set(mbi, state);
+    const { readVersions, closedThrough } = parts[0]!;
+    return { reference: { prices: this.prices.byKey, overrunThresholds }, readVersions, closedThrough, byMbi };
+  }
+
+  private async loadShard(shard: number, mbis: string[]) {
+    const k = this.keys.shard(shard);
+    const keys = [k.prices, k.pricesVersion, k.closedThrough];
+    for (const mbi of mbis) keys.push(k.facts(mbi), k.state(mbi));
     const started = performance.now();
     const out = (await (this.redis as unknown as Scripts).vbcLoad(
       String(keys.length),
@@ -91,21 +122,18 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       });
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
-    return {
-      reference: { prices: this.prices.byKey, overrunThresholds },
-      readVersions: `${pricesVersion}|${closed}`,
-      closedThrough: closed === '' ? null : Number(closed),
-      byMbi,
-    };
+    return { readVersions: `${pricesVersion}|${closed}`, closedThrough: closed === '' ? null : Number(closed), byMbi };
   }
 
   /**
-   * Applies one slice of beneficiaries' commits, all or nothing, in one script call; returns the
+   * Applies one slice of beneficiaries' commits (of one shard), all or nothing, in one script call; returns the
    * mbis of the slice if it was refused (stale version, prices or closed year): none written.
    */
   async commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]> {
     if (commits.length === 0) return [];
-    const k = this.keys;
+    const shard = this.shardOf(commits[0]!.mbi);
+    if (commits.some((c) => this.shardOf(c.mbi) !== shard)) throw new Error('one commit call holds one shard');
+    const k = this.keys.shard(shard);
     const keys: string[] = [
       k.outbox(outboxOwner),
       k.beneficiaries,

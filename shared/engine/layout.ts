@@ -1,4 +1,5 @@
 import type { AcoDelta, BeneficiaryFacts } from '../domain/facts.ts';
+import { shardOf, shardTags } from './shards.ts';
 
 /**
  * The storage layout, and the only module that spells it: Redis keys, the fields of a
@@ -94,54 +95,75 @@ export function acoTotalsOf(hash: Record<string, string>) {
 }
 
 /**
- * Redis keys. Per-beneficiary keys carry the mbi in a hash tag ({mbi}) so they share a slot.
- * ACO totals, reference data and the outbox are shared: the supported deployment is one Redis
- * primary (with replica and AOF), where one script may touch them all (see docs/design.md).
+ * Redis keys. The state the commit script touches is kept per shard (shards.ts): a beneficiary's
+ * facts and state, the sets of beneficiaries, the ACO totals (partial: a total is the sum of its
+ * shards' counters), the outboxes, the reconciliations, a copy of the prices and the closed year
+ * (which the commit checks), and the applied offsets of the shard's partition. Every key of a shard
+ * carries its hash tag, so one script or transaction touches one Redis Cluster slot. The rest are
+ * single-key or share the `{clock}` tag.
  */
-export function redisKeys(prefix: string) {
+export function redisKeys(prefix: string, shards: number) {
+  const tags = shardTags(shards);
+  const shardKeys = tags.map((tag) => {
+    const at = `${prefix}:{${tag}}`;
+    return {
+      facts: (mbi: string) => `${at}:b:${mbi}:facts`,
+      state: (mbi: string) => `${at}:b:${mbi}:state`,
+      beneficiaries: `${at}:beneficiaries`,
+      episodeBeneficiaries: `${at}:episode-beneficiaries`,
+      acoIndex: `${at}:aco-years`,
+      /** This shard's part of an ACO-year total: counters that add up over the shards. */
+      aco: (acoYear: string) => `${at}:aco:${acoYear}`,
+      /** A copy of the prices (written to every shard in one transaction each, with its version). */
+      prices: `${at}:ref:prices`,
+      /** Bumped with every price change, in the same transaction: commits derived from older prices conflict. */
+      pricesVersion: `${at}:ref:prices:v`,
+      /** The latest performance year closed: by the final reconciliation after its run-out (expiry.ts). */
+      closedThrough: `${at}:expiry:closed-through`,
+      outbox: (owner: string) => `${at}:outbox:${owner}`,
+      outboxSeq: `${at}:outbox-seq`,
+      reconciliations: `${at}:reconciliations`,
+      /**
+       * The offset up to which a consumer group's records are applied, by `topic|partition`, for the
+       * partitions of this shard's number: written after a batch's state, before its offset commit
+       * (shared/service/applied-offsets.ts). Beside the shard's state, so a failover that loses some of
+       * its writes loses the offsets that claimed them too.
+       */
+      appliedOffsets: (groupId: string) => `${at}:applied:${groupId}`,
+    };
+  });
+  const clock = `${prefix}:{clock}`;
   return {
-    facts: (mbi: string) => `${prefix}:b:{${mbi}}:facts`,
-    state: (mbi: string) => `${prefix}:b:{${mbi}}:state`,
-    beneficiaries: `${prefix}:beneficiaries`,
-    episodeBeneficiaries: `${prefix}:episode-beneficiaries`,
-    acoIndex: `${prefix}:aco-years`,
-    aco: (acoYear: string) => `${prefix}:aco:${acoYear}`,
-    prices: `${prefix}:ref:prices`,
-    /** Bumped with every price change, in the same transaction: commits derived from older prices conflict. */
-    pricesVersion: `${prefix}:ref:prices:v`,
+    shards,
+    shard: (index: number) => shardKeys[index]!,
+    /** The shard keys of a beneficiary. */
+    of: (mbi: string) => shardKeys[shardOf(mbi, shards)]!,
+    /** Marks the layout and its shard count: a service refuses state laid out otherwise (see checkLayout). */
+    layout: `${prefix}:layout`,
     contracts: `${prefix}:ref:contracts`,
-    outbox: (owner: string) => `${prefix}:outbox:${owner}`,
-    outboxSeq: `${prefix}:outbox-seq`,
-    reconciliations: `${prefix}:reconciliations`,
     deadLettered: `${prefix}:metrics:dead-lettered`,
     /** Event time reached: the median of the partitions' clocks (scheduled reconciliations run by it). */
-    eventClock: `${prefix}:clock:claims`,
+    eventClock: `${clock}:claims`,
     /** Per claims-topic partition: the date a quorum of its distinct claim records has reached. */
-    partitionClocks: `${prefix}:clock:claims:partitions`,
+    partitionClocks: `${clock}:claims:partitions`,
     /** A claims partition's latest records (the quorum the clock moves by), scored by thruDate. */
-    partitionLatest: (partition: number) => `${prefix}:clock:claims:latest:${partition}`,
+    partitionLatest: (partition: number) => `${clock}:claims:latest:${partition}`,
     /** The earliest claim thruDate stored: years before it hold no records to fold. */
-    earliestClaim: `${prefix}:clock:claims:earliest`,
-    /** The latest performance year closed: by the final reconciliation after its run-out (expiry.ts). */
-    closedThrough: `${prefix}:expiry:closed-through`,
+    earliestClaim: `${clock}:claims:earliest`,
     /** The latest closed year whose claim records every beneficiary had folded into summaries. */
     compactedThrough: `${prefix}:expiry:compacted-through`,
-    /**
-     * The offset up to which a consumer group's records are applied in this Redis, by
-     * `topic|partition`: written after a batch's state, before its offset commit (shared/service/applied-offsets.ts).
-     */
-    appliedOffsets: (groupId: string) => `${prefix}:applied:${groupId}`,
     /** As-of date of the last scheduled MSSP reconciliation. */
     lastScheduledRun: `${prefix}:schedule:mssp`,
     /**
      * The acknowledgement code the HL7 gateway gave a message, by sending facility (MSH-4, all its
      * components) and control id (MSH-10): a retransmission gets the same code and publishes nothing.
+     * One slot (`{hl7}`): a batch's codes are read with one MGET.
      */
     hl7Ack: (sendingFacility: string, controlId: string) =>
-      `${prefix}:hl7:ack:${sendingFacility.length}:${sendingFacility}|${controlId}`,
-    /** The web application: sessions, sign-in attempts, the work done on alerts, the audit log. */
+      `${prefix}:{hl7}:ack:${sendingFacility.length}:${sendingFacility}|${controlId}`,
+    /** The web application: sessions, sign-in attempts (one slot: read with one MGET), the work done on alerts, the audit log. */
     webSession: (id: string) => `${prefix}:web:session:${id}`,
-    webSignInAttempts: (who: string) => `${prefix}:web:sign-in:${who}`,
+    webSignInAttempts: (who: string) => `${prefix}:{web}:sign-in:${who}`,
     /** Per alertId, the actions taken on it (a JSON list, appended by a script). */
     webAlertWork: `${prefix}:web:alert-work`,
     /** A stream of who opened which patient's data, allowed or not. */
@@ -149,4 +171,5 @@ export function redisKeys(prefix: string) {
     pattern: `${prefix}:*`,
   };
 }
+export type ShardKeys = ReturnType<RedisKeys['shard']>;
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -12,7 +12,8 @@ import type { Commit, Loaded, Stores } from './stores.ts';
 /**
  * The stores in memory (stores.ts), for the broker-free test driver: the same semantics as the
  * Redis scripts (commit-script.ts), facts kept in their stored encoding so the codec is exercised
- * too. One process, one event loop: each call is atomic as a script is.
+ * too. One process, one event loop: each call is atomic as a script is. One shard: the memory has
+ * no slots to spread over.
  */
 export function memoryStores(): Stores {
   const facts = new Map<string, Map<string, string>>();
@@ -58,6 +59,7 @@ export function memoryStores(): Stores {
 
   return {
     beneficiaries: {
+      shardOf: () => 0,
       load: async (mbis, overrunThresholds): Promise<Loaded> => {
         const byMbi = new Map<string, BeneficiaryState>();
         for (const mbi of mbis) {
@@ -104,12 +106,13 @@ export function memoryStores(): Stores {
       versions: async (mbis) => mbis.map((mbi) => states.get(mbi)?.v ?? '0'),
     },
     outbox: {
+      shards: 1,
       append: async (owner, events, records: ReconciliationRecord[]) => {
         for (const e of events) outboxOf(owner).push(`${++outboxSeq}|${e}`);
         for (const r of records) reconciliations.set(reconciliationField(r), JSON.stringify(r));
       },
-      head: async (owner, n) => outboxOf(owner).slice(0, n),
-      ack: async (owner, first, n) => {
+      head: async (owner, _shard, n) => outboxOf(owner).slice(0, n),
+      ack: async (owner, _shard, first, n) => {
         const list = outboxOf(owner);
         if (list[0] === first) list.splice(0, n);
       },

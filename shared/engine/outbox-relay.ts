@@ -33,10 +33,16 @@ export class OutboxRelay {
     return next;
   }
 
+  /** Every shard's outbox side by side: order matters within one (a beneficiary's events), not between them. */
   private async drain(): Promise<number> {
+    const shards = Array.from({ length: this.outbox.shards }, (_, s) => s);
+    return (await Promise.all(shards.map((s) => this.drainShard(s)))).reduce((a, b) => a + b, 0);
+  }
+
+  private async drainShard(shard: number): Promise<number> {
     let published = 0;
     for (;;) {
-      const entries = await this.outbox.head(this.owner, CHUNK);
+      const entries = await this.outbox.head(this.owner, shard, CHUNK);
       if (entries.length === 0) return published;
       const byTopic = new Map<string, { key: string; value: Buffer }[]>();
       for (const entry of entries) {
@@ -54,7 +60,7 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      await this.outbox.ack(this.owner, entries[0]!, entries.length);
+      await this.outbox.ack(this.owner, shard, entries[0]!, entries.length);
       published += entries.length;
     }
   }

@@ -1,11 +1,13 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { AcoContract } from '../domain/mssp.ts';
 import type { ReconciliationRecord } from '../domain/reconciliation-record.ts';
+import { groupByShard } from '../redis/by-shard.ts';
+import type { RedisClient } from '../redis/client.ts';
 import { unlinkMatching } from '../redis/unlink-matching.ts';
 import { BeneficiaryStore, newVersion } from './beneficiary-store.ts';
 import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, OUTBOX_ACK_SCRIPT, RECORD_APPLIED_SCRIPT } from './commit-script.ts';
 import { reconciliationField } from './events.ts';
-import { parseFactField, redisKeys, type RedisKeys } from './layout.ts';
+import { parseFactField, redisKeys, type RedisKeys, type ShardKeys } from './layout.ts';
 import type {
   AppliedOffsetsStore,
   ClockStore,
@@ -16,39 +18,66 @@ import type {
   Stores,
 } from './stores.ts';
 
-/** The stores over one Redis (stores.ts): the product's storage. */
-export function redisStores(redis: Redis, prefix: string): Stores & { keys: RedisKeys } {
-  const keys = redisKeys(prefix);
+/**
+ * The stores over one Redis or a Redis Cluster (stores.ts): the product's storage. State is kept per
+ * shard (layout.ts); what a view reads of it is the union or the sum over the shards.
+ */
+export function redisStores(redis: RedisClient, prefix: string, shards: number): Stores & { keys: RedisKeys } {
+  const keys = redisKeys(prefix, shards);
+  const everyShard = Array.from({ length: shards }, (_, s) => s);
   redis.defineCommand('vbcOutboxAck', { numberOfKeys: 1, lua: OUTBOX_ACK_SCRIPT });
   redis.defineCommand('vbcAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
   redis.defineCommand('vbcAdvanceClock', { numberOfKeys: 4, lua: ADVANCE_CLOCK_SCRIPT });
   redis.defineCommand('vbcRecordApplied', { numberOfKeys: 1, lua: RECORD_APPLIED_SCRIPT });
   const scripts = redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>;
   const call = (name: string, ...args: (string | number)[]) => scripts[name]!.apply(redis, args);
+  const beneficiaries = new BeneficiaryStore(redis, keys);
+  const byBeneficiary = (mbis: string[], add: (p: ChainableCommander, mbi: string) => void) =>
+    groupByShard(redis, shards, mbis, (mbi) => beneficiaries.shardOf(mbi), add);
+  /** One command per shard and item (an owner, an ACO-year): replies by item, then by shard. */
+  const perShard = async <T>(items: T[], add: (p: ChainableCommander, k: ShardKeys, item: T) => void) => {
+    const pairs = everyShard.flatMap((s) => items.map((item) => [s, item] as const));
+    const replies = await groupByShard(
+      redis,
+      shards,
+      pairs,
+      ([s]) => s,
+      (p, [s, item]) => add(p, keys.shard(s), item),
+    );
+    return items.map((_, i) => everyShard.map((s) => replies[s * items.length + i]));
+  };
+  /** The members of a set kept per shard, once each. */
+  const union = async (key: (k: ShardKeys) => string) => [
+    ...new Set((await perShard([0], (p, k) => p.smembers(key(k))))[0]!.flat() as string[]),
+  ];
+  /** A partition's applied offsets (field `topic|partition`) live in the shard of its number (layout.ts). */
+  const appliedShard = (field: string) => Number(field.slice(field.lastIndexOf('|') + 1)) % shards;
+  const appliedKey = (groupId: string, field: string) => keys.shard(appliedShard(field)).appliedOffsets(groupId);
+  /** Where each reconciliation subject was read from: a rebuild puts it back in the same shard. */
+  const reconciliationShard = new Map<string, number>();
 
   const outbox: OutboxStore = {
+    shards,
     append: async (owner, events, records) => {
       const pairs = records.flatMap((r) => [reconciliationField(r), JSON.stringify(r)]);
+      const k = keys.shard(0);
       await call(
         'vbcAppend',
-        keys.outbox(owner),
-        keys.outboxSeq,
-        keys.reconciliations,
+        k.outbox(owner),
+        k.outboxSeq,
+        k.reconciliations,
         JSON.stringify(events),
         JSON.stringify(pairs),
       );
     },
-    head: (owner, n) => redis.lrange(keys.outbox(owner), 0, n - 1),
-    ack: async (owner, first, n) => {
-      await call('vbcOutboxAck', keys.outbox(owner), first, n);
+    head: (owner, shard, n) => redis.lrange(keys.shard(shard).outbox(owner), 0, n - 1),
+    ack: async (owner, shard, first, n) => {
+      await call('vbcOutboxAck', keys.shard(shard).outbox(owner), first, n);
     },
     pending: async (owners) =>
-      ((await pipelined(redis, owners, (p, o) => p.llen(keys.outbox(o)))) as number[]).reduce(
-        (n, v) => n + Number(v ?? 0),
-        0,
-      ),
+      (await perShard(owners, (p, k, o) => p.llen(k.outbox(o)))).flat().reduce((n: number, v) => n + Number(v ?? 0), 0),
     discard: async (owners) => {
-      if (owners.length > 0) await redis.del(...owners.map((o) => keys.outbox(o)));
+      await perShard(owners, (p, k, o) => p.del(k.outbox(o)));
     },
   };
 
@@ -71,18 +100,23 @@ export function redisStores(redis: Redis, prefix: string): Stores & { keys: Redi
     eventClock: () => redis.get(keys.eventClock),
     partitionClocks: () => redis.hgetall(keys.partitionClocks),
     expiry: async () => {
-      const [closed, compacted, earliest] = await redis.mget(
-        keys.closedThrough,
-        keys.compactedThrough,
-        keys.earliestClaim,
-      );
+      const [closed, compacted, earliest] = await Promise.all([
+        perShard([0], (p, k) => p.get(k.closedThrough)),
+        redis.get(keys.compactedThrough),
+        redis.get(keys.earliestClaim),
+      ]);
+      // A year is closed once every shard holds it closed (closeThrough raises them one by one).
+      const held = closed[0]!.map((c) => (c === null ? null : Number(c)));
       return {
-        closedThrough: closed === null ? null : Number(closed),
+        closedThrough: held.includes(null) ? null : Math.min(...(held as number[])),
         compactedThrough: compacted === null ? null : Number(compacted),
         earliestClaim: earliest ?? null,
       };
     },
-    closeThrough: async (year) => Number(await redis.eval(RAISE_SCRIPT, 1, keys.closedThrough, String(year))),
+    closeThrough: async (year) => {
+      const held = await perShard([0], (p, k) => p.eval(RAISE_SCRIPT, 1, k.closedThrough, String(year)));
+      return Math.min(...held[0]!.map(Number));
+    },
     setCompactedThrough: async (year) => {
       await redis.set(keys.compactedThrough, String(year));
     },
@@ -95,34 +129,58 @@ export function redisStores(redis: Redis, prefix: string): Stores & { keys: Redi
 
   const reference: ReferenceStore = {
     save: async (contracts, prices) => {
-      // One transaction: the prices and their version change together (see the commit script). A
-      // version no earlier price set had, also across a reset (which starts the key over): a service
-      // that cached prices read under an equal counter would go on using them.
-      const tx = redis.multi();
-      for (const c of contracts) tx.hset(keys.contracts, `${c.acoId}|${c.performanceYear}`, JSON.stringify(c));
-      for (const p of prices) tx.hset(keys.prices, p.key, String(p.targetPriceCents));
-      if (prices.length > 0) tx.set(keys.pricesVersion, newVersion());
-      await tx.exec();
+      if (contracts.length > 0)
+        await redis.hset(
+          keys.contracts,
+          ...contracts.flatMap((c) => [`${c.acoId}|${c.performanceYear}`, JSON.stringify(c)]),
+        );
+      if (prices.length === 0) return;
+      // Each shard's copy of the prices changes with its version in one transaction (see the commit
+      // script). A version no earlier price set had, also across a reset (which starts the key over):
+      // a service that cached prices read under an equal version would go on using them.
+      const version = newVersion();
+      await Promise.all(
+        everyShard.map(async (s) => {
+          const k = keys.shard(s);
+          const tx = redis.multi();
+          tx.hset(k.prices, ...prices.flatMap((p) => [p.key, String(p.targetPriceCents)]));
+          tx.set(k.pricesVersion, version);
+          for (const [error] of (await tx.exec()) ?? []) if (error) throw error;
+        }),
+      );
     },
     contracts: async () => Object.values(await redis.hgetall(keys.contracts)).map((j) => JSON.parse(j) as AcoContract),
     reconciliations: async () => {
-      const hash = await redis.hgetall(keys.reconciliations);
-      return Object.keys(hash)
-        .sort()
-        .map((k) => JSON.parse(hash[k]!) as ReconciliationRecord);
+      const byShard = (await perShard([0], (p, k) => p.hgetall(k.reconciliations)))[0] as Record<string, string>[];
+      const all = new Map<string, string>();
+      byShard.forEach((hash, s) => {
+        for (const [field, json] of Object.entries(hash)) {
+          all.set(field, json);
+          reconciliationShard.set(field, s);
+        }
+      });
+      return [...all.keys()].sort().map((k) => JSON.parse(all.get(k)!) as ReconciliationRecord);
     },
     restoreReconciliations: async (records) => {
-      if (records.length > 0)
-        await redis.hset(keys.reconciliations, ...records.flatMap((r) => [reconciliationField(r), JSON.stringify(r)]));
+      await perShard([records], (p, k, list) => {
+        const pairs = list
+          .filter((r) => keys.shard(reconciliationShard.get(reconciliationField(r)) ?? 0) === k)
+          .flatMap((r) => [reconciliationField(r), JSON.stringify(r)]);
+        if (pairs.length > 0) p.hset(k.reconciliations, ...pairs);
+      });
     },
   };
 
   const applied: AppliedOffsetsStore = {
     record: (groupId, field, expectedAtLeast, next) =>
-      call('vbcRecordApplied', keys.appliedOffsets(groupId), field, expectedAtLeast ?? '', next) as Promise<
+      call('vbcRecordApplied', appliedKey(groupId, field), field, expectedAtLeast ?? '', next) as Promise<
         string | null
       >,
-    held: (groupId, fields) => redis.hmget(keys.appliedOffsets(groupId), ...fields),
+    held: async (groupId, fields) =>
+      (await groupByShard(redis, shards, fields, appliedShard, (p, f) => p.hget(appliedKey(groupId, f), f))) as (
+        | string
+        | null
+      )[],
     onReconnect: (listener) => {
       redis.on('ready', listener);
       return () => redis.off('ready', listener);
@@ -130,21 +188,36 @@ export function redisStores(redis: Redis, prefix: string): Stores & { keys: Redi
   };
 
   const reads: ReadStore = {
-    beneficiaries: () => redis.smembers(keys.beneficiaries),
-    scanBeneficiaries: (cursor, count) => redis.sscan(keys.beneficiaries, cursor, 'COUNT', count),
-    episodeBeneficiaries: () => redis.smembers(keys.episodeBeneficiaries),
-    acoYears: () => redis.smembers(keys.acoIndex),
-    acoTotals: (acoYears) =>
-      pipelined(redis, acoYears, (p, k) => p.hgetall(keys.aco(k))) as Promise<Record<string, string>[]>,
-    snapshots: (mbis) => pipelined(redis, mbis, (p, mbi) => p.hget(keys.state(mbi), 'd')) as Promise<(string | null)[]>,
+    beneficiaries: () => union((k) => k.beneficiaries),
+    scanBeneficiaries: async (cursor, count) => {
+      // The cursor says which shard's set the pass is in, and where in it: `<shard>.<SSCAN cursor>`.
+      const [shardPart, inner] = cursor === '0' ? ['0', '0'] : cursor.split('.');
+      const shard = Number(shardPart);
+      const [next, page] = await redis.sscan(keys.shard(shard).beneficiaries, inner!, 'COUNT', count);
+      const after = next !== '0' ? `${shard}.${next}` : shard + 1 < shards ? `${shard + 1}.0` : '0';
+      return [after, page];
+    },
+    episodeBeneficiaries: () => union((k) => k.episodeBeneficiaries),
+    acoYears: () => union((k) => k.acoIndex),
+    acoTotals: async (acoYears) =>
+      (await perShard(acoYears, (p, k, acoYear) => p.hgetall(k.aco(acoYear)))).map((parts) => {
+        // Each shard holds its beneficiaries' part of a total: every counter adds up.
+        const sum: Record<string, string> = {};
+        for (const part of parts as Record<string, string>[])
+          for (const [field, n] of Object.entries(part)) sum[field] = String(Number(sum[field] ?? 0) + Number(n));
+        return sum;
+      }),
+    snapshots: (mbis) =>
+      byBeneficiary(mbis, (p, mbi) => p.hget(keys.of(mbi).state(mbi), 'd')) as Promise<(string | null)[]>,
     closureFacts: async (mbis) =>
-      ((await pipelined(redis, mbis, (p, mbi) => p.hgetall(keys.facts(mbi)))) as Record<string, string>[]).map((hash) =>
-        Object.entries(hash)
-          .filter(([f]) => parseFactField(f)?.section === 'closures')
-          .flat(),
+      ((await byBeneficiary(mbis, (p, mbi) => p.hgetall(keys.of(mbi).facts(mbi)))) as Record<string, string>[]).map(
+        (hash) =>
+          Object.entries(hash)
+            .filter(([f]) => parseFactField(f)?.section === 'closures')
+            .flat(),
       ),
     restoreFacts: async (mbi, pairs) => {
-      if (pairs.length > 0) await redis.hset(keys.facts(mbi), ...pairs);
+      if (pairs.length > 0) await redis.hset(keys.of(mbi).facts(mbi), ...pairs);
     },
   };
 
@@ -157,7 +230,7 @@ export function redisStores(redis: Redis, prefix: string): Stores & { keys: Redi
 
   return {
     keys,
-    beneficiaries: new BeneficiaryStore(redis, prefix),
+    beneficiaries,
     outbox,
     clock,
     reference,
@@ -166,24 +239,6 @@ export function redisStores(redis: Redis, prefix: string): Stores & { keys: Redi
     counts,
     deleteAll: () => unlinkMatching(redis, keys.pattern),
   };
-}
-
-/** One pipelined round trip for a command per item, in slices of 1,000 (a large installation has millions). */
-async function pipelined<T>(
-  redis: Redis,
-  items: string[],
-  add: (p: ReturnType<Redis['pipeline']>, item: string) => void,
-): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < items.length; i += 1000) {
-    const p = redis.pipeline();
-    for (const item of items.slice(i, i + 1000)) add(p, item);
-    for (const [error, value] of (await p.exec()) ?? []) {
-      if (error) throw error;
-      out.push(value as T);
-    }
-  }
-  return out;
 }
 
 /** Sets a number key to ARGV[1] if it is higher than the one held (or none is); returns what it holds. */

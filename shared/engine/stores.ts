@@ -45,21 +45,32 @@ export interface Loaded {
 
 /** Per-beneficiary facts and derived state, read and committed atomically with their consequences. */
 export interface BeneficiaryStateStore {
-  /** Facts, version and derived state of one slice of beneficiaries, plus the reference data and the closed year. */
-  load(mbis: string[], overrunThresholds: number[]): Promise<Loaded>;
-  /** One slice's commits, all or nothing; the mbis of the slice when it was refused (stale), else none. */
+  /** The state shard a beneficiary's facts live in (shards.ts); a commit call holds one shard's. */
+  shardOf(mbi: string): number;
+  /**
+   * Facts, version and derived state of some beneficiaries, plus the reference data and the closed
+   * year as their shard holds them (`shard`: whose, when the list is empty). A commit checks the
+   * readVersions of the load it was planned on: load one shard's beneficiaries to commit them.
+   */
+  load(mbis: string[], overrunThresholds: number[], shard?: number): Promise<Loaded>;
+  /** One slice's commits (one shard's), all or nothing; the mbis of the slice when it was refused (stale), else none. */
   commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]>;
   /** The stored version of each beneficiary ('0': none yet). */
   versions(mbis: string[]): Promise<string[]>;
 }
 
-/** Events waiting to be published, in commit order (each entry `sequence|event json`). */
+/**
+ * Events waiting to be published, per owner and shard, in commit order within each (each entry
+ * `sequence|event json`; a beneficiary's events are all in its shard's, so in its order).
+ */
 export interface OutboxStore {
-  /** Appends events and reconciliation records that belong to no beneficiary (MSSP, TEAM hospitals). */
+  /** How many shards hold an outbox per owner. */
+  readonly shards: number;
+  /** Appends events and reconciliation records that belong to no beneficiary (MSSP, TEAM hospitals): to shard 0. */
   append(owner: string, events: string[], reconciliations: ReconciliationRecord[]): Promise<void>;
-  head(owner: string, n: number): Promise<string[]>;
+  head(owner: string, shard: number, n: number): Promise<string[]>;
   /** Removes the first n entries if the head is still `first` (two relays never trim what neither sent). */
-  ack(owner: string, first: string, n: number): Promise<void>;
+  ack(owner: string, shard: number, first: string, n: number): Promise<void>;
   /** Entries not yet published, over these owners. */
   pending(owners: string[]): Promise<number>;
   /** Drops the outboxes of these owners (a rebuild publishes nothing again). */

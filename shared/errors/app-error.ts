@@ -29,6 +29,8 @@ export const ErrorCode = {
   /** A well-formed ADT message that cannot be mapped to a record (acknowledged AE). */
   HL7_UNMAPPABLE: 'HL7_UNMAPPABLE',
   STATE_CONFLICT: 'STATE_CONFLICT',
+  /** Redis holds state laid out otherwise (another shard count, or the unsharded layout of 0.x): a setting or a migration, not something to wait out. */
+  STATE_LAYOUT_MISMATCH: 'STATE_LAYOUT_MISMATCH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

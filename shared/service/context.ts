@@ -1,5 +1,4 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config/config.ts';
 import { registryClientOptions } from '../config/security.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -9,7 +8,8 @@ import { ensureTopics } from '../kafka/provision.ts';
 import { topicNames, type TopicNames } from '../kafka/topics.ts';
 import { AvroCodec } from '../registry/codec.ts';
 import { registerAllSchemas } from '../registry/schemas.ts';
-import { connectRedis } from '../redis/client.ts';
+import { connectRedis, type RedisClient } from '../redis/client.ts';
+import { checkLayout } from '../engine/layout-check.ts';
 import type { RedisKeys } from '../engine/layout.ts';
 import { redisStores } from '../engine/redis-stores.ts';
 import type { Stores } from '../engine/stores.ts';
@@ -28,7 +28,7 @@ export interface Context extends ServiceContext {
   kafka: Kafka;
   admin: Admin;
   producer: Producer;
-  redis: Redis;
+  redis: RedisClient;
   codec: AvroCodec;
   topics: TopicNames;
   /** The Redis keys, for the tests and the bench that inspect Redis itself. */
@@ -52,6 +52,8 @@ export async function openContext(name: string, config: Config = loadConfig()): 
     await registerAllSchemas(codec, topics.physical);
     const redis = await connectRedis(config, logger);
     closers.push(async () => redis.quit());
+    const stores = redisStores(redis, config.redisPrefix, config.partitions);
+    await checkLayout(redis, stores.keys, config.redisPrefix);
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 5,
@@ -68,7 +70,7 @@ export async function openContext(name: string, config: Config = loadConfig()): 
       redis,
       codec,
       topics,
-      ...storesOf(redisStores(redis, config.redisPrefix)),
+      ...storesOf(stores),
       close: async () => {
         // Bounded: after a broker restart a client's disconnect can wait on requests that will
         // never be answered; the process must still stop within its shutdown budget.

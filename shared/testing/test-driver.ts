@@ -136,7 +136,7 @@ export class TestDriver {
   private async publishOutboxes(): Promise<void> {
     for (const owner of [...this.handlers.map((h) => h.spec.name), 'cli']) {
       for (;;) {
-        const entries = await this.stores.outbox.head(owner, 500);
+        const entries = await this.stores.outbox.head(owner, 0, 500);
         if (entries.length === 0) break;
         for (const entry of entries) {
           const bar = entry.indexOf('|');
@@ -145,7 +145,7 @@ export class TestDriver {
           };
           this.published.push({ ...event, value: { ...event.value, sequence: Number(entry.slice(0, bar)) } });
         }
-        await this.stores.outbox.ack(owner, entries[0]!, entries.length);
+        await this.stores.outbox.ack(owner, 0, entries[0]!, entries.length);
       }
     }
     this.published.sort((a, b) => a.value.sequence - b.value.sequence);

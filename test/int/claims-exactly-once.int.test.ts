@@ -44,7 +44,7 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     const log = join(work, 'claims.log');
     const first = new ServiceProcess('claims', env, log);
     await waitUntil(
-      async () => first.exited || (await ctx.redis.scard(ctx.keys.beneficiaries)) >= 300,
+      async () => first.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
       'the service to be mid-way',
     );
     expect(first.exited, first.logTail()).toBe(false);

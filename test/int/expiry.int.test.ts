@@ -31,8 +31,8 @@ async function acoTotals(): Promise<Record<string, Totals>> {
 async function factBytes(): Promise<{ bytes: number; claimFields: number }> {
   let bytes = 0;
   let claimFields = 0;
-  for (const mbi of await ctx.redis.smembers(ctx.keys.beneficiaries)) {
-    const key = ctx.keys.facts(mbi);
+  for (const mbi of await ctx.stores.reads.beneficiaries()) {
+    const key = ctx.keys.of(mbi).facts(mbi);
     bytes += Number((await ctx.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
     claimFields += (await ctx.redis.hkeys(key)).filter((f) => f.startsWith('c:')).length;
   }
@@ -75,7 +75,7 @@ describe("expiry after the final reconciliation: a closed year's claim records f
     }));
     await publishClaims(clockClaims);
     await waitUntil(caughtUp, 'the April claims to be processed', 60_000, 200);
-    expect(await ctx.redis.get(ctx.keys.closedThrough)).toBeNull();
+    expect((await ctx.stores.clock.expiry()).closedThrough).toBeNull();
     // The final reconciliation after the run-out (as `vbc reconcile --as-of 2027-04-01` runs it) closes 2026.
     expect(
       (await reconcile(ctx.stores, '2027-04-01', config.overrunThresholds, 'cli', config.claimsRunoutDays))

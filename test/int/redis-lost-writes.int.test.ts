@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsService } from '../../services/claims/service.ts';
 import { exportState } from '../../services/cli/state-export.ts';
@@ -10,22 +9,21 @@ import { claimsFeed, type Totals } from '../support/claims-feed.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { claimsLag } from '../support/publish-records.ts';
+import { Redis } from 'ioredis';
 import { waitUntil } from '../support/service-process.ts';
+import type { RedisClient } from '../../shared/redis/client.ts';
+import { scanMatching } from '../../shared/redis/unlink-matching.ts';
 
 /** Every key under the prefix as Redis would serialise it: what a replica holds at that moment. */
-async function snapshot(redis: Redis, pattern: string): Promise<Map<string, Buffer>> {
+async function snapshot(redis: RedisClient, pattern: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) out.set(key, (await redis.dumpBuffer(key))!);
-  } while (cursor !== '0');
+  for await (const { node, keys } of scanMatching(redis, pattern))
+    for (const key of keys) out.set(key, (await node.dumpBuffer(key))!);
   return out;
 }
 
 /** Redis goes back to the snapshot: every write since is lost, as in a failover to a lagging replica. */
-async function rollBack(redis: Redis, pattern: string, to: Map<string, Buffer>): Promise<void> {
+async function rollBack(redis: RedisClient, pattern: string, to: Map<string, Buffer>): Promise<void> {
   for (const key of (await snapshot(redis, pattern)).keys()) await redis.unlink(key);
   for (const [key, dump] of to) await redis.restore(key, 0, dump, 'REPLACE');
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../shared/redis/client.ts';
 import type { RedisKeys } from '../../../shared/engine/layout.ts';
 import type { AlertActionEvent } from '../domain/alert-actions.ts';
 
@@ -32,7 +32,7 @@ const AUDIT_KEEP = 1_000_000;
 /** What the web application keeps in Redis: sessions, sign-in attempts, work on alerts, the audit log. */
 export class WebStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Pick<RedisKeys, 'webSession' | 'webSignInAttempts' | 'webAlertWork' | 'webAudit'>,
   ) {}
 

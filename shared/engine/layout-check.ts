@@ -1,0 +1,37 @@
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import type { RedisClient } from '../redis/client.ts';
+import type { RedisKeys } from './layout.ts';
+
+/** The layout written by this version: state in shards (layout.ts), `shards=<n>`. */
+const LAYOUT = 'sharded-1';
+
+/**
+ * Makes sure the state in Redis is laid out as this process reads it: the first process to start on
+ * an empty Redis marks it with the shard count (VBC_PARTITIONS); a later one with another count
+ * would read every beneficiary from the wrong shard and count it again, so it refuses to start.
+ * State of the unsharded layout (before Redis Cluster support) is refused too: `vbc rebuild` lays it
+ * out again from the topics.
+ */
+export async function checkLayout(redis: RedisClient, keys: RedisKeys, prefix: string): Promise<void> {
+  const want = `${LAYOUT};shards=${keys.shards}`;
+  let held = await redis.get(keys.layout);
+  if (held === null) {
+    if ((await redis.exists(`${prefix}:beneficiaries`)) === 1) {
+      throw new AppError(
+        ErrorCode.STATE_LAYOUT_MISMATCH,
+        `Redis holds state in the unsharded layout of an earlier version (key ${prefix}:beneficiaries): run 'vbc rebuild --from-topics' to lay it out again from the topics`,
+      );
+    }
+    await redis.set(keys.layout, want, 'NX');
+    held = await redis.get(keys.layout);
+  }
+  if (held !== want) {
+    const shards = /shards=(\d+)/.exec(held ?? '')?.[1];
+    throw new AppError(
+      ErrorCode.STATE_LAYOUT_MISMATCH,
+      shards
+        ? `Redis holds state in ${shards} shards (written with VBC_PARTITIONS=${shards}); this process has VBC_PARTITIONS=${keys.shards}: set it back, or reset the state and replay the topics`
+        : `Redis holds state of an unknown layout (${keys.layout} = ${held})`,
+    );
+  }
+}

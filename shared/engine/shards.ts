@@ -1,0 +1,76 @@
+/**
+ * State shards: the product's Redis state is cut into as many shards as the input topics have
+ * partitions, and a beneficiary's shard is the partition its records are produced to (Kafka's
+ * default partitioner: murmur2 of the key, here the mbi). Each shard's keys share one Redis Cluster
+ * hash slot (a hash tag), as Kafka Streams keeps one state store per partition: a batch of one
+ * partition commits to one slot, in one script, and the shards spread over the cluster's primaries.
+ */
+
+/** Kafka's murmur2 (the Java client's and kafkajs's default partitioner), over the key's UTF-8 bytes. */
+export function murmur2(key: string): number {
+  const data = Buffer.from(key, 'utf8');
+  const length = data.length;
+  const m = 0x5bd1e995;
+  let h = 0x9747b28c ^ length;
+  const whole = length & ~3;
+  for (let i = 0; i < whole; i += 4) {
+    let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  // The tail bytes, as the Java switch with fall-through reads them.
+  const tail = length & 3;
+  if (tail === 3) h ^= data[whole + 2]! << 16;
+  if (tail >= 2) h ^= data[whole + 1]! << 8;
+  if (tail >= 1) {
+    h ^= data[whole]!;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h;
+}
+
+/** The partition (and state shard) of a beneficiary among `count`: as Kafka's default partitioner places its records. */
+export function shardOf(mbi: string, count: number): number {
+  return (murmur2(mbi) & 0x7fffffff) % count;
+}
+
+/** Redis Cluster's key slot of a hash tag (CRC16/XMODEM mod 16384). */
+export function slotOf(tag: string): number {
+  let crc = 0;
+  for (const byte of Buffer.from(tag, 'utf8')) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc % 16384;
+}
+
+const tagsByCount = new Map<number, string[]>();
+
+/**
+ * The hash tag of each of `count` shards: `p<shard>.<n>`, with the smallest n whose slot lies in the
+ * shard's share of the 16,384 slots. A cluster made with even slot ranges (redis-cli --cluster create)
+ * then holds an even share of the shards on each primary, where plain `p0`..`p5` could all land on one.
+ */
+export function shardTags(count: number): string[] {
+  let tags = tagsByCount.get(count);
+  if (tags) return tags;
+  tags = [];
+  for (let shard = 0; shard < count; shard++) {
+    const low = Math.floor((shard * 16384) / count);
+    const high = Math.floor(((shard + 1) * 16384) / count);
+    for (let n = 0; ; n++) {
+      const slot = slotOf(`p${shard}.${n}`);
+      if (slot >= low && slot < high) {
+        tags.push(`p${shard}.${n}`);
+        break;
+      }
+    }
+  }
+  tagsByCount.set(count, tags);
+  return tags;
+}
