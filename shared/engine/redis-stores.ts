@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { AcoContract } from '../domain/mssp.ts';
 import type { ReconciliationRecord } from '../domain/reconciliation-record.ts';
 import { groupByShard } from '../redis/by-shard.ts';
-import type { RedisClient } from '../redis/client.ts';
+import { isCluster, type RedisClient } from '../redis/client.ts';
 import { unlinkMatching } from '../redis/unlink-matching.ts';
 import { BeneficiaryStore, newVersion } from './beneficiary-store.ts';
 import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, OUTBOX_ACK_SCRIPT, RECORD_APPLIED_SCRIPT } from './commit-script.ts';
@@ -182,8 +182,28 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
         | null
       )[],
     onReconnect: (listener) => {
-      redis.on('ready', listener);
-      return () => redis.off('ready', listener);
+      // A single Redis comes back as a new connection. A cluster moves on without one: a primary
+      // that fails leaves the node pool and its replica takes its slots. The check runs again a few
+      // seconds later, once the replica serves them (its commands meanwhile wait or retry).
+      const events = isCluster(redis) ? ['ready', '-node', 'node error'] : ['ready'];
+      const timers = new Set<NodeJS.Timeout>();
+      const fire = () => {
+        listener();
+        if (!isCluster(redis)) return;
+        for (const ms of [3000, 10_000]) {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            listener();
+          }, ms);
+          timer.unref();
+          timers.add(timer);
+        }
+      };
+      for (const event of events) redis.on(event, fire);
+      return () => {
+        for (const event of events) redis.off(event, fire);
+        for (const timer of timers) clearTimeout(timer);
+      };
     },
   };
 

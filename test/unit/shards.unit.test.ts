@@ -14,7 +14,13 @@ describe('state shards', () => {
   it("a beneficiary's shard is the partition kafkajs's default partitioner (Kafka's murmur2) sends its records to", () => {
     for (const count of [1, 6, 7, 12, 64]) {
       const partitioner = Partitioners.DefaultPartitioner();
-      const partitionMetadata = Array.from({ length: count }, (_, p) => ({ partitionId: p, leader: 0 }));
+      const partitionMetadata = Array.from({ length: count }, (_, p) => ({
+        partitionId: p,
+        leader: 0,
+        partitionErrorCode: 0,
+        replicas: [0],
+        isr: [0],
+      }));
       for (const mbi of mbis) {
         const partition = partitioner({ topic: 't', partitionMetadata, message: { key: mbi, value: null } });
         expect(shardOf(mbi, count), mbi).toBe(partition);

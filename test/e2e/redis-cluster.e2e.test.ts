@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportState } from '../../services/cli/state-export.ts';
+import { loadConfig } from '../../shared/config/config.ts';
+import { openContext, type Context } from '../../shared/service/context.ts';
+import { claimsFeed, type Totals } from '../support/claims-feed.ts';
+import { EXAMPLES, runScenario } from '../support/contract.ts';
+import { isolatedEnv } from '../support/isolated.ts';
+import { publishClaimsFeed } from '../support/publish-claims.ts';
+import { claimsLag } from '../support/publish-records.ts';
+import { startRedisCluster, type LocalCluster } from '../support/redis-cluster.ts';
+import { ServiceProcess, waitUntil } from '../support/service-process.ts';
+import { startAllServices } from '../support/vbc-cli.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'vbc-cluster-'));
+const NAMES = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.expected.json'))
+  .map((f) => f.slice(0, -'.expected.json'.length))
+  .sort();
+
+let cluster: LocalCluster;
+const onCluster = (label: string) => ({ ...isolatedEnv(label), REDIS_CLUSTER_NODES: cluster.nodes });
+
+/** The cluster's nodes as `cluster nodes` lists them: port, role flags, slot ranges. */
+function clusterNodes(askPort = cluster.base): { port: number; flags: string; slots: string[] }[] {
+  return execFileSync('redis-cli', ['-p', String(askPort), 'cluster', 'nodes'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const f = line.split(' ');
+      return { port: Number(f[1]!.split(':')[1]!.split('@')[0]), flags: f[2]!, slots: f.slice(8) };
+    });
+}
+
+async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
+  const out: Record<string, Totals> = {};
+  for (const a of (await exportState(ctx.stores)).acos)
+    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
+  return out;
+}
+
+describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+  });
+  afterAll(() => {
+    cluster?.stop();
+  });
+
+  describe('the contract examples through npx vbc', () => {
+    const env: Record<string, string> = {};
+    let services: ServiceProcess;
+    beforeAll(async () => {
+      Object.assign(env, onCluster('cluster-examples'));
+      services = await startAllServices(env, join(work, 'services.log'));
+    });
+    afterAll(async () => {
+      await services?.stop('SIGTERM');
+    });
+
+    it.each(NAMES)('%s matches its expected export', (name) => {
+      expect(runScenario(env, join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`), work)).toBe(
+        'export matches',
+      );
+    });
+
+    it("the state is spread over the three primaries: each holds shards' keys", () => {
+      const primaries = clusterNodes().filter((n) => n.flags.includes('master') && n.slots.length > 0);
+      expect(primaries).toHaveLength(3);
+      for (const { port } of primaries) {
+        const keys = execFileSync(
+          'redis-cli',
+          ['-p', String(port), '--scan', '--pattern', `${env.VBC_REDIS_PREFIX}:{p*`],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(keys.trim().split('\n').length, `keys on the primary at ${port}`).toBeGreaterThan(5);
+      }
+    });
+  });
+
+  describe('the claims service', () => {
+    const feed = claimsFeed(20261, 20_000, 2_000);
+
+    it('kill -9 mid-way and restart: totals equal a clean pass', async () => {
+      const env = onCluster('cluster-kill');
+      const config = loadConfig({ ...process.env, ...env });
+      const ctx = await openContext('test-cluster-kill', config);
+      try {
+        await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
+        const log = join(work, 'claims-kill.log');
+        const first = new ServiceProcess('claims', env, log);
+        await waitUntil(
+          async () => first.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
+          'the service to be mid-way',
+        );
+        expect(first.exited, first.logTail()).toBe(false);
+        await first.stop('SIGKILL');
+        expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
+
+        const second = new ServiceProcess('claims', env, log);
+        await waitUntil(
+          async () => (await claimsLag(ctx, config)) === 0,
+          'the restarted service to catch up',
+          150_000,
+          250,
+        );
+        expect(await second.stop('SIGTERM')).toBe(0);
+        expect(await acoTotals(ctx)).toEqual(feed.expected);
+      } finally {
+        await ctx.close();
+      }
+    });
+
+    it('a primary fails (kill -9) during consumption: its replica takes over and the totals are exact', async () => {
+      const env = onCluster('cluster-failover');
+      const config = loadConfig({ ...process.env, ...env });
+      const ctx = await openContext('test-cluster-failover', config);
+      try {
+        await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
+        const service = new ServiceProcess('claims', env, join(work, 'claims-failover.log'));
+        await waitUntil(
+          async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
+          'the service to be mid-way',
+        );
+        expect(service.exited, service.logTail()).toBe(false);
+        expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
+
+        const victim = clusterNodes().find((n) => n.flags.includes('master') && n.slots.length > 0)!;
+        const pid = execFileSync('redis-cli', ['-p', String(victim.port), 'info', 'server'], {
+          encoding: 'utf8',
+        }).match(/process_id:(\d+)/)![1]!;
+        process.kill(Number(pid), 'SIGKILL');
+        // The replica is elected once the others see the primary gone (node timeout 2 s).
+        await waitUntil(
+          () => {
+            const nodes = clusterNodes(victim.port === cluster.base ? cluster.base + 1 : cluster.base);
+            return nodes.some(
+              (n) => n.port !== victim.port && n.flags.includes('master') && n.slots.join() === victim.slots.join(),
+            );
+          },
+          "the victim's replica to take its slots",
+          60_000,
+          250,
+        );
+
+        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the service to catch up', 150_000, 250);
+        // Caught up is not enough: a rewind after lost writes may still be under way.
+        await waitUntil(
+          async () => JSON.stringify(await acoTotals(ctx)) === JSON.stringify(feed.expected),
+          'exact totals',
+          30_000,
+          500,
+        ).catch(() => undefined);
+        expect(service.exited, service.logTail()).toBe(false);
+        expect(await service.stop('SIGTERM')).toBe(0);
+        expect(await acoTotals(ctx)).toEqual(feed.expected);
+      } finally {
+        await ctx.close();
+      }
+    });
+  });
+});
