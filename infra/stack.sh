@@ -25,6 +25,9 @@
 #                            VBC_STACK_REGISTRY_PASSWORD (registry-secret), VBC_STACK_REDIS_PASSWORD
 #                            (redis-secret), VBC_KAFKA_INTERNAL_PORT (the broker's own plain
 #                            listener, 9094)
+#   VBC_REDIS_CLUSTER=1      Redis as a local Redis Cluster instead of one Redis: 3 primaries and 3
+#                            replicas on VBC_REDIS_CLUSTER_PORT (7001) to +5 (infra/redis/cluster.sh);
+#                            the services then take REDIS_CLUSTER_NODES=127.0.0.1:7001,...,127.0.0.1:7006
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +49,9 @@ REDIS_PASSWORD="${VBC_STACK_REDIS_PASSWORD:-redis-secret}"
 REGISTRY_USER="${VBC_STACK_REGISTRY_USER:-vbc}"
 REGISTRY_PASSWORD="${VBC_STACK_REGISTRY_PASSWORD:-registry-secret}"
 WAIT_SECONDS="${VBC_STACK_WAIT_SECONDS:-90}"
+REDIS_CLUSTER="${VBC_REDIS_CLUSTER:-}"
+[ "$REDIS_CLUSTER" = 0 ] && REDIS_CLUSTER=""
+REDIS_CLUSTER_PORT="${VBC_REDIS_CLUSTER_PORT:-7001}"
 
 KAFKA_HOME="$STATE/kafka-$KAFKA_VERSION"
 REGISTRY_BIN="$STATE/bin/schema-registry-$REGISTRY_VERSION"
@@ -116,7 +122,14 @@ install_all() {
 # --- process helpers --------------------------------------------------------------------------
 
 pid_of() { cat "$RUN/$1.pid" 2>/dev/null || true; }
-alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+alive() {
+  local pid
+  if [ "$1" = redis ] && [ -n "$REDIS_CLUSTER" ]; then
+    for pid in "$DATA"/redis-cluster/*.pid; do [ -f "$pid" ] && kill -0 "$(cat "$pid")" 2>/dev/null && return 0; done
+    return 1
+  fi
+  pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 answers() {
@@ -129,7 +142,9 @@ answers() {
         curl -fsS -m 2 "http://127.0.0.1:$REGISTRY_PORT/subjects" >/dev/null 2>&1
       fi ;;
     redis)
-      if [ -n "$SECURE" ]; then
+      if [ -n "$REDIS_CLUSTER" ]; then
+        bash "$HERE/redis/cluster.sh" status "$DATA/redis-cluster" "$REDIS_CLUSTER_PORT"
+      elif [ -n "$SECURE" ]; then
         [ "$(REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli -p "$REDIS_PORT" --tls --cacert "$TLS/ca.pem" --cert "$TLS/client.crt" --key "$TLS/client.key" ping 2>/dev/null)" = "PONG" ]
       else
         [ "$(timeout 3 redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]
@@ -138,7 +153,10 @@ answers() {
 }
 
 port_of() {
-  case "$1" in kafka) echo "$KAFKA_PORT" ;; registry) echo "$REGISTRY_PORT" ;; redis) echo "$REDIS_PORT" ;; esac
+  case "$1" in
+    kafka) echo "$KAFKA_PORT" ;; registry) echo "$REGISTRY_PORT" ;;
+    redis) if [ -n "$REDIS_CLUSTER" ]; then echo "$REDIS_CLUSTER_PORT-$((REDIS_CLUSTER_PORT + 5))"; else echo "$REDIS_PORT"; fi ;;
+  esac
 }
 
 render() { # template -> rendered file
@@ -216,6 +234,14 @@ start_registry() {
 }
 
 start_redis() {
+  if [ -n "$REDIS_CLUSTER" ]; then
+    [ -z "$SECURE" ] || die "VBC_REDIS_CLUSTER and VBC_STACK_SECURE together are not supported by the local stack"
+    local nodes
+    nodes="$(bash "$HERE/redis/cluster.sh" up "$DATA/redis-cluster" "$REDIS_CLUSTER_PORT" 2>>"$LOGS/redis.log")" \
+      || die "the Redis Cluster did not start; see $LOGS/redis.log and $DATA/redis-cluster/*/redis.log"
+    say "redis: a cluster; set REDIS_CLUSTER_NODES=$nodes for the services"
+    return 0
+  fi
   mkdir -p "$DATA/redis"
   render "$HERE/redis/redis.conf" "$RUN/redis.conf"
   if [ -n "$SECURE" ]; then
@@ -249,6 +275,11 @@ up_part() {
 
 down_part() {
   local name="$1" pid
+  if [ "$name" = redis ] && [ -n "$REDIS_CLUSTER" ]; then
+    bash "$HERE/redis/cluster.sh" down "$DATA/redis-cluster"
+    say "redis cluster stopped"
+    return 0
+  fi
   pid="$(pid_of "$name")"
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true

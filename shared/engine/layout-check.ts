@@ -3,23 +3,23 @@ import type { RedisClient } from '../redis/client.ts';
 import type { RedisKeys } from './layout.ts';
 
 /** The layout written by this version: state in shards (layout.ts), `shards=<n>`. */
-const LAYOUT = 'sharded-1';
+export const LAYOUT_MARK = 'sharded-1';
 
 /**
  * Makes sure the state in Redis is laid out as this process reads it: the first process to start on
  * an empty Redis marks it with the shard count (VBC_PARTITIONS); a later one with another count
  * would read every beneficiary from the wrong shard and count it again, so it refuses to start.
- * State of the unsharded layout (before Redis Cluster support) is refused too: `vbc rebuild` lays it
- * out again from the topics.
+ * State of the unsharded layout (before Redis Cluster support) is refused too: `vbc migrate-state`
+ * lays it out in shards (migrate-unsharded.ts).
  */
 export async function checkLayout(redis: RedisClient, keys: RedisKeys, prefix: string): Promise<void> {
-  const want = `${LAYOUT};shards=${keys.shards}`;
+  const want = `${LAYOUT_MARK};shards=${keys.shards}`;
   let held = await redis.get(keys.layout);
   if (held === null) {
     if ((await redis.exists(`${prefix}:beneficiaries`)) === 1) {
       throw new AppError(
         ErrorCode.STATE_LAYOUT_MISMATCH,
-        `Redis holds state in the unsharded layout of an earlier version (key ${prefix}:beneficiaries): run 'vbc rebuild --from-topics' to lay it out again from the topics`,
+        `Redis holds state in the unsharded layout of an earlier version (key ${prefix}:beneficiaries): stop the services and run 'vbc migrate-state' to lay it out in shards`,
       );
     }
     await redis.set(keys.layout, want, 'NX');

@@ -40,7 +40,11 @@ export interface Context extends ServiceContext {
  * Connects to Kafka (failing within the start-up budget with one line naming the broker), Redis and
  * the registry; makes sure topics and schemas exist (idempotent).
  */
-export async function openContext(name: string, config: Config = loadConfig()): Promise<Context> {
+export async function openContext(
+  name: string,
+  config: Config = loadConfig(),
+  options: { checkLayout?: boolean } = {},
+): Promise<Context> {
   const logger = createLogger({ name, level: config.logLevel });
   const kafka = createKafka(config, logger, `${config.kafkaClientId}-${name}`);
   const admin = await connectAdmin(kafka, config);
@@ -53,7 +57,8 @@ export async function openContext(name: string, config: Config = loadConfig()): 
     const redis = await connectRedis(config, logger);
     closers.push(async () => redis.quit());
     const stores = redisStores(redis, config.redisPrefix, config.partitions);
-    await checkLayout(redis, stores.keys, config.redisPrefix);
+    // Not for the commands that remove or migrate the state whatever its layout (reset, migrate-state).
+    if (options.checkLayout !== false) await checkLayout(redis, stores.keys, config.redisPrefix);
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 5,

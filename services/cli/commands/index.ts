@@ -5,6 +5,7 @@ import { exportCommand } from './export.ts';
 import { financeCommand } from './finance.ts';
 import { hl7Command } from './hl7.ts';
 import { importCommand } from './import.ts';
+import { migrateStateCommand } from './migrate-state.ts';
 import { provisionCommand } from './provision.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { reconcileCommand } from './reconcile.ts';
@@ -35,4 +36,5 @@ export const COMMANDS: Record<string, Command> = {
   hl7: hl7Command,
   web: webCommand,
   rebuild: rebuildCommand,
+  'migrate-state': migrateStateCommand,
 };

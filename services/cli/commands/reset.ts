@@ -6,7 +6,7 @@ export const resetCommand: Command = {
   usage: 'reset',
   summary: "delete all of this product's state (Redis keys, topic records); the stack and services stay up",
   async run() {
-    const ctx = await openContext('vbc-reset');
+    const ctx = await openContext('vbc-reset', undefined, { checkLayout: false });
     try {
       // Topic records first: a running service then has nothing left to re-apply to the emptied Redis.
       for (const { topic } of topicSpecs(ctx.config)) {
