@@ -89,41 +89,46 @@ describe('integrity: Redis loses writes the group already committed past', () =>
     expect(await acoTotals(ctx)).toEqual(feed.expected);
   });
 
-  it('while running: a failover under a running service is caught when its Redis connection comes back', async () => {
-    const before = await acoTotals(ctx);
-    const replica = await snapshot(ctx.redis, ctx.keys.pattern);
-    const more = claimsFeed(4343, 2_000, 600);
-    let whole: Record<string, Totals> = {};
-    const service = await startService(ctx, claimsService);
-    try {
-      await publishClaimsFeed(ctx, { ...more, attribution: [] }, ['claims']);
-      await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the new claims to be applied', 150_000, 250);
-      whole = await acoTotals(ctx);
-      expect(whole).not.toEqual(before);
-
-      // The primary is lost with the new claims; the service's connection drops and comes back to
-      // a Redis that has only what it had before them. No new record arrives.
-      await rollBack(ctx.redis, ctx.keys.pattern, replica);
-      expect(await acoTotals(ctx)).toEqual(before);
-      const serviceConnection = String(await ctx.redis.client('ID'));
-      const operator = new Redis(config.redisUrl);
+  // It drops the service's connection to the one Redis at REDIS_URL; on a cluster the failover test
+  // (redis-cluster.e2e.test.ts) kills a primary instead.
+  it.skipIf(config.redisClusterNodes.length > 0)(
+    'while running: a failover under a running service is caught when its Redis connection comes back',
+    async () => {
+      const before = await acoTotals(ctx);
+      const replica = await snapshot(ctx.redis, ctx.keys.pattern);
+      const more = claimsFeed(4343, 2_000, 600);
+      let whole: Record<string, Totals> = {};
+      const service = await startService(ctx, claimsService);
       try {
-        expect(await operator.client('KILL', 'ID', serviceConnection)).toBe(1);
+        await publishClaimsFeed(ctx, { ...more, attribution: [] }, ['claims']);
+        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the new claims to be applied', 150_000, 250);
+        whole = await acoTotals(ctx);
+        expect(whole).not.toEqual(before);
+
+        // The primary is lost with the new claims; the service's connection drops and comes back to
+        // a Redis that has only what it had before them. No new record arrives.
+        await rollBack(ctx.redis, ctx.keys.pattern, replica);
+        expect(await acoTotals(ctx)).toEqual(before);
+        const serviceConnection = String(await ctx.redis.client('ID'));
+        const operator = new Redis(config.redisUrl);
+        try {
+          expect(await operator.client('KILL', 'ID', serviceConnection)).toBe(1);
+        } finally {
+          operator.disconnect();
+        }
+        await waitUntil(
+          async () => isDeepStrictEqual(await acoTotals(ctx), whole),
+          'the lost claims to be applied again',
+          150_000,
+          250,
+        );
+        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the group to commit again', 150_000, 250);
       } finally {
-        operator.disconnect();
+        await service.stop();
       }
-      await waitUntil(
-        async () => isDeepStrictEqual(await acoTotals(ctx), whole),
-        'the lost claims to be applied again',
-        150_000,
-        250,
-      );
-      await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the group to commit again', 150_000, 250);
-    } finally {
-      await service.stop();
-    }
-    // A restart finds nothing more to apply.
-    await runUntilCaughtUp('a restart');
-    expect(await acoTotals(ctx)).toEqual(whole);
-  });
+      // A restart finds nothing more to apply.
+      await runUntilCaughtUp('a restart');
+      expect(await acoTotals(ctx)).toEqual(whole);
+    },
+  );
 });
