@@ -40,6 +40,8 @@ vbc() { bin/vbc.mjs "$@"; }
 # Background processes are started as bin/vbc.mjs itself (not through the function) so that $! is their pid.
 started=$(date +%s)
 
+# A clean slate first, whatever an earlier demo or version left (reset works on any state layout).
+vbc reset
 bin/vbc.mjs run all 2>"$OUT/services.log" &
 services=$!
 alerts=""
@@ -53,7 +55,6 @@ until vbc status >/dev/null 2>&1; do
   kill -0 "$services" 2>/dev/null || { echo "demo: the services failed to start, see $OUT/services.log" >&2; exit 1; }
   sleep 1
 done
-vbc reset
 
 echo "== simulating a year of data: $BENEFICIARIES beneficiaries (seed $SEED)"
 if [ "$SOURCE" = cclf ]; then
