@@ -33,16 +33,17 @@ export class OutboxRelay {
     return next;
   }
 
-  /** Every shard's outbox side by side: order matters within one (a beneficiary's events), not between them. */
+  /**
+   * Every shard's outbox at once: the heads read side by side, published in one produce request,
+   * then each shard's acknowledged part trimmed. Order matters within a shard (a beneficiary's
+   * events), not between shards.
+   */
   private async drain(): Promise<number> {
     const shards = Array.from({ length: this.outbox.shards }, (_, s) => s);
-    return (await Promise.all(shards.map((s) => this.drainShard(s)))).reduce((a, b) => a + b, 0);
-  }
-
-  private async drainShard(shard: number): Promise<number> {
     let published = 0;
     for (;;) {
-      const entries = await this.outbox.head(this.owner, shard, CHUNK);
+      const heads = await Promise.all(shards.map((s) => this.outbox.head(this.owner, s, CHUNK)));
+      const entries = heads.flat();
       if (entries.length === 0) return published;
       const byTopic = new Map<string, { key: string; value: Buffer }[]>();
       for (const entry of entries) {
@@ -60,7 +61,9 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      await this.outbox.ack(this.owner, shard, entries[0]!, entries.length);
+      await Promise.all(
+        heads.map((head, s) => (head.length > 0 ? this.outbox.ack(this.owner, s, head[0]!, head.length) : undefined)),
+      );
       published += entries.length;
     }
   }
