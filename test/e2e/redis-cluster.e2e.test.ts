@@ -103,13 +103,17 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
         expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
 
         const second = new ServiceProcess('claims', env, log);
-        await waitUntil(
-          async () => (await claimsLag(ctx, config)) === 0,
-          'the restarted service to catch up',
-          150_000,
-          250,
-        );
-        expect(await second.stop('SIGTERM')).toBe(0);
+        try {
+          await waitUntil(
+            async () => (await claimsLag(ctx, config)) === 0,
+            'the restarted service to catch up',
+            150_000,
+            250,
+          );
+          expect(await second.stop('SIGTERM')).toBe(0);
+        } finally {
+          await second.stop('SIGKILL');
+        }
         expect(await acoTotals(ctx)).toEqual(feed.expected);
       } finally {
         await ctx.close();
@@ -123,42 +127,47 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
       try {
         await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
         const service = new ServiceProcess('claims', env, join(work, 'claims-failover.log'));
-        await waitUntil(
-          async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
-          'the service to be mid-way',
-        );
-        expect(service.exited, service.logTail()).toBe(false);
-        expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
+        try {
+          await waitUntil(
+            async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
+            'the service to be mid-way',
+          );
+          expect(service.exited, service.logTail()).toBe(false);
+          expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
 
-        const victim = clusterNodes().find((n) => n.flags.includes('master') && n.slots.length > 0)!;
-        const pid = execFileSync('redis-cli', ['-p', String(victim.port), 'info', 'server'], {
-          encoding: 'utf8',
-        }).match(/process_id:(\d+)/)![1]!;
-        process.kill(Number(pid), 'SIGKILL');
-        // The replica is elected once the others see the primary gone (node timeout 2 s).
-        await waitUntil(
-          () => {
-            const nodes = clusterNodes(victim.port === cluster.base ? cluster.base + 1 : cluster.base);
-            return nodes.some(
-              (n) => n.port !== victim.port && n.flags.includes('master') && n.slots.join() === victim.slots.join(),
-            );
-          },
-          "the victim's replica to take its slots",
-          60_000,
-          250,
-        );
+          const victim = clusterNodes().find((n) => n.flags.includes('master') && n.slots.length > 0)!;
+          const pid = execFileSync('redis-cli', ['-p', String(victim.port), 'info', 'server'], {
+            encoding: 'utf8',
+          }).match(/process_id:(\d+)/)![1]!;
+          process.kill(Number(pid), 'SIGKILL');
+          // The replica is elected once the others see the primary gone (node timeout 2 s).
+          await waitUntil(
+            () => {
+              const nodes = clusterNodes(victim.port === cluster.base ? cluster.base + 1 : cluster.base);
+              return nodes.some(
+                (n) => n.port !== victim.port && n.flags.includes('master') && n.slots.join() === victim.slots.join(),
+              );
+            },
+            "the victim's replica to take its slots",
+            60_000,
+            250,
+          );
 
-        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the service to catch up', 150_000, 250);
-        // Caught up is not enough: a rewind after lost writes may still be under way.
-        await waitUntil(
-          async () => JSON.stringify(await acoTotals(ctx)) === JSON.stringify(feed.expected),
-          'exact totals',
-          30_000,
-          500,
-        ).catch(() => undefined);
-        expect(service.exited, service.logTail()).toBe(false);
-        expect(await service.stop('SIGTERM')).toBe(0);
-        expect(await acoTotals(ctx)).toEqual(feed.expected);
+          await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the service to catch up', 150_000, 250);
+          // Caught up is not enough: a rewind after lost writes may still be under way.
+          await waitUntil(
+            async () => JSON.stringify(await acoTotals(ctx)) === JSON.stringify(feed.expected),
+            'exact totals',
+            30_000,
+            500,
+          ).catch(() => undefined);
+          expect(service.exited, service.logTail()).toBe(false);
+          expect(await service.stop('SIGTERM')).toBe(0);
+          expect(await acoTotals(ctx)).toEqual(feed.expected);
+        } finally {
+          // A failed step must not leave the service running beside the rest of the suite.
+          await service.stop('SIGKILL');
+        }
       } finally {
         await ctx.close();
       }
