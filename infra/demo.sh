@@ -9,13 +9,18 @@
 #   `vbc import cclf`, after the hospitals' ADT and the reference data), VBC_MLLP_PORT (the ADT
 #   gateway's port, 2575: a hospital's HL7 v2 feed, docs/examples/genhosp-adt.hl7, is sent to it),
 #   VBC_WEB_PORT (the web application's, 8080; it keeps serving after the feed until Ctrl-C),
-#   VBC_DEMO_SERVE (1; 0: stop when the feed is done)
+#   VBC_DEMO_SERVE (1; 0: stop when the feed is done), VBC_REDIS_CLUSTER=1 (the state on a local
+#   Redis Cluster of 3 primaries and 3 replicas instead of one Redis; see docs/operations.md)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/node.sh
 echo "using Node.js $(node --version) ($(command -v node))" >&2
 bash infra/ensure-deps.sh
 bash infra/stack.sh up
+if [ "${VBC_REDIS_CLUSTER:-}" = 1 ]; then
+  p="${VBC_REDIS_CLUSTER_PORT:-7001}"
+  export REDIS_CLUSTER_NODES="${REDIS_CLUSTER_NODES:-127.0.0.1:$p,127.0.0.1:$((p + 1)),127.0.0.1:$((p + 2))}"
+fi
 
 SEED="${VBC_DEMO_SEED:-7}" BENEFICIARIES="${VBC_DEMO_BENEFICIARIES:-20000}" RATE="${VBC_DEMO_RATE:-4000}"
 AS_OF="${VBC_DEMO_AS_OF:-2027-04-01}" ALERT_LINES="${VBC_DEMO_ALERT_LINES:-25}" SOURCE="${VBC_DEMO_SOURCE:-ndjson}"

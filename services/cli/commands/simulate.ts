@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cclfFiles } from '../simulate/cclf-files.ts';
 import { generateFeed } from '../simulate/feed-generator.ts';
-import { renderFeed } from '../simulate/feed-file.ts';
+import { renderFeedLines } from '../simulate/feed-file.ts';
 import { feedStats } from '../simulate/feed-stats.ts';
 import { stringOption, type Command } from './command.ts';
 
@@ -43,9 +44,19 @@ for 'vbc import cclf') and the scenario file holds the other records. Prints the
       console.error(`simulate: wrote ${files.claims} claim records as CCLF files in ${cclfDir}`);
       lines = all.filter((l) => l.topic !== 'claims');
     }
-    const { text, malformed } = renderFeed(lines, seed);
-    if (out) writeFileSync(out, text);
-    else process.stdout.write(text);
+    const rendered = renderFeedLines(lines, seed);
+    const malformed = rendered.malformed;
+    // Written 10,000 lines at a time: the whole feed of a large simulation exceeds a string's length.
+    const fd = out ? openSync(out, 'w') : null;
+    try {
+      for (let i = 0; i < rendered.lines.length; i += 10_000) {
+        const chunk = `${rendered.lines.slice(i, i + 10_000).join('\n')}\n`;
+        if (fd !== null) writeSync(fd, chunk);
+        else if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+      }
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
     const s = feedStats(all);
     const total = lines.length + malformed;
     console.error(

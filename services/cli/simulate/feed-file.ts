@@ -26,6 +26,12 @@ export const MALFORMED_SHARE = 0.005;
  * copies only exercise the dead-letter path).
  */
 export function renderFeed(lines: FeedLine[], seed: number): { text: string; malformed: number } {
+  const { lines: out, malformed } = renderFeedLines(lines, seed);
+  return { text: `${out.join('\n')}\n`, malformed };
+}
+
+/** The same, as lines: a large feed (500,000 beneficiaries) is longer than one string may be. */
+export function renderFeedLines(lines: FeedLine[], seed: number): { lines: string[]; malformed: number } {
   const rnd = new Seeded(seed ^ 0x5eed);
   const out: string[] = [];
   let malformed = 0;
@@ -36,5 +42,5 @@ export function renderFeed(lines: FeedLine[], seed: number): { text: string; mal
     out.push(bad);
     malformed++;
   }
-  return { text: `${out.join('\n')}\n`, malformed };
+  return { lines: out, malformed };
 }
