@@ -3,10 +3,11 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportState } from '../../services/cli/state-export.ts';
 import { loadConfig } from '../../shared/config/config.ts';
-import { openContext, type Context } from '../../shared/service/context.ts';
-import { claimsFeed, type Totals } from '../support/claims-feed.ts';
+import { openContext } from '../../shared/service/context.ts';
+import { acoTotals } from '../support/aco-totals.ts';
+import { claimsFeed } from '../support/claims-feed.ts';
+import { killMidwayAndCatchUp } from '../support/claims-crash.ts';
 import { EXAMPLES, runScenario } from '../support/contract.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
@@ -33,13 +34,6 @@ function clusterNodes(askPort = cluster.base): { port: number; flags: string; sl
       const f = line.split(' ');
       return { port: Number(f[1]!.split(':')[1]!.split('@')[0]), flags: f[2]!, slots: f.slice(8) };
     });
-}
-
-async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
-  const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.stores)).acos)
-    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
-  return out;
 }
 
 describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
@@ -92,28 +86,7 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
       const ctx = await openContext('test-cluster-kill', config);
       try {
         await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
-        const log = join(work, 'claims-kill.log');
-        const first = new ServiceProcess('claims', env, log);
-        await waitUntil(
-          async () => first.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
-          'the service to be mid-way',
-        );
-        expect(first.exited, first.logTail()).toBe(false);
-        await first.stop('SIGKILL');
-        expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
-
-        const second = new ServiceProcess('claims', env, log);
-        try {
-          await waitUntil(
-            async () => (await claimsLag(ctx, config)) === 0,
-            'the restarted service to catch up',
-            150_000,
-            250,
-          );
-          expect(await second.stop('SIGTERM')).toBe(0);
-        } finally {
-          await second.stop('SIGKILL');
-        }
+        await killMidwayAndCatchUp(ctx, config, env, join(work, 'claims-kill.log'));
         expect(await acoTotals(ctx)).toEqual(feed.expected);
       } finally {
         await ctx.close();

@@ -7,22 +7,17 @@ import { exportState } from '../../services/cli/state-export.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { startService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
-import { claimsFeed, type Totals } from '../support/claims-feed.ts';
+import { acoTotals } from '../support/aco-totals.ts';
+import { claimsFeed } from '../support/claims-feed.ts';
+import { killMidwayAndCatchUp } from '../support/claims-crash.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { header, readTopic } from '../../shared/kafka/read-topic.ts';
-import { ServiceProcess, waitUntil } from '../support/service-process.ts';
+import { waitUntil } from '../support/service-process.ts';
 import { claimsLag } from '../support/publish-records.ts';
 import { runVbc } from '../support/vbc-cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-claims-eo-'));
-
-async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
-  const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.stores)).acos)
-    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
-  return out;
-}
 
 describe('claims service: exactly-once totals under crash, replay and late attribution', () => {
   const env = isolatedEnv('claims-eo');
@@ -41,25 +36,7 @@ describe('claims service: exactly-once totals under crash, replay and late attri
     const bad = await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
     expect(bad).toHaveLength(200);
 
-    const log = join(work, 'claims.log');
-    const first = new ServiceProcess('claims', env, log);
-    await waitUntil(
-      async () => first.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
-      'the service to be mid-way',
-    );
-    expect(first.exited, first.logTail()).toBe(false);
-    await first.stop('SIGKILL');
-    // The crash really was mid-way: records were left uncommitted.
-    expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
-
-    const second = new ServiceProcess('claims', env, log);
-    await waitUntil(
-      async () => (await claimsLag(ctx, config)) === 0,
-      'the restarted service to catch up',
-      150_000,
-      250,
-    );
-    expect(await second.stop('SIGTERM')).toBe(0);
+    await killMidwayAndCatchUp(ctx, config, env, join(work, 'claims.log'));
 
     expect(await acoTotals(ctx)).toEqual(feed.expected);
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsService } from '../../services/claims/service.ts';
-import { exportState } from '../../services/cli/state-export.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { header, readTopic } from '../../shared/kafka/read-topic.ts';
 import { startService, type RunningService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { reconcile } from '../../shared/engine/reconcile.ts';
-import { claimsFeed, type ClaimValue, type Totals } from '../support/claims-feed.ts';
+import { acoTotals } from '../support/aco-totals.ts';
+import { claimsFeed, type ClaimValue } from '../support/claims-feed.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { waitUntil } from '../support/service-process.ts';
@@ -16,13 +16,6 @@ const config = loadConfig({ ...process.env, ...isolatedEnv('expiry'), VBC_SCHEDU
 const feed = claimsFeed(777, 4_000, 400);
 let ctx: Context;
 let service: RunningService;
-
-async function acoTotals(): Promise<Record<string, Totals>> {
-  const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.stores)).acos)
-    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
-  return out;
-}
 
 /**
  * Bytes Redis holds for this test's beneficiaries' facts (MEMORY USAGE of each key, so other tests' data does not
@@ -59,7 +52,7 @@ describe("expiry after the final reconciliation: a closed year's claim records f
   it('memory per claim falls once 2026 is closed by its final reconciliation after the run-out, and every ACO total is unchanged', async () => {
     await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
     await waitUntil(caughtUp, 'the feed to be processed', 120_000, 200);
-    expect(await acoTotals()).toEqual(feed.expected);
+    expect(await acoTotals(ctx)).toEqual(feed.expected);
     const before = await factBytes();
     expect(before.claimFields).toBeGreaterThan(3_000);
     expect(await ctx.redis.get(ctx.keys.compactedThrough)).not.toBe('2026');
@@ -92,7 +85,7 @@ describe("expiry after the final reconciliation: a closed year's claim records f
     expect(after.claimFields).toBeLessThan(before.claimFields / 10);
     // What is left per beneficiary is one summary (ACO totals by type and month) in place of its records.
     expect(after.bytes).toBeLessThan(before.bytes / 2);
-    expect(await acoTotals()).toEqual(feed.expected);
+    expect(await acoTotals(ctx)).toEqual(feed.expected);
   });
 
   it('a duplicate of a folded claim and a new claim of the closed year are dead-lettered as PERIOD_CLOSED; a 2027 claim still counts', async () => {
@@ -125,7 +118,7 @@ describe("expiry after the final reconciliation: a closed year's claim records f
     expect(ids).toEqual([attributed.claimId, 'LATE-2026'].sort());
     expect(header(dead[0]!, 'vbc-reason')).toMatch(/performance year 2026 is closed/);
 
-    const totals = await acoTotals();
+    const totals = await acoTotals(ctx);
     for (const [key, t] of Object.entries(feed.expected)) expect(totals[key]).toEqual(t);
     const aco = feed.attribution.find((a) => a.mbi === attributed.mbi && a.effectiveTo === null)!.acoId;
     // The April clock claims belong to new, unattributed beneficiaries: only NEW-2027 counts here.

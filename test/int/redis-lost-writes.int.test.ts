@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsService } from '../../services/claims/service.ts';
-import { exportState } from '../../services/cli/state-export.ts';
 import { loadConfig } from '../../shared/config/config.ts';
 import { startService, type RunningService } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
+import { acoTotals } from '../support/aco-totals.ts';
 import { claimsFeed, type Totals } from '../support/claims-feed.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
@@ -26,13 +26,6 @@ async function snapshot(redis: RedisClient, pattern: string): Promise<Map<string
 async function rollBack(redis: RedisClient, pattern: string, to: Map<string, Buffer>): Promise<void> {
   for (const key of (await snapshot(redis, pattern)).keys()) await redis.unlink(key);
   for (const [key, dump] of to) await redis.restore(key, 0, dump, 'REPLACE');
-}
-
-async function acoTotals(ctx: Context): Promise<Record<string, Totals>> {
-  const out: Record<string, Totals> = {};
-  for (const a of (await exportState(ctx.stores)).acos)
-    out[`${a.acoId}|${a.performanceYear}`] = { expenditureCents: a.expenditureCents, claimRecords: a.claimRecords };
-  return out;
 }
 
 /**
