@@ -8,13 +8,20 @@
 
 /** Kafka's murmur2 (the Java client's and kafkajs's default partitioner), over the key's UTF-8 bytes. */
 export function murmur2(key: string): number {
+  // An mbi is ASCII: its characters are its bytes, read without making a Buffer per call.
+  let ascii = true;
+  for (let i = 0; i < key.length && ascii; i++) ascii = key.charCodeAt(i) < 128;
+  if (ascii) return murmur2Bytes(key.length, (i) => key.charCodeAt(i));
   const data = Buffer.from(key, 'utf8');
-  const length = data.length;
+  return murmur2Bytes(data.length, (i) => data[i]!);
+}
+
+function murmur2Bytes(length: number, byte: (i: number) => number): number {
   const m = 0x5bd1e995;
   let h = 0x9747b28c ^ length;
   const whole = length & ~3;
   for (let i = 0; i < whole; i += 4) {
-    let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    let k = byte(i) | (byte(i + 1) << 8) | (byte(i + 2) << 16) | (byte(i + 3) << 24);
     k = Math.imul(k, m);
     k ^= k >>> 24;
     k = Math.imul(k, m);
@@ -22,10 +29,10 @@ export function murmur2(key: string): number {
   }
   // The tail bytes, as the Java switch with fall-through reads them.
   const tail = length & 3;
-  if (tail === 3) h ^= data[whole + 2]! << 16;
-  if (tail >= 2) h ^= data[whole + 1]! << 8;
+  if (tail === 3) h ^= byte(whole + 2) << 16;
+  if (tail >= 2) h ^= byte(whole + 1) << 8;
   if (tail >= 1) {
-    h ^= data[whole]!;
+    h ^= byte(whole);
     h = Math.imul(h, m);
   }
   h ^= h >>> 13;
