@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { scenarioLineDeadLetter } from '../../../shared/service/dead-letter.ts';
 import { INPUT_TOPICS, type InputTopic } from '../../../shared/kafka/topics.ts';
 import { valueSubject } from '../../../shared/registry/schemas.ts';
@@ -40,7 +41,7 @@ every alert and event.
     const reportFile = stringOption(input, 'report');
     const ctx = await openContext('vbc-replay');
     try {
-      const { messages, good, reports } = encodeFile(ctx, file);
+      const { messages, good, reports } = await encodeFile(ctx, file);
       if (reportFile) writeFileSync(reportFile, reports.map((r) => `${r}\n`).join(''));
       else for (const r of reports) console.error(r);
       await publishInOrder(
@@ -61,29 +62,38 @@ every alert and event.
   },
 };
 
-/** Every line as a message in file order: good lines to their topic, bad ones to a dead-letter topic. */
-function encodeFile(ctx: Context, file: string): { messages: Outgoing[]; good: number; reports: string[] } {
+/**
+ * Every line as a message in file order: good lines to their topic, bad ones to a dead-letter topic.
+ * Read line by line: a year of 500,000 beneficiaries is a file longer than one string may be.
+ */
+async function encodeFile(
+  ctx: Context,
+  file: string,
+): Promise<{ messages: Outgoing[]; good: number; reports: string[] }> {
   const typeOf = (t: InputTopic) => ctx.codec.typeFor(valueSubject(ctx.topics.input(t)));
   // The lines are published now: dates too far past today are typos, as the services would judge them.
   const meta = publishedNow(ctx.config);
   const messages: Outgoing[] = [];
   const reports: string[] = [];
   let good = 0;
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((raw, i) => {
-      if (raw.trim() === '') return;
-      const line = parseScenarioLine(raw, i + 1, typeOf, meta);
-      if (line.ok) {
-        const topic = ctx.topics.input(line.topic);
-        messages.push({ topic, key: line.key, value: ctx.codec.encode(valueSubject(topic), line.record) });
-        good++;
-        return;
-      }
-      reports.push(`${file}:${line.lineNo}: ${line.reason}`);
-      // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
-      const letter = scenarioLineDeadLetter(file, line.lineNo, raw, line.reason, line.code ?? 'SCENARIO_INVALID');
-      messages.push({ topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]), ...letter });
-    });
+  let lineNo = 0;
+  for await (const raw of createInterface({
+    input: createReadStream(file, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    lineNo++;
+    if (raw.trim() === '') continue;
+    const line = parseScenarioLine(raw, lineNo, typeOf, meta);
+    if (line.ok) {
+      const topic = ctx.topics.input(line.topic);
+      messages.push({ topic, key: line.key, value: ctx.codec.encode(valueSubject(topic), line.record) });
+      good++;
+      continue;
+    }
+    reports.push(`${file}:${line.lineNo}: ${line.reason}`);
+    // A line of no known topic still goes to a dead-letter topic: the claims one, the busiest.
+    const letter = scenarioLineDeadLetter(file, line.lineNo, raw, line.reason, line.code ?? 'SCENARIO_INVALID');
+    messages.push({ topic: ctx.topics.deadLetter(line.topic ?? INPUT_TOPICS[0]), ...letter });
+  }
   return { messages, good, reports };
 }
