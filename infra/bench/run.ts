@@ -434,6 +434,7 @@ async function main() {
       redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)),
       redisBytesPerClaimAfterRunout: Math.round((memExpired - memBefore) / Math.max(1, distinctClaims)),
       rssMb,
+      claimsPeakRssMb: rssMb,
       stateVerifiedAfterRunout: expiry.verified,
       foldSeconds: expiry.seconds,
     };
