@@ -58,6 +58,23 @@ function fromDays(days: number): string {
   return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
+/** Days since 1970-01-01 of a valid ISO date: how stored claim records keep their dates (fact-codec.ts). */
+export function dayNumber(date: string): number {
+  return toDays(date);
+}
+
+const DAY_DATES = new Map<number, string>();
+
+/** The ISO date of a day number, one string per date (as sharedDate). */
+export function dateOfDay(days: number): string {
+  let date = DAY_DATES.get(days);
+  if (date === undefined) {
+    if (DAY_DATES.size >= 100_000) DAY_DATES.clear();
+    DAY_DATES.set(days, (date = sharedDate(fromDays(days))));
+  }
+  return date;
+}
+
 /** b - a in days. */
 export function daysBetween(a: string, b: string): number {
   return toDays(b) - toDays(a);

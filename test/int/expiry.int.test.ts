@@ -83,8 +83,10 @@ describe("expiry after the final reconciliation: a closed year's claim records f
 
     const after = await factBytes();
     expect(after.claimFields).toBeLessThan(before.claimFields / 10);
-    // What is left per beneficiary is one summary (ACO totals by type and month) in place of its records.
-    expect(after.bytes).toBeLessThan(before.bytes / 2);
+    // What is left per beneficiary is one summary (ACO totals by type and month) in place of its
+    // records. With claim records in their compact form (about 60 bytes each) the summary is a
+    // larger share of what is left: a third less at the least.
+    expect(after.bytes).toBeLessThan((before.bytes * 2) / 3);
     expect(await acoTotals(ctx)).toEqual(feed.expected);
   });
 
