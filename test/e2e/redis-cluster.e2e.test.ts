@@ -14,7 +14,7 @@ import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { claimsLag } from '../support/publish-records.ts';
 import { startRedisCluster, type LocalCluster } from '../support/redis-cluster.ts';
 import { ServiceProcess, waitUntil } from '../support/service-process.ts';
-import { startAllServices } from '../support/vbc-cli.ts';
+import { startAllServices, vbc } from '../support/vbc-cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-cluster-'));
 const NAMES = readdirSync(EXAMPLES)
@@ -59,6 +59,10 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
       expect(runScenario(env, join(EXAMPLES, `${name}.ndjson`), join(EXAMPLES, `${name}.expected.json`), work)).toBe(
         'export matches',
       );
+    });
+
+    it('vbc status says where the state is: the cluster, its primaries and the shards', () => {
+      expect(vbc(env, 'status')).toMatch(/^state: Redis Cluster \(3 primaries\), 6 shards$/m);
     });
 
     it("the state is spread over the three primaries: each holds shards' keys", () => {
