@@ -7,6 +7,7 @@ import type { BeneficiaryStateStore } from './stores.ts';
 import { alertEvent, reconciliationEvent, reconciliationField } from './events.ts';
 import { encodeFact } from './fact-codec.ts';
 import { counterDeltas, factField } from './layout.ts';
+import { mbisByShard } from './shards.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
 
 export type { IncomingFact };
@@ -118,15 +119,8 @@ export async function applyUpdates(
 
 /** Beneficiaries in chunks of at most one slice, each of one shard, a shard's chunks one after another. */
 function chunksByShard(mbis: string[], shardOf: (mbi: string) => number): { shard: number; mbis: string[] }[] {
-  const byShard = new Map<number, string[]>();
-  for (const mbi of mbis) {
-    const shard = shardOf(mbi);
-    const list = byShard.get(shard);
-    if (list) list.push(mbi);
-    else byShard.set(shard, [mbi]);
-  }
   const chunks: { shard: number; mbis: string[] }[] = [];
-  for (const [shard, list] of byShard)
+  for (const [shard, list] of mbisByShard(mbis, shardOf))
     for (let i = 0; i < list.length; i += SLICE) chunks.push({ shard, mbis: list.slice(i, i + SLICE) });
   return chunks;
 }

@@ -10,7 +10,7 @@ import type { BeneficiaryStateStore, Commit, Loaded } from './stores.ts';
 export type { Commit, Loaded };
 import { M, metrics } from '../metrics/registry.ts';
 import { parseFactField, type RedisKeys } from './layout.ts';
-import { shardOf } from './shards.ts';
+import { mbisByShard, shardOf } from './shards.ts';
 import { groupByShard } from '../redis/by-shard.ts';
 
 const INSTANCE = randomBytes(6).toString('base64url');
@@ -78,13 +78,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
    * commit checks (readVersions) is the first shard's: callers that commit load one shard at a time.
    */
   async load(mbis: string[], overrunThresholds: number[], shard?: number): Promise<Loaded> {
-    const byShard = new Map<number, string[]>();
-    for (const mbi of mbis) {
-      const s = this.shardOf(mbi);
-      const list = byShard.get(s);
-      if (list) list.push(mbi);
-      else byShard.set(s, [mbi]);
-    }
+    const byShard = mbisByShard(mbis, (mbi) => this.shardOf(mbi));
     if (byShard.size === 0) byShard.set(shard ?? 0, []);
     const parts = await Promise.all([...byShard].map(([s, list]) => this.loadShard(s, list)));
     const byMbi = new Map<string, BeneficiaryState>();

@@ -46,15 +46,25 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
     );
     return items.map((_, i) => everyShard.map((s) => replies[s * items.length + i]));
   };
+  /** One command on every shard: the replies by shard. */
+  const onEveryShard = (add: (p: ChainableCommander, k: ShardKeys) => void) =>
+    groupByShard(
+      redis,
+      shards,
+      everyShard,
+      (s) => s,
+      (p, s) => add(p, keys.shard(s)),
+    );
   /** The members of a set kept per shard, once each. */
   const union = async (key: (k: ShardKeys) => string) => [
-    ...new Set((await perShard([0], (p, k) => p.smembers(key(k))))[0]!.flat() as string[]),
+    ...new Set((await onEveryShard((p, k) => p.smembers(key(k)))).flat() as string[]),
   ];
   /** A partition's applied offsets (field `topic|partition`) live in the shard of its number (layout.ts). */
   const appliedShard = (field: string) => Number(field.slice(field.lastIndexOf('|') + 1)) % shards;
   const appliedKey = (groupId: string, field: string) => keys.shard(appliedShard(field)).appliedOffsets(groupId);
   /** Where each reconciliation subject was read from: a rebuild puts it back in the same shard. */
   const reconciliationShard = new Map<string, number>();
+  const recordShard = (r: ReconciliationRecord) => reconciliationShard.get(reconciliationField(r)) ?? 0;
 
   const outbox: OutboxStore = {
     shards,
@@ -101,12 +111,12 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
     partitionClocks: () => redis.hgetall(keys.partitionClocks),
     expiry: async () => {
       const [closed, compacted, earliest] = await Promise.all([
-        perShard([0], (p, k) => p.get(k.closedThrough)),
+        onEveryShard((p, k) => p.get(k.closedThrough)),
         redis.get(keys.compactedThrough),
         redis.get(keys.earliestClaim),
       ]);
       // A year is closed once every shard holds it closed (closeThrough raises them one by one).
-      const held = closed[0]!.map((c) => (c === null ? null : Number(c)));
+      const held = (closed as (string | null)[]).map((c) => (c === null ? null : Number(c)));
       return {
         closedThrough: held.includes(null) ? null : Math.min(...(held as number[])),
         compactedThrough: compacted === null ? null : Number(compacted),
@@ -114,8 +124,8 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
       };
     },
     closeThrough: async (year) => {
-      const held = await perShard([0], (p, k) => p.eval(RAISE_SCRIPT, 1, k.closedThrough, String(year)));
-      return Math.min(...held[0]!.map(Number));
+      const held = await onEveryShard((p, k) => p.eval(RAISE_SCRIPT, 1, k.closedThrough, String(year)));
+      return Math.min(...held.map(Number));
     },
     setCompactedThrough: async (year) => {
       await redis.set(keys.compactedThrough, String(year));
@@ -151,7 +161,7 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
     },
     contracts: async () => Object.values(await redis.hgetall(keys.contracts)).map((j) => JSON.parse(j) as AcoContract),
     reconciliations: async () => {
-      const byShard = (await perShard([0], (p, k) => p.hgetall(k.reconciliations)))[0] as Record<string, string>[];
+      const byShard = (await onEveryShard((p, k) => p.hgetall(k.reconciliations))) as Record<string, string>[];
       const all = new Map<string, string>();
       byShard.forEach((hash, s) => {
         for (const [field, json] of Object.entries(hash)) {
@@ -162,12 +172,9 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
       return [...all.keys()].sort().map((k) => JSON.parse(all.get(k)!) as ReconciliationRecord);
     },
     restoreReconciliations: async (records) => {
-      await perShard([records], (p, k, list) => {
-        const pairs = list
-          .filter((r) => keys.shard(reconciliationShard.get(reconciliationField(r)) ?? 0) === k)
-          .flatMap((r) => [reconciliationField(r), JSON.stringify(r)]);
-        if (pairs.length > 0) p.hset(k.reconciliations, ...pairs);
-      });
+      await groupByShard(redis, shards, records, recordShard, (p, r) =>
+        p.hset(keys.shard(recordShard(r)).reconciliations, reconciliationField(r), JSON.stringify(r)),
+      );
     },
   };
 

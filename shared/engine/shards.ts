@@ -46,6 +46,18 @@ export function shardOf(mbi: string, count: number): number {
   return (murmur2(mbi) & 0x7fffffff) % count;
 }
 
+/** Beneficiaries by their shard, each shard's in the order given. */
+export function mbisByShard(mbis: Iterable<string>, shardOfMbi: (mbi: string) => number): Map<number, string[]> {
+  const byShard = new Map<number, string[]>();
+  for (const mbi of mbis) {
+    const shard = shardOfMbi(mbi);
+    const list = byShard.get(shard);
+    if (list) list.push(mbi);
+    else byShard.set(shard, [mbi]);
+  }
+  return byShard;
+}
+
 /** Redis Cluster's key slot of a hash tag (CRC16/XMODEM mod 16384). */
 export function slotOf(tag: string): number {
   let crc = 0;
