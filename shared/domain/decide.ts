@@ -1,7 +1,7 @@
 import type { Alert } from './alerts.ts';
 import { derive, type Derived } from './derive.ts';
 import { diff } from './diff.ts';
-import { addTotals, changesOnlyTotals } from './incremental-derivation.ts';
+import { addTotals, guardOf, onlyAddsToTotals } from './incremental-derivation.ts';
 import type { AcoDelta, BeneficiaryFacts, ClaimFact, Reference } from './facts.ts';
 import type { ReconciliationRecord } from './reconciliation-record.ts';
 
@@ -131,12 +131,8 @@ export function decide(
 
   // The bulk of a claims feed: new records that can only add to totals are added to the derived
   // state as they are; the outputs are their contributions.
-  if (
-    !force &&
-    !options.transform &&
-    !otherFacts &&
-    freshClaims.every((c) => changesOnlyTotals(c, state.derived, facts))
-  ) {
+  const guard = force || options.transform || otherFacts ? null : guardOf(state.derived, facts);
+  if (guard !== null && freshClaims.every((c) => onlyAddsToTotals(c, guard))) {
     const acoDeltas = addTotals(state.derived, freshClaims, [...facts.attributions.values()]);
     return {
       accepted,

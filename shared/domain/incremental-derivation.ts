@@ -16,13 +16,37 @@ import type { AcoDelta, AttributionFact, BeneficiaryFacts, ClaimFact } from './f
  * (test/unit/incremental-derivation.unit.test.ts checks it on random feeds, with anchoring records among them).
  */
 export function changesOnlyTotals(claim: ClaimFact, derived: Derived, facts: BeneficiaryFacts): boolean {
-  if (derived.episodes.length > 0) return false;
+  return onlyAddsToTotals(claim, guardOf(derived, facts));
+}
+
+/**
+ * What decides whether a new claim record only adds to totals: whether the beneficiary has
+ * episodes or discharges, and which of its claims could anchor an episode or close a follow-up.
+ * No claim record itself is needed, so the guard can be kept apart from them (TotalsSummary).
+ */
+export interface TotalsGuard {
+  hasEpisodes: boolean;
+  hasDischarges: boolean;
+  /** Claim control numbers of held records that could anchor an episode or close a follow-up. */
+  ruleClaims: ReadonlySet<string>;
+}
+
+export function guardOf(derived: Derived, facts: BeneficiaryFacts): TotalsGuard {
+  return {
+    hasEpisodes: derived.episodes.length > 0,
+    hasDischarges: facts.discharges.size > 0,
+    ruleClaims: ruleClaimNumbers(derived, facts),
+  };
+}
+
+/** changesOnlyTotals on a guard: one guard serves every record of a batch. */
+export function onlyAddsToTotals(claim: ClaimFact, guard: TotalsGuard): boolean {
+  if (guard.hasEpisodes) return false;
   // Follow-ups exist only after a discharge: before one, a visit changes nothing but totals.
-  const followUpsMatter = facts.discharges.size > 0;
-  if (couldAnchor(claim) || (followUpsMatter && couldCloseFollowUp(claim))) return false;
+  if (couldAnchor(claim) || (guard.hasDischarges && couldCloseFollowUp(claim))) return false;
   // A record that cannot anchor or close anything itself can still change which version of its
   // claim is current (a cancellation, an adjustment), and so bring one that could in or out.
-  return !ruleClaimNumbers(derived, facts).has(claim.claimControlNumber);
+  return !guard.ruleClaims.has(claim.claimControlNumber);
 }
 
 /**
@@ -49,7 +73,7 @@ function ruleClaimNumbers(derived: Derived, facts: BeneficiaryFacts): Set<string
  * works on it). Returns the ACO deltas: those of diff(), zeros aside.
  */
 export function addTotals(
-  derived: Derived,
+  derived: Pick<Derived, 'acos' | 'spendByYear'>,
   claims: ClaimFact[],
   attributions: AttributionFact[],
 ): Map<string, AcoDelta> {
@@ -91,4 +115,44 @@ export function addTotals(
     d.byServiceMonth[month] = (d.byServiceMonth[month] ?? 0) + cents;
   }
   return deltas;
+}
+
+/**
+ * What the incremental path needs of a beneficiary, kept beside its state so that a claim record
+ * which only adds to totals is decided without reading the beneficiary's claim records: the
+ * guard, the attribution roster, and the ACO-years it already counts in (its first record in one
+ * makes it count there). Reading every record back for such a claim made the claims path cost
+ * more per record the more beneficiaries fell out of the service's cache.
+ */
+export interface TotalsSummary extends TotalsGuard {
+  attributions: AttributionFact[];
+  /** ACO-years (acoYearKey) with at least one counted claim record of this beneficiary. */
+  counted: string[];
+}
+
+export function summaryOf(derived: Derived, facts: BeneficiaryFacts): TotalsSummary {
+  const counted: string[] = [];
+  for (const key in derived.acos) if (derived.acos[key]!.claimRecords > 0) counted.push(key);
+  return { ...guardOf(derived, facts), attributions: [...facts.attributions.values()], counted };
+}
+
+/**
+ * The incremental path on a summary alone: the ACO deltas of new claim records (none held before)
+ * and the summary after them, or null when one of them could change more than totals (then the
+ * caller derives from every fact). Equals addTotals on the full state (the unit test checks it).
+ */
+export function addTotalsToSummary(
+  summary: TotalsSummary,
+  claims: ClaimFact[],
+): { acoDeltas: Map<string, AcoDelta>; summary: TotalsSummary } | null {
+  if (!claims.every((c) => onlyAddsToTotals(c, summary))) return null;
+  // Only whether a beneficiary counts in an ACO-year matters to addTotals beyond the records themselves.
+  const acos: Record<string, AcoContribution> = {};
+  for (const key of summary.counted) acos[key] = { ...emptyContribution(), claimRecords: 1 };
+  const acoDeltas = addTotals({ acos, spendByYear: {} }, claims, summary.attributions);
+  const counted = Object.keys(acos);
+  return {
+    acoDeltas,
+    summary: counted.length === summary.counted.length ? summary : { ...summary, counted },
+  };
 }

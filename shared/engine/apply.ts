@@ -1,4 +1,7 @@
 import { decide, type IncomingFact, type Transform } from '../domain/decide.ts';
+import { summaryOf } from '../domain/incremental-derivation.ts';
+import { applyTotalsOnly } from './apply-totals-only.ts';
+import { encodeSummary } from './summary-codec.ts';
 import { snapshotJson } from '../domain/derive.ts';
 import type { Reference } from '../domain/facts.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -7,7 +10,8 @@ import type { BeneficiaryStateStore } from './stores.ts';
 import { alertEvent, reconciliationEvent, reconciliationField } from './events.ts';
 import { encodeFact } from './fact-codec.ts';
 import { counterDeltas, factField } from './layout.ts';
-import { mbisByShard } from './shards.ts';
+import { chunksByShard } from './shards.ts';
+import { handledLater } from './handled-later.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
 
 export type { IncomingFact };
@@ -37,7 +41,51 @@ export async function applyUpdates(
 ): Promise<{ committed: number; refused: IncomingFact[] }> {
   const refresh = new Set(options.refresh ?? []);
   const cache = options.cache ?? new StateCache(0);
-  let pending = [...new Set([...updates.keys(), ...refresh])];
+  const all = [...new Set([...updates.keys(), ...refresh])];
+  // Beneficiaries not cached that only receive claim records try the summary path first (no fact
+  // read); what it cannot decide there is read whole after it, the rest at the same time.
+  const bySummary =
+    options.transform || refresh.size > 0
+      ? []
+      : all.filter((mbi) => !cache.has(mbi) && updates.get(mbi)!.every(isPlainClaim));
+  const viaSummary = new Set(bySummary);
+  const [summaryResult, fullResult] = await Promise.all([
+    applyTotalsOnly(store, bySummary, updates, options.outboxOwner),
+    applyWhole(
+      store,
+      all.filter((mbi) => !viaSummary.has(mbi)),
+      updates,
+      refresh,
+      cache,
+      options,
+    ),
+  ]);
+  const rest =
+    summaryResult.unresolved.length > 0
+      ? await applyWhole(store, summaryResult.unresolved, updates, refresh, cache, options)
+      : { committed: 0, refused: [] };
+  return {
+    committed: summaryResult.committed + fullResult.committed + rest.committed,
+    refused: [...summaryResult.refused, ...fullResult.refused, ...rest.refused],
+  };
+}
+
+/** A claim record offered as itself (not replacing, not refused unless held): the summary path can take it. */
+const isPlainClaim = (f: IncomingFact) => f.section === 'claims' && !f.replaces && !f.refuseIfNew;
+
+/**
+ * The whole path: each beneficiary's facts and derived state (cached, or read), decide(), and the
+ * commit; beneficiaries another writer moved on meanwhile are read again and decided again.
+ */
+async function applyWhole(
+  store: BeneficiaryStateStore,
+  mbis: string[],
+  updates: Map<string, IncomingFact[]>,
+  refresh: Set<string>,
+  cache: StateCache,
+  options: ApplyOptions,
+): Promise<{ committed: number; refused: IncomingFact[] }> {
+  let pending = mbis;
   let committed = 0;
   const refusedBy = new Map<string, IncomingFact[]>();
   for (let attempt = 1; pending.length > 0; attempt++) {
@@ -61,7 +109,7 @@ export async function applyUpdates(
     // each chunk is planned as soon as its read is back, and its commit goes out as soon as it
     // is planned, so Redis reads and writes while Node plans.
     // A chunk holds one shard's beneficiaries: its commit is one script on one slot.
-    const chunks = chunksByShard(pending, (mbi) => store.shardOf(mbi));
+    const chunks = chunksByShard(pending, (mbi) => store.shardOf(mbi), SLICE);
     // A chunk with nothing to read uses what the chunk before it (of its shard) read of the prices and closed year.
     const loads = chunks.map(({ shard, mbis }, c) => {
       const missing = mbis.filter((mbi) => !cachedSet.has(mbi));
@@ -117,23 +165,6 @@ export async function applyUpdates(
   return { committed, refused: [...refusedBy.values()].flat() };
 }
 
-/** Beneficiaries in chunks of at most one slice, each of one shard, a shard's chunks one after another. */
-function chunksByShard(mbis: string[], shardOf: (mbi: string) => number): { shard: number; mbis: string[] }[] {
-  const chunks: { shard: number; mbis: string[] }[] = [];
-  for (const [shard, list] of mbisByShard(mbis, shardOf))
-    for (let i = 0; i < list.length; i += SLICE) chunks.push({ shard, mbis: list.slice(i, i + SLICE) });
-  return chunks;
-}
-
-/**
- * A read or commit sent without waiting for it. Its failure is handled where it is awaited; if
- * something throws before that, it must not also surface as an unhandled rejection.
- */
-function handledLater<T>(result: Promise<T>): Promise<T> {
-  result.catch(() => undefined);
-  return result;
-}
-
 /**
  * One beneficiary's commit: decide() on the state read (or cached), then the decision in the
  * storage's terms (layout.ts): the fact fields to write and delete, the snapshot, the counter
@@ -163,12 +194,14 @@ function plan(
   const version = newVersion();
   if (d.totalsOnly) {
     if (factPairs.length === 0) return { commit: null, state, refused: d.refused };
+    const summary = encodeSummary(summaryOf(d.derived, d.facts));
     // The stored snapshot stays: it does not hold totals (derived again from the facts on read).
     const commit: Commit = {
       mbi,
       expectedVersion: state.version,
       newVersion: version,
       snapshot: '',
+      summary: summary === state.summary ? '' : summary,
       factPairs,
       removeFields,
       acoDeltas: counterDeltas(d.acoDeltas),
@@ -178,7 +211,7 @@ function plan(
     };
     return {
       commit,
-      state: { version, facts: d.facts, derived: d.derived, snapshot: state.snapshot },
+      state: { version, facts: d.facts, derived: d.derived, snapshot: state.snapshot, summary },
       refused: d.refused,
     };
   }
@@ -189,12 +222,14 @@ function plan(
   ];
   const reconPairs = d.reconciliations.flatMap((r) => [reconciliationField(r), JSON.stringify(r)]);
   const snapshot = snapshotJson(d.derived);
+  const summary = encodeSummary(summaryOf(d.derived, d.facts));
   const acoDeltas = counterDeltas(d.acoDeltas);
   if (
     factPairs.length === 0 &&
     removeFields.length === 0 &&
     events.length === 0 &&
     snapshot === state.snapshot &&
+    summary === state.summary &&
     acoDeltas.size === 0
   ) {
     return { commit: null, state, refused: d.refused };
@@ -206,6 +241,7 @@ function plan(
     expectedVersion: state.version,
     newVersion: version,
     snapshot: snapshot === state.snapshot ? '' : snapshot,
+    summary: summary === state.summary ? '' : summary,
     factPairs,
     removeFields,
     acoDeltas,
@@ -213,5 +249,5 @@ function plan(
     reconPairs,
     episodesChanged: had === has ? '' : has ? '+' : '-',
   };
-  return { commit, state: { version, facts: d.facts, derived: d.derived, snapshot }, refused: d.refused };
+  return { commit, state: { version, facts: d.facts, derived: d.derived, snapshot, summary }, refused: d.refused };
 }

@@ -4,8 +4,8 @@ import { restoreDerived } from '../domain/derive.ts';
 import { emptyFacts, type BeneficiaryFacts } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
-import { COMMIT_SCRIPT, LOAD_SCRIPT } from './commit-script.ts';
-import type { BeneficiaryStateStore, Commit, Loaded } from './stores.ts';
+import { COMMIT_SCRIPT, LOAD_SCRIPT, SUMMARY_LOAD_SCRIPT } from './commit-script.ts';
+import type { BeneficiaryStateStore, Commit, Loaded, SummariesLoaded, SummaryRead } from './stores.ts';
 
 export type { Commit, Loaded };
 import { M, metrics } from '../metrics/registry.ts';
@@ -37,7 +37,11 @@ function parseFacts(flat: string[]): BeneficiaryFacts {
   return facts;
 }
 
-type Scripts = { vbcLoad(...a: string[]): Promise<unknown>; vbcCommit(...a: (string | number)[]): Promise<unknown> };
+type Scripts = {
+  vbcLoad(...a: string[]): Promise<unknown>;
+  vbcLoadSummaries(...a: (string | number)[]): Promise<unknown>;
+  vbcCommit(...a: (string | number)[]): Promise<unknown>;
+};
 
 /**
  * Per-beneficiary facts and derived state in Redis (stores.ts). A load or commit is one script call
@@ -54,6 +58,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
   ) {
     redis.defineCommand('vbcCommit', { lua: COMMIT_SCRIPT });
     redis.defineCommand('vbcLoad', { lua: LOAD_SCRIPT });
+    redis.defineCommand('vbcLoadSummaries', { lua: SUMMARY_LOAD_SCRIPT });
   }
 
   shardOf(mbi: string): number {
@@ -106,17 +111,42 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
     }
     const byMbi = new Map<string, BeneficiaryState>();
     mbis.forEach((mbi, i) => {
-      const [version, snapshot] = out[4 + 2 * i] as [string | null, string | null];
+      const [version, snapshot, summary] = out[4 + 2 * i] as [string | null, string | null, string | null];
       const facts = parseFacts(out[3 + 2 * i] as string[]);
       byMbi.set(mbi, {
         facts,
         version: version ?? '0',
         derived: restoreDerived(snapshot ?? '', facts),
         snapshot: snapshot ?? '',
+        summary: summary ?? '',
       });
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
     return { readVersions: `${pricesVersion}|${closed}`, closedThrough: closed === '' ? null : Number(closed), byMbi };
+  }
+
+  async loadSummaries(shard: number, mbis: string[], fields: string[][]): Promise<SummariesLoaded> {
+    const k = this.keys.shard(shard);
+    const keys = [k.pricesVersion, k.closedThrough];
+    for (const mbi of mbis) keys.push(k.facts(mbi), k.state(mbi));
+    const started = performance.now();
+    const out = (await (this.redis as unknown as Scripts).vbcLoadSummaries(
+      keys.length,
+      ...keys,
+      JSON.stringify(fields),
+    )) as (string | null)[];
+    metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
+    const byMbi = new Map<string, SummaryRead>();
+    mbis.forEach((mbi, i) => {
+      const held = out[4 + 3 * i] as string;
+      byMbi.set(mbi, {
+        version: out[2 + 3 * i] ?? '0',
+        summary: out[3 + 3 * i] ?? '',
+        held: Array.from(held, (c) => c === '1'),
+      });
+    });
+    const closed = out[1] as string;
+    return { readVersions: `${out[0]}|${closed}`, closedThrough: closed === '' ? null : Number(closed), byMbi };
   }
 
   /**
@@ -152,6 +182,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
         c.reconPairs,
         c.removeFields ?? [],
         c.newVersion ?? newVersion(),
+        c.summary,
       ]);
       for (const [acoYear, delta] of c.acoDeltas) {
         let fields = acoTotals.get(acoYear);

@@ -16,7 +16,7 @@
  *       JSON [[mbi, expectedVersion, episodes ('+' now has some, '-' now has none, '' unchanged),
  *              snapshot ('' leaves the stored one), [fact field, fact json, ...], [event, ...], [recon field, recon
  * json, ...],
- *              [fact field to delete, ...], newVersion], ...],
+ *              [fact field to delete, ...], newVersion, summary ('' leaves the stored one)], ...],
  *       JSON [[acoYear, [field, increment, ...]], ...]
  * A version is an opaque token, unique per commit (not a counter): a copy cached before a reset can
  * never match a version written after it by chance.
@@ -32,7 +32,10 @@ if #stale > 0 then return stale end
 for b, c in ipairs(slice) do
   local mbi = c[1]
   if #c[5] > 0 then redis.call('HSET', KEYS[7 + 2 * b], unpack(c[5])) end
-  if c[4] == '' then redis.call('HSET', KEYS[8 + 2 * b], 'v', c[9]) else redis.call('HSET', KEYS[8 + 2 * b], 'v', c[9], 'd', c[4]) end
+  local st = { 'v', c[9] }
+  if c[4] ~= '' then st[3] = 'd'; st[4] = c[4] end
+  if c[10] ~= '' then st[#st + 1] = 'k'; st[#st + 1] = c[10] end
+  redis.call('HSET', KEYS[8 + 2 * b], unpack(st))
   for _, e in ipairs(c[6]) do
     redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. e)
   end
@@ -53,7 +56,7 @@ return {}
 /**
  * Reads many beneficiaries in one call: the prices version, the prices (only when their version is
  * not the one the caller holds), the latest closed year, then per beneficiary its facts (flat
- * field/value list) and its version and derived snapshot.
+ * field/value list) and its version, derived snapshot and totals summary.
  * KEYS: prices, pricesVersion, closedThrough, then facts and state of each beneficiary
  * ARGV: knownPricesVersion
  */
@@ -63,7 +66,30 @@ local out = { version, false, redis.call('GET', KEYS[3]) or '' }
 if version ~= ARGV[1] then out[2] = redis.call('HGETALL', KEYS[1]) end
 for i = 4, #KEYS, 2 do
   out[#out + 1] = redis.call('HGETALL', KEYS[i])
-  out[#out + 1] = redis.call('HMGET', KEYS[i + 1], 'v', 'd')
+  out[#out + 1] = redis.call('HMGET', KEYS[i + 1], 'v', 'd', 'k')
+end
+return out
+`;
+
+/**
+ * What the incremental path reads of many beneficiaries instead of their facts: the prices version
+ * and the closed year (what a commit checks), then per beneficiary its version, its totals summary
+ * and, for the fact fields asked, whether its facts hash holds each ('1' or '0', one character per
+ * field; not asked when it has no summary: such a beneficiary is read whole).
+ * KEYS: pricesVersion, closedThrough, then facts and state of each beneficiary
+ * ARGV: JSON [[field, ...] per beneficiary]
+ */
+export const SUMMARY_LOAD_SCRIPT = `
+local out = { redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '' }
+for b, fields in ipairs(cjson.decode(ARGV[1])) do
+  local vk = redis.call('HMGET', KEYS[2 + 2 * b], 'v', 'k')
+  local held = {}
+  if vk[2] then
+    for i, f in ipairs(fields) do held[i] = redis.call('HEXISTS', KEYS[1 + 2 * b], f) end
+  end
+  out[#out + 1] = vk[1]
+  out[#out + 1] = vk[2]
+  out[#out + 1] = table.concat(held)
 end
 return out
 `;

@@ -7,7 +7,7 @@ import { reconciliationField } from './events.ts';
 import { decodeFact } from './fact-codec.ts';
 import { parseFactField } from './layout.ts';
 import type { BeneficiaryState } from './state-cache.ts';
-import type { Commit, Loaded, Stores } from './stores.ts';
+import type { Commit, Loaded, Stores, SummariesLoaded, SummaryRead } from './stores.ts';
 
 /**
  * The stores in memory (stores.ts), for the broker-free test driver: the same semantics as the
@@ -17,7 +17,7 @@ import type { Commit, Loaded, Stores } from './stores.ts';
  */
 export function memoryStores(): Stores {
   const facts = new Map<string, Map<string, string>>();
-  const states = new Map<string, { v: string; d: string | null }>();
+  const states = new Map<string, { v: string; d: string | null; k: string }>();
   const beneficiaries = new Set<string>();
   const withEpisodes = new Set<string>();
   const acoIndex = new Set<string>();
@@ -70,10 +70,29 @@ export function memoryStores(): Stores {
             version: s?.v ?? '0',
             derived: restoreDerived(s?.d ?? '', f),
             snapshot: s?.d ?? '',
+            summary: s?.k ?? '',
           });
         }
         return {
           reference: { prices: Object.fromEntries(prices), overrunThresholds },
+          readVersions: `${pricesVersion}|${closedThrough ?? ''}`,
+          closedThrough: closedThrough === null ? null : Number(closedThrough),
+          byMbi,
+        };
+      },
+      loadSummaries: async (_shard, mbis, fields): Promise<SummariesLoaded> => {
+        const byMbi = new Map<string, SummaryRead>();
+        mbis.forEach((mbi, i) => {
+          const s = states.get(mbi);
+          const summary = s?.k ?? '';
+          const hash = facts.get(mbi);
+          byMbi.set(mbi, {
+            version: s?.v ?? '0',
+            summary,
+            held: summary === '' ? [] : fields[i]!.map((f) => hash?.has(f) === true),
+          });
+        });
+        return {
           readVersions: `${pricesVersion}|${closedThrough ?? ''}`,
           closedThrough: closedThrough === null ? null : Number(closedThrough),
           byMbi,
@@ -87,7 +106,11 @@ export function memoryStores(): Stores {
           const hash = factsOf(c.mbi);
           for (let i = 0; i < c.factPairs.length; i += 2) hash.set(c.factPairs[i]!, c.factPairs[i + 1]!);
           const held = states.get(c.mbi);
-          states.set(c.mbi, { v: c.newVersion ?? newVersion(), d: c.snapshot === '' ? (held?.d ?? null) : c.snapshot });
+          states.set(c.mbi, {
+            v: c.newVersion ?? newVersion(),
+            d: c.snapshot === '' ? (held?.d ?? null) : c.snapshot,
+            k: c.summary === '' ? (held?.k ?? '') : c.summary,
+          });
           for (const e of c.events) outboxOf(owner).push(`${++outboxSeq}|${e}`);
           for (let i = 0; i < c.reconPairs.length; i += 2) reconciliations.set(c.reconPairs[i]!, c.reconPairs[i + 1]!);
           for (const f of c.removeFields ?? []) hash.delete(f);
@@ -200,6 +223,9 @@ export function memoryStores(): Stores {
       restoreFacts: async (mbi, pairs) => {
         const hash = factsOf(mbi);
         for (let i = 0; i < pairs.length; i += 2) hash.set(pairs[i]!, pairs[i + 1]!);
+        // The summary no longer covers every fact: the next change reads the beneficiary whole.
+        const s = states.get(mbi);
+        if (s) s.k = '';
       },
     },
     counts: {

@@ -244,7 +244,14 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
             .flat(),
       ),
     restoreFacts: async (mbi, pairs) => {
-      if (pairs.length > 0) await redis.hset(keys.of(mbi).facts(mbi), ...pairs);
+      if (pairs.length === 0) return;
+      const k = keys.of(mbi);
+      // The summary no longer covers every fact: the next change reads the beneficiary whole.
+      await redis
+        .multi()
+        .hset(k.facts(mbi), ...pairs)
+        .hdel(k.state(mbi), 'k')
+        .exec();
     },
   };
 

@@ -93,3 +93,15 @@ export function shardTags(count: number): string[] {
   tagsByCount.set(count, tags);
   return tags;
 }
+
+/** Beneficiaries in chunks of at most `size`, each of one shard, a shard's chunks one after another. */
+export function chunksByShard(
+  mbis: string[],
+  shardOf: (mbi: string) => number,
+  size: number,
+): { shard: number; mbis: string[] }[] {
+  const chunks: { shard: number; mbis: string[] }[] = [];
+  for (const [shard, list] of mbisByShard(mbis, shardOf))
+    for (let i = 0; i < list.length; i += size) chunks.push({ shard, mbis: list.slice(i, i + size) });
+  return chunks;
+}

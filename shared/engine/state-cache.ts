@@ -27,6 +27,8 @@ export interface BeneficiaryState {
   derived: Derived;
   /** The snapshot of `derived` as stored ('' when none is stored yet). */
   snapshot: string;
+  /** The totals summary as stored (summary-codec.ts; '' when none is stored). */
+  summary: string;
 }
 
 /**
@@ -74,6 +76,10 @@ export class StateCache {
       if (next.done) this.oldest = null;
       else this.remove(next.value, this.entries.get(next.value)!);
     }
+  }
+
+  has(mbi: string): boolean {
+    return this.entries.has(mbi);
   }
 
   delete(mbi: string): void {

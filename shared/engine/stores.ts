@@ -17,6 +17,8 @@ export interface Commit {
   expectedVersion: string;
   /** The derived snapshot to store (snapshotJson), or '' to leave the stored one as it is. */
   snapshot: string;
+  /** The totals summary to store (summary-codec.ts), or '' to leave the stored one as it is. */
+  summary: string;
   /** Fact field/JSON pairs to store. */
   factPairs: string[];
   /** Fact fields to delete (expired records folded into a summary). */
@@ -43,6 +45,21 @@ export interface Loaded {
   byMbi: Map<string, BeneficiaryState>;
 }
 
+/** What the incremental path reads of a beneficiary instead of its facts (SUMMARY_LOAD_SCRIPT). */
+export interface SummaryRead {
+  version: string;
+  /** The stored totals summary ('' when none is stored: the beneficiary must be read whole). */
+  summary: string;
+  /** For each fact field asked, whether the beneficiary holds it (empty when it has no summary). */
+  held: boolean[];
+}
+
+export interface SummariesLoaded {
+  readVersions: string;
+  closedThrough: number | null;
+  byMbi: Map<string, SummaryRead>;
+}
+
 /** Per-beneficiary facts and derived state, read and committed atomically with their consequences. */
 export interface BeneficiaryStateStore {
   /** The state shard a beneficiary's facts live in (shards.ts); a commit call holds one shard's. */
@@ -53,6 +70,11 @@ export interface BeneficiaryStateStore {
    * readVersions of the load it was planned on: load one shard's beneficiaries to commit them.
    */
   load(mbis: string[], overrunThresholds: number[], shard?: number): Promise<Loaded>;
+  /**
+   * Versions and totals summaries of one shard's beneficiaries, and whether each holds the fact
+   * fields given for it (`fields[i]` for `mbis[i]`): the incremental path's read, none of the facts.
+   */
+  loadSummaries(shard: number, mbis: string[], fields: string[][]): Promise<SummariesLoaded>;
   /** One slice's commits (one shard's), all or nothing; the mbis of the slice when it was refused (stale), else none. */
   commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]>;
   /** The stored version of each beneficiary ('0': none yet). */

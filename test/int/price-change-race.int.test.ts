@@ -43,6 +43,7 @@ describe('a price change racing a new episode (optimistic concurrency on the pri
           mbi: 'M1',
           expectedVersion: loaded.version,
           snapshot: snapshotJson(stale),
+          summary: '',
           episodesChanged: '+',
           factPairs: ['d:E1', anchorJson],
           acoDeltas: new Map(),

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { derive, restoreDerived, snapshotJson } from '../../shared/domain/derive.ts';
 import { diff } from '../../shared/domain/diff.ts';
 import type { AcoDelta } from '../../shared/domain/facts.ts';
-import { addTotals, changesOnlyTotals } from '../../shared/domain/incremental-derivation.ts';
+import {
+  addTotals,
+  addTotalsToSummary,
+  changesOnlyTotals,
+  summaryOf,
+} from '../../shared/domain/incremental-derivation.ts';
+import { decodeSummary, encodeSummary } from '../../shared/engine/summary-codec.ts';
 import type { AttributionFact, BeneficiaryFacts, ClaimFact, ClaimType } from '../../shared/domain/facts.ts';
 import { decodeFact, encodeFact } from '../../shared/engine/fact-codec.ts';
 import { Seeded } from '../../shared/random/seeded.ts';
@@ -120,6 +126,75 @@ describe('incremental derivation: claim records that change only totals are adde
     }
     expect(checked).toBeGreaterThan(300);
     expect(withEpisodes).toBeGreaterThan(50);
+  });
+
+  it('on the stored summary alone (no claim record read), gives the ACO deltas of derive() and diff() and the summary after', () => {
+    const rnd = new Seeded(23);
+    let bySummary = 0;
+    let whole = 0;
+    for (let b = 0; b < 1_500; b++) {
+      let facts = factsWith({});
+      for (const a of randomAttributions(rnd)) facts.attributions.set(a.seq, a);
+      if (rnd.next() < 0.4) {
+        const admitted = `2026-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 20)).padStart(2, '0')}`;
+        facts.discharges.set(
+          'E1',
+          discharge({ encounterId: 'E1', admitDate: admitted, dischargeDate: admitted, disposition: '01' }),
+        );
+      }
+      let derived = derive('M', facts, reference);
+      // What the whole path stores with every commit; the summary path keeps it up to date between them.
+      let stored = encodeSummary(summaryOf(derived, facts));
+      let n = 0;
+      for (let batch = 0; batch < 4; batch++) {
+        const claims: ClaimFact[] = [];
+        for (let i = rnd.int(0, 5); i >= 0; i--)
+          claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
+        const after = withClaims(facts, claims);
+        const full = derive('M', after, reference);
+        const added = addTotalsToSummary(decodeSummary(stored)!, claims);
+        if (added) {
+          expect(nonZero(added.acoDeltas)).toEqual(nonZero(diff(derived, full).acoDeltas));
+          const expected = summaryOf(full, after);
+          expect([...added.summary.counted].sort()).toEqual([...expected.counted].sort());
+          expect(added.summary.hasEpisodes).toBe(false);
+          expect(expected.hasEpisodes).toBe(false);
+          stored = encodeSummary(added.summary);
+          bySummary++;
+        } else {
+          stored = encodeSummary(summaryOf(full, after));
+          whole++;
+        }
+        facts = after;
+        derived = full;
+      }
+    }
+    expect(bySummary).toBeGreaterThan(1_000);
+    expect(whole).toBeGreaterThan(300);
+  });
+
+  it('a stored summary reads back as it was, whatever order its facts were read in', () => {
+    const summary = {
+      hasEpisodes: false,
+      hasDischarges: true,
+      ruleClaims: new Set(['C2', 'C1']),
+      attributions: [
+        { seq: '2', acoId: 'A2', effectiveFrom: '2026-01-01', effectiveTo: null },
+        { seq: '1', acoId: 'A1', effectiveFrom: '2025-01-01', effectiveTo: '2025-12-31' },
+      ],
+      counted: ['A2|2026', 'A1|2025'],
+    };
+    const text = encodeSummary(summary);
+    const back = decodeSummary(text)!;
+    expect(back.ruleClaims).toEqual(new Set(['C1', 'C2']));
+    expect([...back.attributions].sort((a, b) => (a.seq < b.seq ? -1 : 1))).toEqual(
+      [...summary.attributions].sort((a, b) => (a.seq < b.seq ? -1 : 1)),
+    );
+    expect(encodeSummary({ ...summary, ruleClaims: new Set(['C1', 'C2']), counted: ['A1|2025', 'A2|2026'] })).toBe(
+      text,
+    );
+    expect(decodeSummary('')).toBeNull();
+    expect(decodeSummary(null)).toBeNull();
   });
 
   it('a record that could anchor an episode, or any record of a beneficiary with one, goes through derive()', () => {

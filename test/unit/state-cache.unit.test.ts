@@ -8,6 +8,7 @@ const state = (version: string): BeneficiaryState => ({
   facts: emptyFacts(),
   derived: restoreDerived('', emptyFacts()),
   snapshot: '',
+  summary: '',
 });
 
 describe('state cache: states a service committed, taken out while worked on', () => {
