@@ -194,7 +194,10 @@ function plan(
   const version = newVersion();
   if (d.totalsOnly) {
     if (factPairs.length === 0) return { commit: null, state, refused: d.refused };
-    const summary = encodeSummary(summaryOf(d.derived, d.facts));
+    // Records added to totals change the summary only when the beneficiary starts counting in an ACO-year.
+    const startsCounting = [...d.acoDeltas.values()].some((delta) => delta.beneficiaries !== 0);
+    const summary =
+      state.summary !== '' && !startsCounting ? state.summary : encodeSummary(summaryOf(d.derived, d.facts));
     // The stored snapshot stays: it does not hold totals (derived again from the facts on read).
     const commit: Commit = {
       mbi,
