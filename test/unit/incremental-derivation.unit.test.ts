@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { derive, restoreDerived, snapshotJson } from '../../shared/domain/derive.ts';
+import { derive, restoreDerived, snapshotJson, type Derived } from '../../shared/domain/derive.ts';
 import { diff } from '../../shared/domain/diff.ts';
 import type { AcoDelta } from '../../shared/domain/facts.ts';
 import {
@@ -65,6 +65,20 @@ function randomAttributions(rnd: Seeded): AttributionFact[] {
   return out;
 }
 
+/** A beneficiary with a random roster; some were discharged home, so a visit can close their follow-up. */
+function randomBeneficiary(rnd: Seeded): BeneficiaryFacts {
+  const facts = factsWith({});
+  for (const a of randomAttributions(rnd)) facts.attributions.set(a.seq, a);
+  if (rnd.next() < 0.4) {
+    const admitted = `2026-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 20)).padStart(2, '0')}`;
+    facts.discharges.set(
+      'E1',
+      discharge({ encounterId: 'E1', admitDate: admitted, dischargeDate: admitted, disposition: '01' }),
+    );
+  }
+  return facts;
+}
+
 /** Deltas as plain objects without the zeros (a zero adds nothing to a total). */
 const flat = (d: AcoDelta) =>
   new Map<string, number>([
@@ -87,86 +101,73 @@ const withClaims = (facts: BeneficiaryFacts, claims: ClaimFact[]): BeneficiaryFa
   return out;
 };
 
+interface RandomBatch {
+  /** The beneficiary's first batch. */
+  first: boolean;
+  facts: BeneficiaryFacts;
+  derived: Derived;
+  claims: ClaimFact[];
+  after: BeneficiaryFacts;
+  full: Derived;
+}
+
+/** 1,500 random beneficiaries with 4 batches of claim records each, each evolved from the state the one before left. */
+function* randomBatches(seed: number): Generator<RandomBatch> {
+  const rnd = new Seeded(seed);
+  for (let b = 0; b < 1_500; b++) {
+    let facts = randomBeneficiary(rnd);
+    let derived = derive('M', facts, reference);
+    let n = 0;
+    for (let batch = 0; batch < 4; batch++) {
+      const claims: ClaimFact[] = [];
+      for (let i = rnd.int(0, 5); i >= 0; i--)
+        claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
+      const after = withClaims(facts, claims);
+      const full = derive('M', after, reference);
+      yield { first: batch === 0, facts, derived, claims, after, full };
+      facts = after;
+      derived = full;
+    }
+  }
+}
+
 describe('incremental derivation: claim records that change only totals are added without deriving again', () => {
   it('gives the same derived state and the same ACO deltas as derive() and diff(), over 1,500 random beneficiaries', () => {
-    const rnd = new Seeded(11);
     let checked = 0;
     let withEpisodes = 0;
-    for (let b = 0; b < 1_500; b++) {
-      let facts = factsWith({});
-      for (const a of randomAttributions(rnd)) facts.attributions.set(a.seq, a);
-      // Some beneficiaries were discharged home: their follow-ups can be closed by a visit.
-      if (rnd.next() < 0.4) {
-        const admitted = `2026-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 20)).padStart(2, '0')}`;
-        facts.discharges.set(
-          'E1',
-          discharge({ encounterId: 'E1', admitDate: admitted, dischargeDate: admitted, disposition: '01' }),
-        );
+    for (const { facts, derived, claims, after, full } of randomBatches(11)) {
+      if (claims.every((c) => changesOnlyTotals(c, derived, after))) {
+        const expected = nonZero(diff(derived, full).acoDeltas);
+        const deltas = nonZero(addTotals(derived, claims, [...facts.attributions.values()]));
+        expect(derived).toEqual(full);
+        expect(deltas).toEqual(expected);
+        checked++;
       }
-      let derived = derive('M', facts, reference);
-      let n = 0;
-      // Several batches per beneficiary, each evolved from the state the previous one left.
-      for (let batch = 0; batch < 4; batch++) {
-        const claims: ClaimFact[] = [];
-        for (let i = rnd.int(0, 5); i >= 0; i--)
-          claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
-        const after = withClaims(facts, claims);
-        const full = derive('M', after, reference);
-        if (claims.every((c) => changesOnlyTotals(c, derived, after))) {
-          const expected = nonZero(diff(derived, full).acoDeltas);
-          const deltas = nonZero(addTotals(derived, claims, [...facts.attributions.values()]));
-          expect(derived).toEqual(full);
-          expect(deltas).toEqual(expected);
-          checked++;
-        }
-        if (full.episodes.length > 0) withEpisodes++;
-        facts = after;
-        derived = full;
-      }
+      if (full.episodes.length > 0) withEpisodes++;
     }
     expect(checked).toBeGreaterThan(300);
     expect(withEpisodes).toBeGreaterThan(50);
   });
 
   it('on the stored summary alone (no claim record read), gives the ACO deltas of derive() and diff() and the summary after', () => {
-    const rnd = new Seeded(23);
     let bySummary = 0;
     let whole = 0;
-    for (let b = 0; b < 1_500; b++) {
-      let facts = factsWith({});
-      for (const a of randomAttributions(rnd)) facts.attributions.set(a.seq, a);
-      if (rnd.next() < 0.4) {
-        const admitted = `2026-${String(1 + rnd.int(0, 11)).padStart(2, '0')}-${String(1 + rnd.int(0, 20)).padStart(2, '0')}`;
-        facts.discharges.set(
-          'E1',
-          discharge({ encounterId: 'E1', admitDate: admitted, dischargeDate: admitted, disposition: '01' }),
-        );
-      }
-      let derived = derive('M', facts, reference);
+    let stored = '';
+    for (const { first, facts, derived, claims, after, full } of randomBatches(23)) {
       // What the whole path stores with every commit; the summary path keeps it up to date between them.
-      let stored = encodeSummary(summaryOf(derived, facts));
-      let n = 0;
-      for (let batch = 0; batch < 4; batch++) {
-        const claims: ClaimFact[] = [];
-        for (let i = rnd.int(0, 5); i >= 0; i--)
-          claims.push(randomClaim(rnd, n++, [...facts.claims.values(), ...claims]));
-        const after = withClaims(facts, claims);
-        const full = derive('M', after, reference);
-        const added = addTotalsToSummary(decodeSummary(stored)!, claims);
-        if (added) {
-          expect(nonZero(added.acoDeltas)).toEqual(nonZero(diff(derived, full).acoDeltas));
-          const expected = summaryOf(full, after);
-          expect([...added.summary.counted].sort()).toEqual([...expected.counted].sort());
-          expect(added.summary.hasEpisodes).toBe(false);
-          expect(expected.hasEpisodes).toBe(false);
-          stored = encodeSummary(added.summary);
-          bySummary++;
-        } else {
-          stored = encodeSummary(summaryOf(full, after));
-          whole++;
-        }
-        facts = after;
-        derived = full;
+      if (first) stored = encodeSummary(summaryOf(derived, facts));
+      const added = addTotalsToSummary(decodeSummary(stored)!, claims);
+      if (added) {
+        expect(nonZero(added.acoDeltas)).toEqual(nonZero(diff(derived, full).acoDeltas));
+        const expected = summaryOf(full, after);
+        expect([...added.summary.counted].sort()).toEqual([...expected.counted].sort());
+        expect(added.summary.hasEpisodes).toBe(false);
+        expect(expected.hasEpisodes).toBe(false);
+        stored = encodeSummary(added.summary);
+        bySummary++;
+      } else {
+        stored = encodeSummary(summaryOf(full, after));
+        whole++;
       }
     }
     expect(bySummary).toBeGreaterThan(1_000);
