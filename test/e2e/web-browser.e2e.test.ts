@@ -186,7 +186,9 @@ describe('the web application in a browser (issue 22)', () => {
       (mbi) => document.querySelector(`#alerts tr[data-mbi="${mbi}"] .status`)?.textContent?.includes('ACKNOWLEDGED'),
       B[0],
     );
-    expect(await page.textContent('#live')).toContain('acknowledged: saved');
+    // Announced to screen readers once the action's own response is back, which can come after the
+    // live feed has already turned the row ACKNOWLEDGED (a timeout here fails the test).
+    await page.waitForFunction(() => document.querySelector('#live')?.textContent?.includes('acknowledged: saved'));
     await page.context().close();
   });
 
