@@ -28,12 +28,14 @@ export async function applyTotalsOnly(
   if (mbis.length === 0) return { committed: 0, refused: [], unresolved: [] };
   const chunks = chunksByShard(mbis, (mbi) => store.shardOf(mbi), SLICE);
   // Every chunk's read goes out at once; each is decided as it comes back and its commit sent.
+  // Each incoming record's fact field, made once: asked of Redis, then written by the commit.
+  const fieldsOf = new Map(mbis.map((mbi) => [mbi, updates.get(mbi)!.map((f) => factField('claims', f.id))]));
   const reads = chunks.map(({ shard, mbis: list }) =>
     handledLater(
       store.loadSummaries(
         shard,
         list,
-        list.map((mbi) => updates.get(mbi)!.map((f) => factField('claims', f.id))),
+        list.map((mbi) => fieldsOf.get(mbi)!),
       ),
     ),
   );
@@ -45,7 +47,7 @@ export async function applyTotalsOnly(
     const { readVersions, closedThrough, byMbi } = await reads[c]!;
     const commits: Commit[] = [];
     for (const mbi of chunks[c]!.mbis) {
-      const change = planTotalsOnly(mbi, byMbi.get(mbi)!, updates.get(mbi)!, closedThrough);
+      const change = planTotalsOnly(mbi, byMbi.get(mbi)!, updates.get(mbi)!, fieldsOf.get(mbi)!, closedThrough);
       if (change === null) {
         unresolved.push(mbi);
         continue;
@@ -75,6 +77,7 @@ function planTotalsOnly(
   mbi: string,
   read: SummaryRead,
   incoming: IncomingFact[],
+  fields: string[],
   closedThrough: number | null,
 ): { commit: Commit | null; refused: IncomingFact[] } | null {
   const summary = decodeSummary(read.summary);
@@ -91,8 +94,7 @@ function planTotalsOnly(
     }
     taken.add(f.id);
     fresh.push(f.value as ClaimFact);
-    const field = factField('claims', f.id);
-    factPairs.push(field, encodeFact(field, f.value));
+    factPairs.push(fields[i]!, encodeFact(fields[i]!, f.value));
   });
   if (fresh.length === 0) return { commit: null, refused };
   const added = addTotalsToSummary(summary, fresh);

@@ -195,7 +195,8 @@ function plan(
   if (d.totalsOnly) {
     if (factPairs.length === 0) return { commit: null, state, refused: d.refused };
     // Records added to totals change the summary only when the beneficiary starts counting in an ACO-year.
-    const startsCounting = [...d.acoDeltas.values()].some((delta) => delta.beneficiaries !== 0);
+    let startsCounting = false;
+    for (const delta of d.acoDeltas.values()) if (delta.beneficiaries !== 0) startsCounting = true;
     const summary =
       state.summary !== '' && !startsCounting ? state.summary : encodeSummary(summaryOf(d.derived, d.facts));
     // The stored snapshot stays: it does not hold totals (derived again from the facts on read).
