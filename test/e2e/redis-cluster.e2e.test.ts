@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.ts';
+import { redisKeys } from '../../shared/engine/layout.ts';
 import { openContext } from '../../shared/service/context.ts';
 import { acoTotals } from '../support/aco-totals.ts';
 import { claimsFeed } from '../support/claims-feed.ts';
@@ -12,7 +13,16 @@ import { EXAMPLES, runScenario } from '../support/contract.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
 import { claimsLag } from '../support/publish-records.ts';
-import { startRedisCluster, type LocalCluster } from '../support/redis-cluster.ts';
+import {
+  clusterNodes,
+  type ClusterNode,
+  keySlot,
+  keysInSlot,
+  type LocalCluster,
+  migrateSlot,
+  serves,
+  startRedisCluster,
+} from '../support/redis-cluster.ts';
 import { ServiceProcess, waitUntil } from '../support/service-process.ts';
 import { startAllServices, vbc } from '../support/vbc-cli.ts';
 
@@ -24,17 +34,6 @@ const NAMES = readdirSync(EXAMPLES)
 
 let cluster: LocalCluster;
 const onCluster = (label: string) => ({ ...isolatedEnv(label), REDIS_CLUSTER_NODES: cluster.nodes });
-
-/** The cluster's nodes as `cluster nodes` lists them: port, role flags, slot ranges. */
-function clusterNodes(askPort = cluster.base): { port: number; flags: string; slots: string[] }[] {
-  return execFileSync('redis-cli', ['-p', String(askPort), 'cluster', 'nodes'], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const f = line.split(' ');
-      return { port: Number(f[1]!.split(':')[1]!.split('@')[0]), flags: f[2]!, slots: f.slice(8) };
-    });
-}
 
 describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
   beforeAll(async () => {
@@ -66,7 +65,7 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
     });
 
     it("the state is spread over the three primaries: each holds shards' keys", () => {
-      const primaries = clusterNodes().filter((n) => n.flags.includes('master') && n.slots.length > 0);
+      const primaries = clusterNodes(cluster.base).filter((n) => n.flags.includes('master') && n.slots.length > 0);
       expect(primaries).toHaveLength(3);
       for (const { port } of primaries) {
         const keys = execFileSync(
@@ -97,6 +96,79 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
       }
     });
 
+    it('shards move to another primary (resharding, slot by slot) during consumption: the totals are exact', async () => {
+      const env = onCluster('cluster-reshard');
+      const config = loadConfig({ ...process.env, ...env });
+      const ctx = await openContext('test-cluster-reshard', config);
+      const feed = claimsFeed(20262, 60_000, 6_000);
+      const half = feed.records.length / 2;
+      try {
+        // Half the claims before the move, the other half while it is under way, so the service
+        // commits to shards that are half moved.
+        await publishClaimsFeed(ctx, { ...feed, records: feed.records.slice(0, half) }, ['attribution', 'claims']);
+        const service = new ServiceProcess('claims', env, join(work, 'claims-reshard.log'));
+        try {
+          await waitUntil(
+            async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
+            'the service to be mid-way',
+          );
+          expect(service.exited, service.logTail()).toBe(false);
+
+          // The shards one primary holds (each shard is one slot: every key of it carries its tag)
+          // move to the next primary.
+          const keys = redisKeys(config.redisPrefix, config.partitions);
+          const primaries = clusterNodes(cluster.base).filter((n) => n.flags.includes('master') && n.slots.length > 0);
+          const shardSlots = Array.from({ length: config.partitions }, (_, i) =>
+            keySlot(cluster.base, keys.shard(i).beneficiaries),
+          );
+          // The one holding the most of them: the service may not have reached every partition yet.
+          const keysOn = (p: ClusterNode) =>
+            shardSlots.filter((slot) => serves(p, slot)).reduce((sum, slot) => sum + keysInSlot(p, slot), 0);
+          const from = primaries.reduce((most, p) => (keysOn(p) > keysOn(most) ? p : most));
+          const to = primaries.find((p) => p.id !== from.id)!;
+          const moving = shardSlots.filter((slot) => serves(from, slot));
+          let underWay = true;
+          let moved = 0;
+          const move = (async () => {
+            for (const slot of moving) moved += await migrateSlot(slot, from, to, primaries);
+          })().finally(() => {
+            underWay = false;
+          });
+          const rest = feed.records.slice(half);
+          let publishedDuringMove = 0;
+          for (let i = 0; i < rest.length; i += 1_000) {
+            await publishClaimsFeed(ctx, { ...feed, records: rest.slice(i, i + 1_000) }, ['claims']);
+            if (underWay) publishedDuringMove++;
+            if (underWay) await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          await move;
+          expect(moved).toBeGreaterThan(0);
+          expect(publishedDuringMove, 'claims published while the shards were moving').toBeGreaterThan(5);
+
+          await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the service to catch up', 150_000, 250);
+          await waitUntil(
+            async () => JSON.stringify(await acoTotals(ctx)) === JSON.stringify(feed.expected),
+            'exact totals',
+            30_000,
+            500,
+          ).catch(() => undefined);
+          expect(service.exited, service.logTail()).toBe(false);
+          expect(await service.stop('SIGTERM')).toBe(0);
+          expect(await acoTotals(ctx)).toEqual(feed.expected);
+          // The moved shards are served by their new primary, and nothing of them stayed behind.
+          const after = clusterNodes(cluster.base);
+          for (const slot of moving) {
+            expect(serves(after.find((n) => n.id === to.id)!, slot), `slot ${slot} on its new primary`).toBe(true);
+            expect(keysInSlot(from, slot), `keys of slot ${slot} left on its old primary`).toBe(0);
+          }
+        } finally {
+          await service.stop('SIGKILL');
+        }
+      } finally {
+        await ctx.close();
+      }
+    });
+
     it('a primary fails (kill -9) during consumption: its replica takes over and the totals are exact', async () => {
       const env = onCluster('cluster-failover');
       const config = loadConfig({ ...process.env, ...env });
@@ -112,7 +184,7 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
           expect(service.exited, service.logTail()).toBe(false);
           expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
 
-          const victim = clusterNodes().find((n) => n.flags.includes('master') && n.slots.length > 0)!;
+          const victim = clusterNodes(cluster.base).find((n) => n.flags.includes('master') && n.slots.length > 0)!;
           const pid = execFileSync('redis-cli', ['-p', String(victim.port), 'info', 'server'], {
             encoding: 'utf8',
           }).match(/process_id:(\d+)/)![1]!;
