@@ -52,6 +52,11 @@ export interface Config {
   /** Heap the state cache may take (MB, approximately: states weigh their facts, state-cache.ts). */
   stateCacheMb: number;
   /**
+   * Beneficiaries whose last committed version and totals summary a service keeps (about 200 bytes
+   * each), so their next claim records that only add to totals need no read (summary-cache.ts; 0: none).
+   */
+  summaryCacheSize: number;
+  /**
    * Days after December 31 until a performance year closes in event time (CMS: three months of
    * claims run-out); its claim records are then folded into per-beneficiary summaries and later
    * claims of it refused. null (VBC_CLAIMS_RUNOUT_DAYS=off): years never close, nothing expires.
@@ -156,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     partitionsInFlight: str('VBC_PARTITIONS_IN_FLIGHT', '') === '' ? null : int('VBC_PARTITIONS_IN_FLIGHT', 6, 1, 64),
     stateCacheSize: int('VBC_STATE_CACHE_SIZE', 50_000, 0, 10_000_000),
     stateCacheMb: int('VBC_STATE_CACHE_MB', 256, 1, 65_536),
+    summaryCacheSize: int('VBC_SUMMARY_CACHE_SIZE', 500_000, 0, 100_000_000),
     claimsRunoutDays: str('VBC_CLAIMS_RUNOUT_DAYS', '') === 'off' ? null : int('VBC_CLAIMS_RUNOUT_DAYS', 90, 0, 365),
     maxDaysAhead: str('VBC_MAX_DAYS_AHEAD', '') === 'off' ? null : int('VBC_MAX_DAYS_AHEAD', 730, 0, 36_500),
     clockQuorum: int('VBC_CLOCK_QUORUM', 100, 1, 100_000),

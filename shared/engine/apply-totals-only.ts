@@ -8,6 +8,7 @@ import { counterDeltas, factField } from './layout.ts';
 import { chunksByShard } from './shards.ts';
 import type { BeneficiaryStateStore, Commit, SummaryRead } from './stores.ts';
 import { decodeSummary, encodeSummary } from './summary-codec.ts';
+import type { KnownSummary, SummaryCache } from './summary-cache.ts';
 
 /**
  * The summary path, for beneficiaries not cached whose new records are claim records: per
@@ -16,6 +17,9 @@ import { decodeSummary, encodeSummary } from './summary-codec.ts';
  * (addTotalsToSummary), the records, the ACO deltas and the summary after them are committed,
  * checked against the version read like any commit. Its cost does not grow with the records a
  * beneficiary holds, which the whole path's read (every fact, decoded and totalled) did.
+ * Beneficiaries whose version and summary this service committed last (`known`) are not read at
+ * all: their commit also checks that none of their new records is held yet, and one refused is
+ * forgotten there and goes through this path again, read.
  * Returns the beneficiaries it could not decide or commit this way, for the whole path: no
  * summary stored, a record that could change more than totals, or another writer in between.
  */
@@ -24,49 +28,102 @@ export async function applyTotalsOnly(
   mbis: string[],
   updates: Map<string, IncomingFact[]>,
   outboxOwner: string,
+  known: SummaryCache,
 ): Promise<{ committed: number; refused: IncomingFact[]; unresolved: string[] }> {
   if (mbis.length === 0) return { committed: 0, refused: [], unresolved: [] };
   const chunks = chunksByShard(mbis, (mbi) => store.shardOf(mbi), SLICE);
   // Every chunk's read goes out at once; each is decided as it comes back and its commit sent.
   // Each incoming record's fact field, made once: asked of Redis, then written by the commit.
   const fieldsOf = new Map(mbis.map((mbi) => [mbi, updates.get(mbi)!.map((f) => factField('claims', f.id))]));
-  const reads = chunks.map(({ shard, mbis: list }) =>
-    handledLater(
-      store.loadSummaries(
-        shard,
-        list,
-        list.map((mbi) => fieldsOf.get(mbi)!),
-      ),
-    ),
-  );
+  // What is known of each beneficiary as the reads go out (a concurrent batch may change it later).
+  const entries = new Map<string, KnownSummary>();
+  const reads = chunks.map(({ shard, mbis: list }) => {
+    if (known.shardRead(shard)) {
+      for (const mbi of list) {
+        const entry = known.get(mbi);
+        if (entry) entries.set(mbi, entry);
+      }
+    }
+    const unknown = list.filter((mbi) => !entries.has(mbi));
+    return unknown.length > 0
+      ? handledLater(
+          store.loadSummaries(
+            shard,
+            unknown,
+            unknown.map((mbi) => fieldsOf.get(mbi)!),
+          ),
+        )
+      : null;
+  });
   const unresolved: string[] = [];
   const refusedBy = new Map<string, IncomingFact[]>();
-  const sent: Promise<string[]>[] = [];
-  let planned = 0;
+  const sent: Promise<{ committed: number; stale: Commit[] }>[] = [];
   for (let c = 0; c < chunks.length; c++) {
-    const { readVersions, closedThrough, byMbi } = await reads[c]!;
+    const { shard, mbis: list } = chunks[c]!;
+    const read = await reads[c];
+    if (read) known.noteShardRead(shard, read);
+    const { readVersions, closedThrough } = read ?? known.shardRead(shard)!;
     const commits: Commit[] = [];
-    for (const mbi of chunks[c]!.mbis) {
-      const change = planTotalsOnly(mbi, byMbi.get(mbi)!, updates.get(mbi)!, fieldsOf.get(mbi)!, closedThrough);
+    const summaryAfter = new Map<Commit, string>();
+    for (const mbi of list) {
+      const incoming = updates.get(mbi)!;
+      const entry = entries.get(mbi);
+      // Refusing a record of a closed year needs to know it is not held (a held one is a no-op): read.
+      if (entry && incoming.some((f) => isClosed(f, closedThrough))) {
+        known.delete(mbi);
+        unresolved.push(mbi);
+        continue;
+      }
+      const change = planTotalsOnly(
+        mbi,
+        read?.byMbi.get(mbi) ?? { ...entry!, held: [] },
+        incoming,
+        fieldsOf.get(mbi)!,
+        closedThrough,
+      );
       if (change === null) {
         unresolved.push(mbi);
         continue;
       }
       if (change.refused.length > 0) refusedBy.set(mbi, change.refused);
-      if (change.commit) commits.push(change.commit);
+      if (change.commit) {
+        change.commit.mustBeNew = entry !== undefined;
+        commits.push(change.commit);
+        summaryAfter.set(change.commit, change.summary);
+      }
     }
-    if (commits.length > 0) sent.push(handledLater(store.commit(commits, outboxOwner, readVersions)));
-    planned += commits.length;
+    if (commits.length === 0) continue;
+    const committing = store.commit(commits, outboxOwner, readVersions).then((stale) => {
+      const refused = new Set(stale);
+      for (const commit of commits)
+        if (!refused.has(commit.mbi)) known.set(commit.mbi, commit.newVersion!, summaryAfter.get(commit)!);
+      return { committed: commits.length - refused.size, stale: commits.filter((commit) => refused.has(commit.mbi)) };
+    });
+    sent.push(handledLater(committing));
   }
-  const stale = (await Promise.all(sent)).flat();
-  // A stale beneficiary's refusals are decided again on the whole path.
-  for (const mbi of stale) refusedBy.delete(mbi);
+  let committed = 0;
+  const again: string[] = [];
+  for (const result of await Promise.all(sent)) {
+    committed += result.committed;
+    // A stale beneficiary's refusals are decided again, read.
+    for (const { mbi, mustBeNew } of result.stale) {
+      refusedBy.delete(mbi);
+      if (mustBeNew) {
+        known.delete(mbi);
+        again.push(mbi);
+      } else unresolved.push(mbi);
+    }
+  }
+  const retried = await applyTotalsOnly(store, again, updates, outboxOwner, known);
   return {
-    committed: planned - stale.length,
-    refused: [...refusedBy.values()].flat(),
-    unresolved: [...unresolved, ...stale],
+    committed: committed + retried.committed,
+    refused: [...[...refusedBy.values()].flat(), ...retried.refused],
+    unresolved: [...unresolved, ...retried.unresolved],
   };
 }
+
+const isClosed = (f: IncomingFact, closedThrough: number | null) =>
+  f.year !== undefined && closedThrough !== null && f.year <= closedThrough;
 
 /**
  * One beneficiary's change on its summary: as decide() does, a record already held (or given
@@ -79,7 +136,7 @@ function planTotalsOnly(
   incoming: IncomingFact[],
   fields: string[],
   closedThrough: number | null,
-): { commit: Commit | null; refused: IncomingFact[] } | null {
+): { commit: Commit | null; refused: IncomingFact[]; summary: string } | null {
   const summary = decodeSummary(read.summary);
   if (summary === null) return null;
   const refused: IncomingFact[] = [];
@@ -88,7 +145,7 @@ function planTotalsOnly(
   const taken = new Set<string>();
   incoming.forEach((f, i) => {
     if (read.held[i] || taken.has(f.id)) return;
-    if (f.year !== undefined && closedThrough !== null && f.year <= closedThrough) {
+    if (isClosed(f, closedThrough)) {
       refused.push(f);
       return;
     }
@@ -96,16 +153,17 @@ function planTotalsOnly(
     fresh.push(f.value as ClaimFact);
     factPairs.push(fields[i]!, encodeFact(fields[i]!, f.value));
   });
-  if (fresh.length === 0) return { commit: null, refused };
+  if (fresh.length === 0) return { commit: null, refused, summary: read.summary };
   const added = addTotalsToSummary(summary, fresh);
   if (added === null) return null;
+  const after = added.summary === summary ? read.summary : encodeSummary(added.summary);
   return {
     commit: {
       mbi,
       expectedVersion: read.version,
       newVersion: newVersion(),
       snapshot: '',
-      summary: added.summary === summary ? '' : encodeSummary(added.summary),
+      summary: after === read.summary ? '' : after,
       factPairs,
       removeFields: [],
       acoDeltas: counterDeltas(added.acoDeltas),
@@ -114,5 +172,6 @@ function planTotalsOnly(
       episodesChanged: '',
     },
     refused,
+    summary: after,
   };
 }

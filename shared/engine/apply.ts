@@ -13,6 +13,7 @@ import { counterDeltas, factField } from './layout.ts';
 import { chunksByShard } from './shards.ts';
 import { handledLater } from './handled-later.ts';
 import { StateCache, type BeneficiaryState } from './state-cache.ts';
+import { SummaryCache } from './summary-cache.ts';
 
 export type { IncomingFact };
 
@@ -26,6 +27,8 @@ export interface ApplyOptions {
   maxAttempts?: number;
   /** States this caller committed before: beneficiaries found here are not read from Redis. */
   cache?: StateCache;
+  /** Versions and summaries this caller committed before: the summary path reads none of these. */
+  summaries?: SummaryCache;
 }
 
 /**
@@ -41,6 +44,7 @@ export async function applyUpdates(
 ): Promise<{ committed: number; refused: IncomingFact[] }> {
   const refresh = new Set(options.refresh ?? []);
   const cache = options.cache ?? new StateCache(0);
+  const summaries = options.summaries ?? new SummaryCache(0);
   const all = [...new Set([...updates.keys(), ...refresh])];
   // Beneficiaries not cached that only receive claim records try the summary path first (no fact
   // read); what it cannot decide there is read whole after it, the rest at the same time.
@@ -50,19 +54,19 @@ export async function applyUpdates(
       : all.filter((mbi) => !cache.has(mbi) && updates.get(mbi)!.every(isPlainClaim));
   const viaSummary = new Set(bySummary);
   const [summaryResult, fullResult] = await Promise.all([
-    applyTotalsOnly(store, bySummary, updates, options.outboxOwner),
+    applyTotalsOnly(store, bySummary, updates, options.outboxOwner, summaries),
     applyWhole(
       store,
       all.filter((mbi) => !viaSummary.has(mbi)),
       updates,
       refresh,
-      cache,
+      { cache, summaries },
       options,
     ),
   ]);
   const rest =
     summaryResult.unresolved.length > 0
-      ? await applyWhole(store, summaryResult.unresolved, updates, refresh, cache, options)
+      ? await applyWhole(store, summaryResult.unresolved, updates, refresh, { cache, summaries }, options)
       : { committed: 0, refused: [] };
   return {
     committed: summaryResult.committed + fullResult.committed + rest.committed,
@@ -82,7 +86,7 @@ async function applyWhole(
   mbis: string[],
   updates: Map<string, IncomingFact[]>,
   refresh: Set<string>,
-  cache: StateCache,
+  { cache, summaries }: { cache: StateCache; summaries: SummaryCache },
   options: ApplyOptions,
 ): Promise<{ committed: number; refused: IncomingFact[] }> {
   let pending = mbis;
@@ -127,7 +131,10 @@ async function applyWhole(
     for (let c = 0; c < chunks.length; c++) {
       loaded = (await loads[c]) ?? loaded!;
       const { reference, readVersions, closedThrough, byMbi } = loaded;
-      if (loads[c]) for (const [mbi, state] of byMbi) states.set(mbi, state);
+      if (loads[c]) {
+        for (const [mbi, state] of byMbi) states.set(mbi, state);
+        summaries.noteShardRead(chunks[c]!.shard, loaded);
+      }
       const commits: Commit[] = [];
       for (const mbi of chunks[c]!.mbis) {
         const state = states.get(mbi)!;
@@ -150,7 +157,11 @@ async function applyWhole(
     }
     // If this throws, whether it was written is unknown: none of these states goes back to the cache.
     const stale = new Set((await Promise.all(sent)).flat());
-    for (const [mbi, state] of next) if (!stale.has(mbi)) cache.set(mbi, state);
+    for (const [mbi, state] of next) {
+      if (stale.has(mbi)) continue;
+      cache.set(mbi, state);
+      summaries.set(mbi, state.version, state.summary);
+    }
     committed += planned - stale.size;
     const outdated: string[] = [];
     if (unchecked.length > 0) {

@@ -150,8 +150,8 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
   }
 
   /**
-   * Applies one slice of beneficiaries' commits (of one shard), all or nothing, in one script call; returns the
-   * mbis of the slice if it was refused (stale version, prices or closed year): none written.
+   * Applies one slice of beneficiaries' commits (of one shard) in one script call, all or nothing;
+   * when some were stale, the rest in another (stores.ts). Returns the mbis refused.
    */
   async commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]> {
     if (commits.length === 0) return [];
@@ -183,6 +183,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
         c.removeFields ?? [],
         c.newVersion ?? newVersion(),
         c.summary,
+        c.mustBeNew ? 1 : 0,
       ]);
       for (const [acoYear, delta] of c.acoDeltas) {
         let fields = acoTotals.get(acoYear);
@@ -206,6 +207,11 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       JSON.stringify(totals),
     )) as number[];
     metrics.observe(...M.redisSeconds, { op: 'commit' }, (performance.now() - started) / 1000);
-    return stale.length > 0 ? commits.map((c) => c.mbi) : [];
+    if (stale.length === 0) return [];
+    if (stale[0] === 0) return commits.map((c) => c.mbi);
+    // Nothing was written: the rest of the slice goes again without the stale ones.
+    const refused = new Set(stale.map((position) => position - 1));
+    const rest = commits.filter((_, i) => !refused.has(i));
+    return [...[...refused].map((i) => commits[i]!.mbi), ...(await this.commit(rest, outboxOwner, readVersions))];
   }
 }

@@ -5,9 +5,11 @@
  * one its change was computed from (optimistic concurrency between services and instances) and the
  * prices version is unchanged (a state derived from old prices would keep the old target), and so
  * is the closed performance year (a claim admitted as open must not land in a year being folded).
+ * A change planned without reading the beneficiary's facts (a summary this service wrote) is stale
+ * too if the beneficiary already holds one of its records (a redelivery): its totals would count it twice.
  * Otherwise nothing is written and the script returns the 1-based positions of the stale
- * beneficiaries ({0}: prices or closed year changed, all are stale); the caller re-reads those and
- * retries the slice. The slice travels as one JSON argument: one native encode in the client, one
+ * beneficiaries ({0}: prices or closed year changed, all are stale); the caller sends the slice
+ * again without them, and re-reads them. The slice travels as one JSON argument: one native encode in the client, one
  * cjson decode here, instead of a client cost per argument or a split in interpreted Lua.
  *
  * KEYS: outbox, beneficiaries, episodeBeneficiaries, acoIndex, outboxSeq, reconciliations,
@@ -16,7 +18,8 @@
  *       JSON [[mbi, expectedVersion, episodes ('+' now has some, '-' now has none, '' unchanged),
  *              snapshot ('' leaves the stored one), [fact field, fact json, ...], [event, ...], [recon field, recon
  * json, ...],
- *              [fact field to delete, ...], newVersion, summary ('' leaves the stored one)], ...],
+ *              [fact field to delete, ...], newVersion, summary ('' leaves the stored one),
+ *              1 when none of its fact fields may be held yet (planned without reading them)], ...],
  *       JSON [[acoYear, [field, increment, ...]], ...]
  * A version is an opaque token, unique per commit (not a counter): a copy cached before a reset can
  * never match a version written after it by chance.
@@ -26,7 +29,14 @@ if (redis.call('GET', KEYS[7]) or '0') .. '|' .. (redis.call('GET', KEYS[8]) or 
 local slice = cjson.decode(ARGV[2])
 local stale = {}
 for b, c in ipairs(slice) do
-  if (redis.call('HGET', KEYS[8 + 2 * b], 'v') or '0') ~= c[2] then stale[#stale + 1] = b end
+  local fresh = (redis.call('HGET', KEYS[8 + 2 * b], 'v') or '0') == c[2]
+  if fresh and c[11] == 1 then
+    local f = c[5]
+    for i = 1, #f, 2 do
+      if redis.call('HEXISTS', KEYS[7 + 2 * b], f[i]) == 1 then fresh = false; break end
+    end
+  end
+  if not fresh then stale[#stale + 1] = b end
 end
 if #stale > 0 then return stale end
 for b, c in ipairs(slice) do

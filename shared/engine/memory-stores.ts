@@ -101,8 +101,14 @@ export function memoryStores(): Stores {
       commit: async (commits: Commit[], owner, readVersions) => {
         if (commits.length === 0) return [];
         if (`${pricesVersion}|${closedThrough ?? ''}` !== readVersions) return commits.map((c) => c.mbi);
-        if (commits.some((c) => (states.get(c.mbi)?.v ?? '0') !== c.expectedVersion)) return commits.map((c) => c.mbi);
+        // As the commit script: stale ones are refused, the rest committed.
+        const stale = commits.filter(
+          (c) =>
+            (states.get(c.mbi)?.v ?? '0') !== c.expectedVersion ||
+            (c.mustBeNew === true && c.factPairs.some((f, i) => i % 2 === 0 && facts.get(c.mbi)?.has(f) === true)),
+        );
         for (const c of commits) {
+          if (stale.includes(c)) continue;
           const hash = factsOf(c.mbi);
           for (let i = 0; i < c.factPairs.length; i += 2) hash.set(c.factPairs[i]!, c.factPairs[i + 1]!);
           const held = states.get(c.mbi);
@@ -124,7 +130,7 @@ export function memoryStores(): Stores {
             for (const [f, n] of fields) if (n !== 0) total.set(f, (total.get(f) ?? 0) + n);
           }
         }
-        return [];
+        return stale.map((c) => c.mbi);
       },
       versions: async (mbis) => mbis.map((mbi) => states.get(mbi)?.v ?? '0'),
     },

@@ -26,6 +26,11 @@ export interface Commit {
   /** The version the commit writes (default: a fresh one from newVersion()). */
   newVersion?: string;
   /**
+   * Planned without reading whether the beneficiary holds its records (SummaryCache): refused, as
+   * stale, if it holds any of `factPairs`' fields.
+   */
+  mustBeNew?: boolean;
+  /**
    * Whether the beneficiary starts or stops having episodes ('+', '-'), or neither (''): keeps the
    * set of beneficiaries with episodes.
    */
@@ -75,7 +80,11 @@ export interface BeneficiaryStateStore {
    * fields given for it (`fields[i]` for `mbis[i]`): the incremental path's read, none of the facts.
    */
   loadSummaries(shard: number, mbis: string[], fields: string[][]): Promise<SummariesLoaded>;
-  /** One slice's commits (one shard's), all or nothing; the mbis of the slice when it was refused (stale), else none. */
+  /**
+   * One slice's commits (one shard's). Those computed from a state that is no longer the stored one
+   * (stale: another writer, a record held already when `mustBeNew`) are refused and returned; the
+   * others are committed, all or nothing. All are refused when the prices or closed year changed.
+   */
   commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]>;
   /** The stored version of each beneficiary ('0': none yet). */
   versions(mbis: string[]): Promise<string[]>;
