@@ -90,7 +90,11 @@ describe('the summary path on summaries the service wrote (no read)', () => {
     // Another instance (its own caches) commits the next records meanwhile: this one's summaries are
     // stale, and its commit of the same and later records must neither lose nor repeat any.
     const other = { ...options, summaries: new SummaryCache(1_000) };
-    await applyUpdates(stores.beneficiaries, batch((i) => [record(i, 3)]), other);
+    await applyUpdates(
+      stores.beneficiaries,
+      batch((i) => [record(i, 3)]),
+      other,
+    );
     const last = await apply(batch((i) => [record(i, 3), record(i, 4)]));
     expect(last.committed).toBe(BENEFICIARIES);
     expect(await acoTotals({ stores })).toEqual(expected(5));
