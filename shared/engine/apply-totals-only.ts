@@ -142,14 +142,15 @@ function planTotalsOnly(
   const refused: IncomingFact[] = [];
   const fresh: ClaimFact[] = [];
   const factPairs: string[] = [];
-  const taken = new Set<string>();
+  // A record given twice in the batch counts once (a Set only when there is more than one).
+  const taken = incoming.length > 1 ? new Set<string>() : null;
   incoming.forEach((f, i) => {
-    if (read.held[i] || taken.has(f.id)) return;
+    if (read.held[i] || taken?.has(f.id)) return;
     if (isClosed(f, closedThrough)) {
       refused.push(f);
       return;
     }
-    taken.add(f.id);
+    taken?.add(f.id);
     fresh.push(f.value as ClaimFact);
     factPairs.push(fields[i]!, encodeFact(fields[i]!, f.value));
   });

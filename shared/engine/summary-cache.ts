@@ -22,8 +22,9 @@ export interface ShardRead {
  * beneficiary refused either way is forgotten here and read. Per shard it keeps what the last read
  * said of the prices version and the closed year, which the commit checks as well.
  *
- * Least recently committed beneficiaries go first once `capacity` are held (0: none are kept);
- * the oldest is found by one iterator kept across evictions (see StateCache for why).
+ * The beneficiaries first known go first once `capacity` are held (0: none are kept); the oldest
+ * is found by one iterator kept across evictions (see StateCache for why). An entry is updated in
+ * place, never replaced, so a batch that took it reads a version and summary of the same commit.
  */
 export class SummaryCache {
   private readonly entries = new Map<string, KnownSummary>();
@@ -36,9 +37,19 @@ export class SummaryCache {
     return this.entries.get(mbi);
   }
 
-  /** After a commit of `version` whose state has `summary` ('' : none, not kept). */
+  /**
+   * After a commit of `version` whose state has `summary` ('': none, not kept). A beneficiary known
+   * already is updated in place, keeping its place in the order of eviction: moving it to the back
+   * (delete and set) cost more on a Map of this size than an eviction a little early.
+   */
   set(mbi: string, version: string, summary: string): void {
     if (this.capacity <= 0) return;
+    const held = this.entries.get(mbi);
+    if (held !== undefined && summary !== '') {
+      held.version = version;
+      held.summary = summary;
+      return;
+    }
     this.entries.delete(mbi);
     if (summary === '') return;
     this.entries.set(mbi, { version, summary });
