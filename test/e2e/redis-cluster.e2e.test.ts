@@ -35,6 +35,28 @@ const NAMES = readdirSync(EXAMPLES)
 let cluster: LocalCluster;
 const onCluster = (label: string) => ({ ...isolatedEnv(label), REDIS_CLUSTER_NODES: cluster.nodes });
 
+/**
+ * The service catches up, keeps running and stops cleanly, and the totals equal the feed's. Caught
+ * up is not enough: a rewind after lost writes may still be under way, so the totals are awaited.
+ */
+async function expectCaughtUpExactly(
+  ctx: Awaited<ReturnType<typeof openContext>>,
+  config: ReturnType<typeof loadConfig>,
+  service: ServiceProcess,
+  expected: unknown,
+) {
+  await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the service to catch up', 150_000, 250);
+  await waitUntil(
+    async () => JSON.stringify(await acoTotals(ctx)) === JSON.stringify(expected),
+    'exact totals',
+    30_000,
+    500,
+  ).catch(() => undefined);
+  expect(service.exited, service.logTail()).toBe(false);
+  expect(await service.stop('SIGTERM')).toBe(0);
+  expect(await acoTotals(ctx)).toEqual(expected);
+}
+
 describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
   beforeAll(async () => {
     cluster = await startRedisCluster();
@@ -145,16 +167,7 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
           expect(moved).toBeGreaterThan(0);
           expect(publishedDuringMove, 'claims published while the shards were moving').toBeGreaterThan(5);
 
-          await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the service to catch up', 150_000, 250);
-          await waitUntil(
-            async () => JSON.stringify(await acoTotals(ctx)) === JSON.stringify(feed.expected),
-            'exact totals',
-            30_000,
-            500,
-          ).catch(() => undefined);
-          expect(service.exited, service.logTail()).toBe(false);
-          expect(await service.stop('SIGTERM')).toBe(0);
-          expect(await acoTotals(ctx)).toEqual(feed.expected);
+          await expectCaughtUpExactly(ctx, config, service, feed.expected);
           // The moved shards are served by their new primary, and nothing of them stayed behind.
           const after = clusterNodes(cluster.base);
           for (const slot of moving) {
@@ -202,17 +215,7 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
             250,
           );
 
-          await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the service to catch up', 150_000, 250);
-          // Caught up is not enough: a rewind after lost writes may still be under way.
-          await waitUntil(
-            async () => JSON.stringify(await acoTotals(ctx)) === JSON.stringify(feed.expected),
-            'exact totals',
-            30_000,
-            500,
-          ).catch(() => undefined);
-          expect(service.exited, service.logTail()).toBe(false);
-          expect(await service.stop('SIGTERM')).toBe(0);
-          expect(await acoTotals(ctx)).toEqual(feed.expected);
+          await expectCaughtUpExactly(ctx, config, service, feed.expected);
         } finally {
           // A failed step must not leave the service running beside the rest of the suite.
           await service.stop('SIGKILL');
