@@ -32,8 +32,8 @@ export function isIsoDate(value: unknown): value is string {
   return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
-/** Days since 1970-01-01 of a valid ISO date. */
-function toDays(date: string): number {
+/** Days since 1970-01-01 of a valid ISO date (also how stored claim records keep their dates, fact-codec.ts). */
+export function toDays(date: string): number {
   let y = digits(date, 0, 4);
   const m = digits(date, 5, 7);
   const d = digits(date, 8, 10);
@@ -56,11 +56,6 @@ function fromDays(days: number): string {
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
-}
-
-/** Days since 1970-01-01 of a valid ISO date: how stored claim records keep their dates (fact-codec.ts). */
-export function dayNumber(date: string): number {
-  return toDays(date);
 }
 
 const DAY_DATES = new Map<number, string>();

@@ -76,7 +76,7 @@ export async function applyTotalsOnly(
       }
       const change = planTotalsOnly(
         mbi,
-        read?.byMbi.get(mbi) ?? { ...entry!, held: [] },
+        read?.byMbi.get(mbi) ?? { ...entry!, held: NONE_HELD },
         incoming,
         fieldsOf.get(mbi)!,
         closedThrough,
@@ -121,6 +121,9 @@ export async function applyTotalsOnly(
     unresolved: [...unresolved, ...retried.unresolved],
   };
 }
+
+/** A beneficiary planned on what the service knows: whether it holds its records is checked by the commit. */
+const NONE_HELD: readonly boolean[] = Object.freeze([]);
 
 const isClosed = (f: IncomingFact, closedThrough: number | null) =>
   f.year !== undefined && closedThrough !== null && f.year <= closedThrough;

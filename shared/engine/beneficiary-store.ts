@@ -5,7 +5,14 @@ import { emptyFacts, type BeneficiaryFacts } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
 import { COMMIT_SCRIPT, LOAD_SCRIPT, SUMMARY_LOAD_SCRIPT } from './commit-script.ts';
-import type { BeneficiaryStateStore, Commit, Loaded, SummariesLoaded, SummaryRead } from './stores.ts';
+import {
+  shardRead,
+  type BeneficiaryStateStore,
+  type Commit,
+  type Loaded,
+  type SummariesLoaded,
+  type SummaryRead,
+} from './stores.ts';
 
 export type { Commit, Loaded };
 import { M, metrics } from '../metrics/registry.ts';
@@ -122,7 +129,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       });
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
-    return { readVersions: `${pricesVersion}|${closed}`, closedThrough: closed === '' ? null : Number(closed), byMbi };
+    return { ...shardRead(pricesVersion, closed), byMbi };
   }
 
   async loadSummaries(shard: number, mbis: string[], fields: string[][]): Promise<SummariesLoaded> {
@@ -145,8 +152,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
         held: Array.from(held, (c) => c === '1'),
       });
     });
-    const closed = out[1] as string;
-    return { readVersions: `${out[0]}|${closed}`, closedThrough: closed === '' ? null : Number(closed), byMbi };
+    return { ...shardRead(out[0] as string, out[1] as string), byMbi };
   }
 
   /**

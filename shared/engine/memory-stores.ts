@@ -7,7 +7,7 @@ import { reconciliationField } from './events.ts';
 import { decodeFact } from './fact-codec.ts';
 import { parseFactField } from './layout.ts';
 import type { BeneficiaryState } from './state-cache.ts';
-import type { Commit, Loaded, Stores, SummariesLoaded, SummaryRead } from './stores.ts';
+import { shardRead, type Commit, type Loaded, type Stores, type SummariesLoaded, type SummaryRead } from './stores.ts';
 
 /**
  * The stores in memory (stores.ts), for the broker-free test driver: the same semantics as the
@@ -29,6 +29,8 @@ export function memoryStores(): Stores {
   const outboxes = new Map<string, string[]>();
   let outboxSeq = 0;
   let closedThrough: string | null = null;
+  /** What a load reads of the prices version and closed year, as the scripts do. */
+  const read = () => shardRead(pricesVersion, closedThrough ?? '');
   let compactedThrough: string | null = null;
   let earliestClaim: string | null = null;
   let eventClock: string | null = null;
@@ -75,8 +77,7 @@ export function memoryStores(): Stores {
         }
         return {
           reference: { prices: Object.fromEntries(prices), overrunThresholds },
-          readVersions: `${pricesVersion}|${closedThrough ?? ''}`,
-          closedThrough: closedThrough === null ? null : Number(closedThrough),
+          ...read(),
           byMbi,
         };
       },
@@ -92,23 +93,21 @@ export function memoryStores(): Stores {
             held: summary === '' ? [] : fields[i]!.map((f) => hash?.has(f) === true),
           });
         });
-        return {
-          readVersions: `${pricesVersion}|${closedThrough ?? ''}`,
-          closedThrough: closedThrough === null ? null : Number(closedThrough),
-          byMbi,
-        };
+        return { ...read(), byMbi };
       },
       commit: async (commits: Commit[], owner, readVersions) => {
         if (commits.length === 0) return [];
-        if (`${pricesVersion}|${closedThrough ?? ''}` !== readVersions) return commits.map((c) => c.mbi);
+        if (read().readVersions !== readVersions) return commits.map((c) => c.mbi);
         // As the commit script: stale ones are refused, the rest committed.
-        const stale = commits.filter(
-          (c) =>
-            (states.get(c.mbi)?.v ?? '0') !== c.expectedVersion ||
-            (c.mustBeNew === true && c.factPairs.some((f, i) => i % 2 === 0 && facts.get(c.mbi)?.has(f) === true)),
+        const stale = new Set(
+          commits.filter(
+            (c) =>
+              (states.get(c.mbi)?.v ?? '0') !== c.expectedVersion ||
+              (c.mustBeNew === true && c.factPairs.some((f, i) => i % 2 === 0 && facts.get(c.mbi)?.has(f) === true)),
+          ),
         );
         for (const c of commits) {
-          if (stale.includes(c)) continue;
+          if (stale.has(c)) continue;
           const hash = factsOf(c.mbi);
           for (let i = 0; i < c.factPairs.length; i += 2) hash.set(c.factPairs[i]!, c.factPairs[i + 1]!);
           const held = states.get(c.mbi);
@@ -130,7 +129,7 @@ export function memoryStores(): Stores {
             for (const [f, n] of fields) if (n !== 0) total.set(f, (total.get(f) ?? 0) + n);
           }
         }
-        return stale.map((c) => c.mbi);
+        return [...stale].map((c) => c.mbi);
       },
       versions: async (mbis) => mbis.map((mbi) => states.get(mbi)?.v ?? '0'),
     },

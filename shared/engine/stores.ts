@@ -41,12 +41,21 @@ export interface Commit {
   reconPairs: string[];
 }
 
-export interface Loaded {
-  reference: Reference;
+/** What a read of a shard said of the prices version and the closed year (what a commit checks). */
+export interface ShardRead {
   /** What the state was read under, for the commit to check: 'pricesVersion|closedThrough'. */
   readVersions: string;
   /** Claims of years up to this one are refused (null: none closed). */
   closedThrough: number | null;
+}
+
+/** A ShardRead from the prices version and the closed year as stored ('' when none is closed). */
+export function shardRead(pricesVersion: string, closed: string): ShardRead {
+  return { readVersions: `${pricesVersion}|${closed}`, closedThrough: closed === '' ? null : Number(closed) };
+}
+
+export interface Loaded extends ShardRead {
+  reference: Reference;
   byMbi: Map<string, BeneficiaryState>;
 }
 
@@ -56,12 +65,10 @@ export interface SummaryRead {
   /** The stored totals summary ('' when none is stored: the beneficiary must be read whole). */
   summary: string;
   /** For each fact field asked, whether the beneficiary holds it (empty when it has no summary). */
-  held: boolean[];
+  held: readonly boolean[];
 }
 
-export interface SummariesLoaded {
-  readVersions: string;
-  closedThrough: number | null;
+export interface SummariesLoaded extends ShardRead {
   byMbi: Map<string, SummaryRead>;
 }
 

@@ -5,11 +5,7 @@ export interface KnownSummary {
   summary: string;
 }
 
-/** What a shard's last read said of the prices version and the closed year (what a commit checks). */
-export interface ShardRead {
-  readVersions: string;
-  closedThrough: number | null;
-}
+import type { ShardRead } from './stores.ts';
 
 /**
  * The versions and totals summaries this service committed, so that new claim records of a
