@@ -16,7 +16,7 @@ import {
 
 export type { Commit, Loaded };
 import { M, metrics } from '../metrics/registry.ts';
-import { parseFactField, type RedisKeys } from './layout.ts';
+import { parseFactField, SUMMARY_FIELD, VERSION_FIELD, type RedisKeys } from './layout.ts';
 import { mbisByShard, shardOf } from './shards.ts';
 import { groupByShard } from '../redis/by-shard.ts';
 
@@ -34,14 +34,19 @@ export function newVersion(): string {
  */
 export const SLICE = 400;
 
-function parseFacts(flat: string[]): BeneficiaryFacts {
+/** A facts hash read whole: its facts, and its version and totals summary (layout.ts) when stored. */
+function parseFactsHash(flat: string[]): { facts: BeneficiaryFacts; version: string; summary: string } {
   const facts = emptyFacts();
+  let version = '0';
+  let summary = '';
   for (let i = 0; i < flat.length; i += 2) {
     const field = flat[i]!;
     const at = parseFactField(field);
     if (at) (facts[at.section] as Map<string, unknown>).set(at.id, decodeFact(field, flat[i + 1]!));
+    else if (field === VERSION_FIELD) version = flat[i + 1]!;
+    else if (field === SUMMARY_FIELD) summary = flat[i + 1]!;
   }
-  return facts;
+  return { facts, version, summary };
 }
 
 type Scripts = {
@@ -79,7 +84,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       this.keys.shards,
       mbis,
       (mbi) => this.shardOf(mbi),
-      (p, mbi) => p.hget(this.keys.of(mbi).state(mbi), 'v'),
+      (p, mbi) => p.hget(this.keys.of(mbi).facts(mbi), VERSION_FIELD),
     );
     return out.map((v) => (v as string | null) ?? '0');
   }
@@ -118,15 +123,9 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
     }
     const byMbi = new Map<string, BeneficiaryState>();
     mbis.forEach((mbi, i) => {
-      const [version, snapshot, summary] = out[4 + 2 * i] as [string | null, string | null, string | null];
-      const facts = parseFacts(out[3 + 2 * i] as string[]);
-      byMbi.set(mbi, {
-        facts,
-        version: version ?? '0',
-        derived: restoreDerived(snapshot ?? '', facts),
-        snapshot: snapshot ?? '',
-        summary: summary ?? '',
-      });
+      const snapshot = (out[4 + 2 * i] as string | null) ?? '';
+      const { facts, version, summary } = parseFactsHash(out[3 + 2 * i] as string[]);
+      byMbi.set(mbi, { facts, version, derived: restoreDerived(snapshot, facts), snapshot, summary });
     });
     if (this.prices.version !== pricesVersion) this.prices = { version: '', byKey: {} };
     return { ...shardRead(pricesVersion, closed), byMbi };
@@ -135,7 +134,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
   async loadSummaries(shard: number, mbis: string[], fields: string[][]): Promise<SummariesLoaded> {
     const k = this.keys.shard(shard);
     const keys = [k.pricesVersion, k.closedThrough];
-    for (const mbi of mbis) keys.push(k.facts(mbi), k.state(mbi));
+    for (const mbi of mbis) keys.push(k.facts(mbi));
     const started = performance.now();
     const out = (await (this.redis as unknown as Scripts).vbcLoadSummaries(
       keys.length,

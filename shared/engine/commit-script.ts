@@ -11,6 +11,11 @@
  * beneficiaries ({0}: prices or closed year changed, all are stale); the caller sends the slice
  * again without them, and re-reads them. The slice travels as one JSON argument: one native encode in the client, one
  * cjson decode here, instead of a client cost per argument or a split in interpreted Lua.
+ * A beneficiary's version (field `v`) and totals summary (`k`) live in its facts hash (layout.ts),
+ * so a commit of claim records is two calls on one key: the check (HGET, or one HMGET of the
+ * version and the new fields) and one HSET of the records, the version and the summary. Each call
+ * from a script costs about as much again as the command itself; four calls a beneficiary, two of
+ * them on a second key, were most of Redis's time on the claims path.
  *
  * KEYS: outbox, beneficiaries, episodeBeneficiaries, acoIndex, outboxSeq, reconciliations,
  *       pricesVersion, closedThrough, then facts and state of each beneficiary, then each ACO total's key
@@ -29,23 +34,29 @@ if (redis.call('GET', KEYS[7]) or '0') .. '|' .. (redis.call('GET', KEYS[8]) or 
 local slice = cjson.decode(ARGV[2])
 local stale = {}
 for b, c in ipairs(slice) do
-  local fresh = (redis.call('HGET', KEYS[8 + 2 * b], 'v') or '0') == c[2]
-  if fresh and c[11] == 1 then
-    local f = c[5]
-    for i = 1, #f, 2 do
-      if redis.call('HEXISTS', KEYS[7 + 2 * b], f[i]) == 1 then fresh = false; break end
+  local fresh
+  if c[11] == 1 then
+    -- The version and whether any new record is held, in one read of the facts hash.
+    local f, ask = c[5], { 'v' }
+    for i = 1, #f, 2 do ask[#ask + 1] = f[i] end
+    local got = redis.call('HMGET', KEYS[7 + 2 * b], unpack(ask))
+    fresh = (got[1] or '0') == c[2]
+    for i = 2, #got do
+      if got[i] then fresh = false; break end
     end
+  else
+    fresh = (redis.call('HGET', KEYS[7 + 2 * b], 'v') or '0') == c[2]
   end
   if not fresh then stale[#stale + 1] = b end
 end
 if #stale > 0 then return stale end
 for b, c in ipairs(slice) do
   local mbi = c[1]
-  if #c[5] > 0 then redis.call('HSET', KEYS[7 + 2 * b], unpack(c[5])) end
-  local st = { 'v', c[9] }
-  if c[4] ~= '' then st[3] = 'd'; st[4] = c[4] end
-  if c[10] ~= '' then st[#st + 1] = 'k'; st[#st + 1] = c[10] end
-  redis.call('HSET', KEYS[8 + 2 * b], unpack(st))
+  local f = c[5]
+  f[#f + 1] = 'v'; f[#f + 1] = c[9]
+  if c[10] ~= '' then f[#f + 1] = 'k'; f[#f + 1] = c[10] end
+  redis.call('HSET', KEYS[7 + 2 * b], unpack(f))
+  if c[4] ~= '' then redis.call('HSET', KEYS[8 + 2 * b], 'd', c[4]) end
   for _, e in ipairs(c[6]) do
     redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. e)
   end
@@ -65,8 +76,8 @@ return {}
 
 /**
  * Reads many beneficiaries in one call: the prices version, the prices (only when their version is
- * not the one the caller holds), the latest closed year, then per beneficiary its facts (flat
- * field/value list) and its version, derived snapshot and totals summary.
+ * not the one the caller holds), the latest closed year, then per beneficiary its facts hash (flat
+ * field/value list, with its version and totals summary among the fields) and its derived snapshot.
  * KEYS: prices, pricesVersion, closedThrough, then facts and state of each beneficiary
  * ARGV: knownPricesVersion
  */
@@ -76,7 +87,7 @@ local out = { version, false, redis.call('GET', KEYS[3]) or '' }
 if version ~= ARGV[1] then out[2] = redis.call('HGETALL', KEYS[1]) end
 for i = 4, #KEYS, 2 do
   out[#out + 1] = redis.call('HGETALL', KEYS[i])
-  out[#out + 1] = redis.call('HMGET', KEYS[i + 1], 'v', 'd', 'k')
+  out[#out + 1] = redis.call('HGET', KEYS[i + 1], 'd')
 end
 return out
 `;
@@ -85,20 +96,18 @@ return out
  * What the incremental path reads of many beneficiaries instead of their facts: the prices version
  * and the closed year (what a commit checks), then per beneficiary its version, its totals summary
  * and, for the fact fields asked, whether its facts hash holds each ('1' or '0', one character per
- * field; not asked when it has no summary: such a beneficiary is read whole).
- * KEYS: pricesVersion, closedThrough, then facts and state of each beneficiary
+ * field): one HMGET of its facts hash.
+ * KEYS: pricesVersion, closedThrough, then the facts hash of each beneficiary
  * ARGV: JSON [[field, ...] per beneficiary]
  */
 export const SUMMARY_LOAD_SCRIPT = `
 local out = { redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '' }
 for b, fields in ipairs(cjson.decode(ARGV[1])) do
-  local vk = redis.call('HMGET', KEYS[2 + 2 * b], 'v', 'k')
+  local got = redis.call('HMGET', KEYS[2 + b], 'v', 'k', unpack(fields))
   local held = {}
-  if vk[2] then
-    for i, f in ipairs(fields) do held[i] = redis.call('HEXISTS', KEYS[1 + 2 * b], f) end
-  end
-  out[#out + 1] = vk[1]
-  out[#out + 1] = vk[2]
+  for i = 3, #got do held[i - 2] = got[i] and '1' or '0' end
+  out[#out + 1] = got[1]
+  out[#out + 1] = got[2]
   out[#out + 1] = table.concat(held)
 end
 return out

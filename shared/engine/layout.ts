@@ -23,6 +23,16 @@ const SECTION_OF: Record<string, FactSection> = Object.fromEntries(
   Object.entries(PREFIX_OF).map(([section, prefix]) => [prefix, section as FactSection]),
 );
 
+/**
+ * Beside its facts, a beneficiary's facts hash holds its version (an opaque token every commit
+ * replaces, which the next commit checks) and its totals summary (summary-codec.ts): the claims
+ * path reads and writes one key a beneficiary. Neither name has a fact field's `<prefix>:` form.
+ * Its state hash holds only the derived snapshot (`d`), which the claims path does not touch.
+ */
+export const VERSION_FIELD = 'v';
+export const SUMMARY_FIELD = 'k';
+export const SNAPSHOT_FIELD = 'd';
+
 /** The facts-hash field of a fact. */
 export function factField(section: FactSection, id: string): string {
   return `${PREFIX_OF[section]}:${id}`;

@@ -1,7 +1,7 @@
 import { groupByShard } from '../redis/by-shard.ts';
 import type { RedisClient } from '../redis/client.ts';
 import { scanMatching } from '../redis/unlink-matching.ts';
-import { LAYOUT_MARK } from './layout-check.ts';
+import { SHARDED_1_MARK } from './layout-check.ts';
 import type { RedisKeys } from './layout.ts';
 import { shardOf } from './shards.ts';
 
@@ -113,6 +113,9 @@ export async function migrateUnsharded(redis: RedisClient, prefix: string, keys:
     );
     await drop(name);
   }
-  await redis.set(keys.layout, `${LAYOUT_MARK};shards=${keys.shards}`);
+  // What it laid out is the first sharded layout (migrate-version-fields.ts goes on from there); state
+  // marked already (nothing of the old layout was left) keeps its mark.
+  if (moved > 0 || (await redis.get(keys.layout)) === null)
+    await redis.set(keys.layout, `${SHARDED_1_MARK};shards=${keys.shards}`);
   return moved;
 }

@@ -7,7 +7,7 @@ import { unlinkMatching } from '../redis/unlink-matching.ts';
 import { BeneficiaryStore, newVersion } from './beneficiary-store.ts';
 import { ADVANCE_CLOCK_SCRIPT, APPEND_SCRIPT, OUTBOX_ACK_SCRIPT, RECORD_APPLIED_SCRIPT } from './commit-script.ts';
 import { reconciliationField } from './events.ts';
-import { parseFactField, redisKeys, type RedisKeys, type ShardKeys } from './layout.ts';
+import { parseFactField, redisKeys, SNAPSHOT_FIELD, SUMMARY_FIELD, type RedisKeys, type ShardKeys } from './layout.ts';
 import type {
   AppliedOffsetsStore,
   ClockStore,
@@ -235,7 +235,7 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
         return sum;
       }),
     snapshots: (mbis) =>
-      byBeneficiary(mbis, (p, mbi) => p.hget(keys.of(mbi).state(mbi), 'd')) as Promise<(string | null)[]>,
+      byBeneficiary(mbis, (p, mbi) => p.hget(keys.of(mbi).state(mbi), SNAPSHOT_FIELD)) as Promise<(string | null)[]>,
     closureFacts: async (mbis) =>
       ((await byBeneficiary(mbis, (p, mbi) => p.hgetall(keys.of(mbi).facts(mbi)))) as Record<string, string>[]).map(
         (hash) =>
@@ -250,7 +250,7 @@ export function redisStores(redis: RedisClient, prefix: string, shards: number):
       await redis
         .multi()
         .hset(k.facts(mbi), ...pairs)
-        .hdel(k.state(mbi), 'k')
+        .hdel(k.facts(mbi), SUMMARY_FIELD)
         .exec();
     },
   };

@@ -64,7 +64,7 @@ export interface SummaryRead {
   version: string;
   /** The stored totals summary ('' when none is stored: the beneficiary must be read whole). */
   summary: string;
-  /** For each fact field asked, whether the beneficiary holds it (empty when it has no summary). */
+  /** For each fact field asked, whether the beneficiary holds it. */
   held: readonly boolean[];
 }
 
