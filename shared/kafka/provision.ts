@@ -1,5 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import type { Config } from '../config/config.ts';
+import { AppError, ErrorCode, oneLine } from '../errors/app-error.ts';
 import { topicSpecs } from './topics.ts';
 
 // kafkajs is CommonJS and this enum is not among the names Node's ESM loader can see.
@@ -66,7 +67,12 @@ async function waitUntilServed(admin: Admin, topics: string[], timeoutMs = 30_00
         await admin.fetchTopicOffsets(topic);
         break;
       } catch (error) {
-        if (Date.now() > deadline) throw error;
+        if (Date.now() > deadline)
+          throw new AppError(
+            ErrorCode.KAFKA_UNREACHABLE,
+            `the broker did not serve every partition of ${topic} within ${timeoutMs / 1000}s (${oneLine(error)}): is it still starting, or short of CPU?`,
+            { retriable: true, cause: error },
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     }

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
+import { crashCause, restartsAfter } from '../kafka/consumer-crash.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
 import { M, metrics } from '../metrics/registry.ts';
@@ -59,24 +60,16 @@ export async function startService(
   const relay = new OutboxRelay(ctx.stores.outbox, spec.name, ctx.producer, ctx.codec, topics);
   // Large fetches: a beneficiary's facts are read, derived and committed once per batch, so the
   // more of its records a batch holds, the less each record costs (see README, Performance).
-  // The retriable flag decides what a crash does: kafkajs restarts the consumer after an error
-  // that may pass (the broker, Redis or the registry away, a state conflict) and stops it after one
-  // that will not (refused credentials, a bad setting): the service then reports it and exits.
+  // What a crash does (consumer-crash.ts): the consumer starts again after an error that may pass
+  // (the broker, Redis or the registry away, a state conflict) and stops after one that will not
+  // (refused credentials, a bad setting, a bug): the service then reports it and exits.
   let reportFailure: (error: Error) => void = () => undefined;
   const failed = new Promise<Error>((resolve) => {
     reportFailure = resolve;
   });
   const consumer = ctx.kafka.consumer({
     retry: {
-      restartOnFailure: async (error: Error) => {
-        const restart = !isAppError(error) || error.retriable;
-        log.error(
-          { code: isAppError(error) ? error.code : undefined, reason: oneLine(error), restart },
-          'consumer crashed',
-        );
-        if (!restart) reportFailure(error);
-        return restart;
-      },
+      restartOnFailure: async (error: Error) => restartsAfter(error),
     },
     groupId,
     sessionTimeout: 30000,
@@ -94,13 +87,46 @@ export async function startService(
 
   const handle = batchHandler(spec, { refusedBefore: options.refusedBefore });
   let ready = false;
+  // Restarts of the consumer after a crash kafkajs leaves it in (see the CRASH handler below).
+  let restarts = 0;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let stopping = false;
   const applied = appliedOffsets(ctx, groupId, consumer, log, spec.name);
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     ready = true;
+    restarts = 0;
     applied.joined(event.payload.memberAssignment);
   });
-  consumer.on(consumer.events.CRASH, () => {
+  // Every crash is told here. kafkajs restarts the consumer after errors it takes as retriable, and
+  // stops it without a word after any other, some of which only mean the broker was away (see
+  // consumer-crash.ts): those are started again here, with a growing pause; the rest stop the service.
+  const startAgain = () => {
+    const pause = Math.min(250 * 2 ** restarts, 5000);
+    restarts += 1;
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      if (stopping) return;
+      consumer.run(runOptions).catch((error: unknown) => {
+        log.error({ reason: oneLine(error) }, 'consumer could not start again; retrying');
+        startAgain();
+      });
+    }, pause);
+  };
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
     ready = false;
+    const cause = crashCause(payload.error);
+    const fields = { code: isAppError(cause) ? cause.code : undefined, reason: oneLine(payload.error) };
+    if (payload.restart) {
+      log.error(fields, 'consumer crashed; kafkajs starts it again');
+    } else if (stopping) {
+      log.info(fields, 'consumer crashed while stopping');
+    } else if (restartsAfter(payload.error)) {
+      log.error(fields, 'consumer crashed on an error kafkajs does not retry; starting it again');
+      startAgain();
+    } else {
+      log.error(fields, 'consumer crashed on an error no retry mends; the service stops');
+      reportFailure(cause);
+    }
   });
   consumer.on(consumer.events.STOP, () => {
     ready = false;
@@ -166,13 +192,14 @@ export async function startService(
   };
 
   const ticker = publish ? startTicker(ctx, spec, relay, log) : { stop: async () => undefined };
-  await consumer.run({
+  const runOptions = {
     autoCommit: true,
     autoCommitThreshold: 1,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: inFlight,
     eachBatch: handleBatch,
-  });
+  };
+  await consumer.run(runOptions);
   log.info({ groupId, topics: spec.topics }, 'service started');
   return {
     name: spec.name,
@@ -182,6 +209,8 @@ export async function startService(
     isReady: () => ready,
     failed,
     stop: async () => {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
       applied.stop();
       await ticker.stop();
       await consumer.disconnect();

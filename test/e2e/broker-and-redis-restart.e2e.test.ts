@@ -46,8 +46,8 @@ describe('Kafka and Redis restarts while consuming (a stack of its own)', () => 
     const expected = JSON.parse(vbc(clean, 'export'));
     await cleanServices.stop('SIGTERM');
 
-    // Warnings kept in the log: what the services saw of the outages, if this ever fails.
-    const env = { ...isolatedEnv('restart'), ...endpoints, LOG_LEVEL: 'warn' };
+    // Warnings kept in the log (TEST_LOG_LEVEL=debug: everything): what the services saw of the outages.
+    const env = { ...isolatedEnv('restart'), ...endpoints, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn' };
     const services = await startAllServices(env, join(work, 'faulted.log'));
     try {
       const replay = replayInBackground(env, feed, { rate: 2500, report: join(work, 'bad.txt') });

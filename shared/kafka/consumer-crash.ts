@@ -1,0 +1,41 @@
+import { isAppError } from '../errors/app-error.ts';
+
+/** The errors down a chain of causes, the one given first (kafkajs wraps what it gave up on). */
+function causes(error: Error): Error[] {
+  const chain: Error[] = [error];
+  let at: unknown = error.cause;
+  while (at instanceof Error && chain.length < 16) {
+    chain.push(at);
+    at = at.cause;
+  }
+  return chain;
+}
+
+/** The error that says what went wrong: the first AppError down the causes, else the deepest cause. */
+export function crashCause(error: Error): Error {
+  const chain = causes(error);
+  return chain.find(isAppError) ?? chain[chain.length - 1]!;
+}
+
+/** Errors of the code itself: kafkajs never retries them, and no retry would mend them. */
+const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
+
+/**
+ * Whether a consumer that crashed on `error`, and that kafkajs did not restart, should be started
+ * again. kafkajs restarts a consumer only when the deepest cause is marked retriable, and takes
+ * some errors of a broker that is merely away as final: "Failed to find group coordinator"
+ * (KafkaJSGroupCoordinatorNotFound) while a restarted broker loads its group metadata, stale
+ * metadata, retries used up on a connection. Left there, the process stays up and consumes
+ * nothing. Final, so the service stops and reports it: our own errors marked not retriable (a bad
+ * setting), errors of the code, and credentials or permissions the broker refuses.
+ */
+export function restartsAfter(error: Error): boolean {
+  const cause = crashCause(error);
+  if (isAppError(cause)) return cause.retriable;
+  if (PROGRAMMING_ERRORS.has(cause.name)) return false;
+  return !causes(error).some(
+    (e) =>
+      e.name === 'KafkaJSSASLAuthenticationError' ||
+      /AUTHORIZATION_FAILED|AUTHENTICATION|SASL/.test(String((e as { type?: unknown }).type ?? '')),
+  );
+}
