@@ -74,9 +74,12 @@ export async function applyTotalsOnly(
         unresolved.push(mbi);
         continue;
       }
+      // A known beneficiary is planned on what this service wrote last, as it is held (no copy).
+      const got = read?.byMbi.get(mbi);
       const change = planTotalsOnly(
         mbi,
-        read?.byMbi.get(mbi) ?? { ...entry!, held: NONE_HELD },
+        got ?? entry!,
+        got?.held ?? NONE_HELD,
         incoming,
         fieldsOf.get(mbi)!,
         closedThrough,
@@ -135,7 +138,8 @@ const isClosed = (f: IncomingFact, closedThrough: number | null) =>
  */
 function planTotalsOnly(
   mbi: string,
-  read: SummaryRead,
+  read: Pick<SummaryRead, 'version' | 'summary'>,
+  held: SummaryRead['held'],
   incoming: IncomingFact[],
   fields: string[],
   closedThrough: number | null,
@@ -148,7 +152,7 @@ function planTotalsOnly(
   // A record given twice in the batch counts once (a Set only when there is more than one).
   const taken = incoming.length > 1 ? new Set<string>() : null;
   incoming.forEach((f, i) => {
-    if (read.held[i] || taken?.has(f.id)) return;
+    if (held[i] || taken?.has(f.id)) return;
     if (isClosed(f, closedThrough)) {
       refused.push(f);
       return;

@@ -85,12 +85,11 @@ export function memoryStores(): Stores {
         const byMbi = new Map<string, SummaryRead>();
         mbis.forEach((mbi, i) => {
           const s = states.get(mbi);
-          const summary = s?.k ?? '';
           const hash = facts.get(mbi);
           byMbi.set(mbi, {
             version: s?.v ?? '0',
-            summary,
-            held: summary === '' ? [] : fields[i]!.map((f) => hash?.has(f) === true),
+            summary: s?.k ?? '',
+            held: fields[i]!.map((f) => hash?.has(f) === true),
           });
         });
         return { ...read(), byMbi };

@@ -57,6 +57,26 @@ async function expectCaughtUpExactly(
   expect(await acoTotals(ctx)).toEqual(expected);
 }
 
+/** A claims service started on a feed already published, once it has applied part of it and still runs. */
+async function claimsServiceMidway(
+  ctx: Awaited<ReturnType<typeof openContext>>,
+  env: Record<string, string>,
+  log: string,
+): Promise<ServiceProcess> {
+  const service = new ServiceProcess('claims', env, log);
+  try {
+    await waitUntil(
+      async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
+      'the service to be mid-way',
+    );
+    expect(service.exited, service.logTail()).toBe(false);
+    return service;
+  } catch (error) {
+    await service.stop('SIGKILL');
+    throw error;
+  }
+}
+
 describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
   beforeAll(async () => {
     cluster = await startRedisCluster();
@@ -128,14 +148,8 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
         // Half the claims before the move, the other half while it is under way, so the service
         // commits to shards that are half moved.
         await publishClaimsFeed(ctx, { ...feed, records: feed.records.slice(0, half) }, ['attribution', 'claims']);
-        const service = new ServiceProcess('claims', env, join(work, 'claims-reshard.log'));
+        const service = await claimsServiceMidway(ctx, env, join(work, 'claims-reshard.log'));
         try {
-          await waitUntil(
-            async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
-            'the service to be mid-way',
-          );
-          expect(service.exited, service.logTail()).toBe(false);
-
           // The shards one primary holds (each shard is one slot: every key of it carries its tag)
           // move to the next primary.
           const keys = redisKeys(config.redisPrefix, config.partitions);
@@ -188,13 +202,8 @@ describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {
       const ctx = await openContext('test-cluster-failover', config);
       try {
         await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
-        const service = new ServiceProcess('claims', env, join(work, 'claims-failover.log'));
+        const service = await claimsServiceMidway(ctx, env, join(work, 'claims-failover.log'));
         try {
-          await waitUntil(
-            async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
-            'the service to be mid-way',
-          );
-          expect(service.exited, service.logTail()).toBe(false);
           expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
 
           const victim = clusterNodes(cluster.base).find((n) => n.flags.includes('master') && n.slots.length > 0)!;
