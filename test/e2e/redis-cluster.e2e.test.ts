@@ -8,7 +8,7 @@ import { redisKeys } from '../../shared/engine/layout.ts';
 import { openContext } from '../../shared/service/context.ts';
 import { acoTotals } from '../support/aco-totals.ts';
 import { claimsFeed } from '../support/claims-feed.ts';
-import { killMidwayAndCatchUp } from '../support/claims-crash.ts';
+import { claimsServiceMidway, killMidwayAndCatchUp } from '../support/claims-crash.ts';
 import { EXAMPLES, runScenario } from '../support/contract.ts';
 import { isolatedEnv } from '../support/isolated.ts';
 import { publishClaimsFeed } from '../support/publish-claims.ts';
@@ -23,7 +23,7 @@ import {
   serves,
   startRedisCluster,
 } from '../support/redis-cluster.ts';
-import { ServiceProcess, waitUntil } from '../support/service-process.ts';
+import { type ServiceProcess, waitUntil } from '../support/service-process.ts';
 import { startAllServices, vbc } from '../support/vbc-cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-cluster-'));
@@ -55,26 +55,6 @@ async function expectCaughtUpExactly(
   expect(service.exited, service.logTail()).toBe(false);
   expect(await service.stop('SIGTERM')).toBe(0);
   expect(await acoTotals(ctx)).toEqual(expected);
-}
-
-/** A claims service started on a feed already published, once it has applied part of it and still runs. */
-async function claimsServiceMidway(
-  ctx: Awaited<ReturnType<typeof openContext>>,
-  env: Record<string, string>,
-  log: string,
-): Promise<ServiceProcess> {
-  const service = new ServiceProcess('claims', env, log);
-  try {
-    await waitUntil(
-      async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
-      'the service to be mid-way',
-    );
-    expect(service.exited, service.logTail()).toBe(false);
-    return service;
-  } catch (error) {
-    await service.stop('SIGKILL');
-    throw error;
-  }
 }
 
 describe('on a local Redis Cluster (3 primaries, each with a replica)', () => {

@@ -4,6 +4,26 @@ import type { Context } from '../../shared/service/context.ts';
 import { claimsLag } from './publish-records.ts';
 import { ServiceProcess, waitUntil } from './service-process.ts';
 
+/** A claims service started on a feed already published, once it has applied part of it (300 beneficiaries) and still runs. */
+export async function claimsServiceMidway(
+  ctx: Context,
+  env: Record<string, string>,
+  log: string,
+): Promise<ServiceProcess> {
+  const service = new ServiceProcess('claims', env, log);
+  try {
+    await waitUntil(
+      async () => service.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
+      'the service to be mid-way',
+    );
+    expect(service.exited, service.logTail()).toBe(false);
+    return service;
+  } catch (error) {
+    await service.stop('SIGKILL');
+    throw error;
+  }
+}
+
 /**
  * The claims service over what the topics hold, killed with SIGKILL mid-way (300 beneficiaries
  * stored, records still uncommitted), then started again until its group has caught up and stopped.
@@ -14,16 +34,8 @@ export async function killMidwayAndCatchUp(
   env: Record<string, string>,
   log: string,
 ): Promise<void> {
-  const first = new ServiceProcess('claims', env, log);
-  try {
-    await waitUntil(
-      async () => first.exited || (await ctx.stores.reads.beneficiaries()).length >= 300,
-      'the service to be mid-way',
-    );
-    expect(first.exited, first.logTail()).toBe(false);
-  } finally {
-    await first.stop('SIGKILL');
-  }
+  const first = await claimsServiceMidway(ctx, env, log);
+  await first.stop('SIGKILL');
   // The crash really was mid-way: records were left uncommitted.
   expect(await claimsLag(ctx, config)).toBeGreaterThan(0);
 
