@@ -23,6 +23,8 @@ export function appliedOffsets(
   consumer: Consumer,
   log: Context['logger'],
   service: string,
+  /** Told of a rewind: no offset above `held` may be committed for this partition now (commit-retry.ts). */
+  onRewind: (topic: string, partition: number) => void = () => undefined,
 ) {
   // What Redis must hold at least, by 'topic|partition': this member's last record, else the
   // offset the group had committed when the member got the partition (read once per topic).
@@ -52,6 +54,7 @@ export function appliedOffsets(
     );
     metrics.inc(...M.rewinds, { service, topic: ctx.topics.logical(topic) ?? topic }, 1);
     expected.set(`${topic}|${partition}`, held);
+    onRewind(topic, partition);
     consumer.seek({ topic, partition, offset: held });
   };
   /** Every assigned partition against what Redis holds. */

@@ -6,6 +6,7 @@ import type { InputTopic } from '../kafka/topics.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import type { Context } from './context.ts';
 import { appliedOffsets } from './applied-offsets.ts';
+import { commitRetry } from './commit-retry.ts';
 import { batchHandler, type BatchRecord } from './batch-handler.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import type { ServiceSpec } from './service-spec.ts';
@@ -91,10 +92,12 @@ export async function startService(
   let restarts = 0;
   let restartTimer: NodeJS.Timeout | null = null;
   let stopping = false;
-  const applied = appliedOffsets(ctx, groupId, consumer, log, spec.name);
+  const commits = commitRetry(consumer, log);
+  const applied = appliedOffsets(ctx, groupId, consumer, log, spec.name, commits.forget);
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     ready = true;
     restarts = 0;
+    commits.rebalanced();
     applied.joined(event.payload.memberAssignment);
   });
   // Every crash is told here. kafkajs restarts the consumer after errors it takes as retriable, and
@@ -186,7 +189,15 @@ export async function startService(
     const last = batch.messages[batch.messages.length - 1]!.offset;
     if (!(await applied.record(batch.topic, batch.partition, last))) return;
     resolveOffset(last);
-    await commitOffsetsIfNecessary();
+    const next = String(BigInt(last) + 1n);
+    commits.recorded(batch.topic, batch.partition, next);
+    try {
+      await commitOffsetsIfNecessary();
+    } catch (error) {
+      commits.failed(batch.topic, batch.partition);
+      throw error;
+    }
+    commits.committed(batch.topic, batch.partition, next);
     await heartbeat();
     metrics.observe(...M.batchSeconds, { service: spec.name }, Number(process.hrtime.bigint() - started) / 1e9);
   };
@@ -211,6 +222,7 @@ export async function startService(
     stop: async () => {
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
+      commits.stop();
       applied.stop();
       await ticker.stop();
       await consumer.disconnect();
