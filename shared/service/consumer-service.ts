@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
-import { crashCause, restartsAfter } from '../kafka/consumer-crash.ts';
+import { crashCause, mayPass } from '../kafka/error-verdict.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
 import { M, metrics } from '../metrics/registry.ts';
@@ -61,7 +61,7 @@ export async function startService(
   const relay = new OutboxRelay(ctx.stores.outbox, spec.name, ctx.producer, ctx.codec, topics);
   // Large fetches: a beneficiary's facts are read, derived and committed once per batch, so the
   // more of its records a batch holds, the less each record costs (see README, Performance).
-  // What a crash does (consumer-crash.ts): the consumer starts again after an error that may pass
+  // What a crash does (error-verdict.ts): the consumer starts again after an error that may pass
   // (the broker, Redis or the registry away, a state conflict) and stops after one that will not
   // (refused credentials, a bad setting, a bug): the service then reports it and exits.
   let reportFailure: (error: Error) => void = () => undefined;
@@ -70,7 +70,7 @@ export async function startService(
   });
   const consumer = ctx.kafka.consumer({
     retry: {
-      restartOnFailure: async (error: Error) => restartsAfter(error),
+      restartOnFailure: async (error: Error) => mayPass(error),
     },
     groupId,
     sessionTimeout: 30000,
@@ -102,7 +102,7 @@ export async function startService(
   });
   // Every crash is told here. kafkajs restarts the consumer after errors it takes as retriable, and
   // stops it without a word after any other, some of which only mean the broker was away (see
-  // consumer-crash.ts): those are started again here, with a growing pause; the rest stop the service.
+  // error-verdict.ts): those are started again here, with a growing pause; the rest stop the service.
   const startAgain = () => {
     const pause = Math.min(250 * 2 ** restarts, 5000);
     restarts += 1;
@@ -123,7 +123,7 @@ export async function startService(
       log.error(fields, 'consumer crashed; kafkajs starts it again');
     } else if (stopping) {
       log.info(fields, 'consumer crashed while stopping');
-    } else if (restartsAfter(payload.error)) {
+    } else if (mayPass(payload.error)) {
       log.error(fields, 'consumer crashed on an error kafkajs does not retry; starting it again');
       startAgain();
     } else {

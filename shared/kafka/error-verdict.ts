@@ -21,15 +21,15 @@ export function crashCause(error: Error): Error {
 const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
 
 /**
- * Whether a consumer that crashed on `error`, and that kafkajs did not restart, should be started
- * again. kafkajs restarts a consumer only when the deepest cause is marked retriable, and takes
- * some errors of a broker that is merely away as final: "Failed to find group coordinator"
- * (KafkaJSGroupCoordinatorNotFound) while a restarted broker loads its group metadata, stale
- * metadata, retries used up on a connection. Left there, the process stays up and consumes
- * nothing. Final, so the service stops and reports it: our own errors marked not retriable (a bad
- * setting), errors of the code, and credentials or permissions the broker refuses.
+ * Whether an error a Kafka client gave up on may pass with time (the broker away, restarting, or
+ * electing leaders), so that starting again or sending again later is worth it. kafkajs itself
+ * goes by the deepest cause's retriable flag, and takes some errors of a broker that is merely
+ * away as final: "Failed to find group coordinator" (KafkaJSGroupCoordinatorNotFound) while a
+ * restarted broker loads its groups, stale metadata, retries used up on a connection. A consumer
+ * it stopped on one would leave the process up and consuming nothing. Final: our own errors marked
+ * not retriable (a bad setting), errors of the code, and credentials or permissions the broker refuses.
  */
-export function restartsAfter(error: Error): boolean {
+export function mayPass(error: Error): boolean {
   const cause = crashCause(error);
   if (isAppError(cause)) return cause.retriable;
   if (PROGRAMMING_ERRORS.has(cause.name)) return false;

@@ -8,7 +8,7 @@ import {
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../../shared/errors/app-error.ts';
-import { crashCause, restartsAfter } from '../../shared/kafka/consumer-crash.ts';
+import { crashCause, mayPass } from '../../shared/kafka/error-verdict.ts';
 
 /** A broker's error response as kafkajs makes it (protocol/error.js), by its type. */
 const protocolError = (type: string, retriable: boolean) =>
@@ -24,34 +24,32 @@ const coordinatorNotFound = () => kafkajsError(KafkaJSGroupCoordinatorNotFound, 
 describe('what a consumer crash kafkajs does not restart leads to', () => {
   it('a broker that is away or still loading its groups: the consumer starts again', () => {
     // What a broker restart gave in the restart test: kafkajs takes it as final.
-    expect(restartsAfter(coordinatorNotFound())).toBe(true);
-    expect(restartsAfter(gaveUpOn(coordinatorNotFound()))).toBe(true);
+    expect(mayPass(coordinatorNotFound())).toBe(true);
+    expect(mayPass(gaveUpOn(coordinatorNotFound()))).toBe(true);
     const connection = new KafkaJSConnectionError('Connection error: ECONNREFUSED');
-    expect(restartsAfter(new KafkaJSNumberOfRetriesExceeded(connection, { retryCount: 8, retryTime: 5000 }))).toBe(
-      true,
-    );
-    expect(restartsAfter(gaveUpOn(protocolError('ILLEGAL_GENERATION', false)))).toBe(true);
+    expect(mayPass(new KafkaJSNumberOfRetriesExceeded(connection, { retryCount: 8, retryTime: 5000 }))).toBe(true);
+    expect(mayPass(gaveUpOn(protocolError('ILLEGAL_GENERATION', false)))).toBe(true);
   });
 
   it('our own errors decide by their retriable flag, even wrapped', () => {
     const conflict = new AppError(ErrorCode.STATE_CONFLICT, 'another writer', { retriable: true });
     const setting = new AppError(ErrorCode.CONFIG_INVALID, 'a bad setting');
-    expect(restartsAfter(gaveUpOn(conflict))).toBe(true);
-    expect(restartsAfter(gaveUpOn(setting))).toBe(false);
+    expect(mayPass(gaveUpOn(conflict))).toBe(true);
+    expect(mayPass(gaveUpOn(setting))).toBe(false);
     // An AppError wrapping a lower error is judged as the AppError, and named as the cause.
     const wrapping = new AppError(ErrorCode.CONFIG_INVALID, 'a bad setting', { cause: new Error('ENOENT') });
-    expect(restartsAfter(gaveUpOn(wrapping))).toBe(false);
+    expect(mayPass(gaveUpOn(wrapping))).toBe(false);
     expect(crashCause(gaveUpOn(wrapping))).toBe(wrapping);
   });
 
   it('errors of the code, refused credentials and permissions: the service stops', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'mbi')");
-    expect(restartsAfter(gaveUpOn(bug))).toBe(false);
+    expect(mayPass(gaveUpOn(bug))).toBe(false);
     expect(crashCause(gaveUpOn(bug))).toBe(bug);
-    expect(
-      restartsAfter(gaveUpOn(kafkajsError(KafkaJSSASLAuthenticationError, 'SASL PLAIN authentication failed'))),
-    ).toBe(false);
-    expect(restartsAfter(gaveUpOn(protocolError('GROUP_AUTHORIZATION_FAILED', false)))).toBe(false);
-    expect(restartsAfter(gaveUpOn(protocolError('TOPIC_AUTHORIZATION_FAILED', false)))).toBe(false);
+    expect(mayPass(gaveUpOn(kafkajsError(KafkaJSSASLAuthenticationError, 'SASL PLAIN authentication failed')))).toBe(
+      false,
+    );
+    expect(mayPass(gaveUpOn(protocolError('GROUP_AUTHORIZATION_FAILED', false)))).toBe(false);
+    expect(mayPass(gaveUpOn(protocolError('TOPIC_AUTHORIZATION_FAILED', false)))).toBe(false);
   });
 });
