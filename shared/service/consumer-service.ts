@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
+import { withTimeout } from '../kafka/connect.ts';
 import { crashCause, mayPass } from '../kafka/error-verdict.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
 import type { InputTopic } from '../kafka/topics.ts';
@@ -225,7 +226,15 @@ export async function startService(
       commits.stop();
       applied.stop();
       await ticker.stop();
-      await consumer.disconnect();
+      // A consumer still (re)joining its group holds no batch and no offset to commit, and its join
+      // can wait on the broker for the session of a member that crashed without leaving (up to
+      // 30 s): it is not waited for past a moment, so the process stays within its stop budget.
+      const disconnecting = consumer.disconnect();
+      if (ready) await disconnecting;
+      else
+        await withTimeout(disconnecting, 2000, () => new Error('still joining its group')).catch((error: unknown) =>
+          log.info({ reason: oneLine(error) }, 'consumer left without waiting for its disconnect'),
+        );
       log.info('service stopped');
     },
   };
