@@ -24,11 +24,23 @@ function broker() {
 
 const log = pino({ level: 'silent' });
 
+/** A retrier over a broker of its own, stopped after `body`. */
+async function withRetry(
+  everyMs: number,
+  body: (retry: ReturnType<typeof commitRetry>, state: ReturnType<typeof broker>['state']) => Promise<void>,
+) {
+  const { state, consumer } = broker();
+  const retry = commitRetry(consumer, log, everyMs);
+  try {
+    await body(retry, state);
+  } finally {
+    retry.stop();
+  }
+}
+
 describe('offset commits that failed while the broker was away', () => {
-  it('are sent again until the broker takes them, then no more', async () => {
-    const { state, consumer } = broker();
-    const retry = commitRetry(consumer, log, 60_000);
-    try {
+  it('are sent again until the broker takes them, then no more', () =>
+    withRetry(60_000, async (retry, state) => {
       retry.recorded('t', 0, '10');
       retry.failed('t', 0);
       state.away = true;
@@ -39,15 +51,10 @@ describe('offset commits that failed while the broker was away', () => {
       expect(state.commits).toEqual([[{ topic: 't', partition: 0, offset: '10' }]]);
       await retry.flush();
       expect(state.commits).toHaveLength(1);
-    } finally {
-      retry.stop();
-    }
-  });
+    }));
 
-  it('send the newest offset, and keep it pending when a newer one came while a commit was in flight', async () => {
-    const { state, consumer } = broker();
-    const retry = commitRetry(consumer, log, 60_000);
-    try {
+  it('send the newest offset, and keep it pending when a newer one came while a commit was in flight', () =>
+    withRetry(60_000, async (retry, state) => {
       retry.recorded('t', 1, '5');
       retry.failed('t', 1);
       retry.recorded('t', 1, '9');
@@ -63,30 +70,20 @@ describe('offset commits that failed while the broker was away', () => {
       expect(state.commits.map((c) => c[0]!.offset)).toEqual(['9', '12']);
       await retry.flush();
       expect(state.commits).toHaveLength(2);
-    } finally {
-      retry.stop();
-    }
-  });
+    }));
 
-  it('are done with once a later batch of the partition commits its newest offset', async () => {
-    const { state, consumer } = broker();
-    const retry = commitRetry(consumer, log, 60_000);
-    try {
+  it('are done with once a later batch of the partition commits its newest offset', () =>
+    withRetry(60_000, async (retry, state) => {
       retry.recorded('t', 2, '3');
       retry.failed('t', 2);
       retry.recorded('t', 2, '7');
       retry.committed('t', 2, '7');
       await retry.flush();
       expect(state.commits).toEqual([]);
-    } finally {
-      retry.stop();
-    }
-  });
+    }));
 
-  it('are forgotten after a rebalance, and after a rewind of the partition (Redis lost writes)', async () => {
-    const { state, consumer } = broker();
-    const retry = commitRetry(consumer, log, 60_000);
-    try {
+  it('are forgotten after a rebalance, and after a rewind of the partition (Redis lost writes)', () =>
+    withRetry(60_000, async (retry, state) => {
       retry.recorded('t', 0, '10');
       retry.failed('t', 0);
       retry.rebalanced();
@@ -98,21 +95,13 @@ describe('offset commits that failed while the broker was away', () => {
       retry.forget('t', 3);
       await retry.flush();
       expect(state.commits).toEqual([[{ topic: 't', partition: 4, offset: '30' }]]);
-    } finally {
-      retry.stop();
-    }
-  });
+    }));
 
-  it('go out on their own every interval', async () => {
-    const { state, consumer } = broker();
-    const retry = commitRetry(consumer, log, 20);
-    try {
+  it('go out on their own every interval', () =>
+    withRetry(20, async (retry, state) => {
       retry.recorded('t', 0, '4');
       retry.failed('t', 0);
       await new Promise((r) => setTimeout(r, 100));
       expect(state.commits).toEqual([[{ topic: 't', partition: 0, offset: '4' }]]);
-    } finally {
-      retry.stop();
-    }
-  });
+    }));
 });
