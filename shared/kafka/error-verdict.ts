@@ -12,9 +12,11 @@ function causes(error: Error): Error[] {
 }
 
 /** The error that says what went wrong: the first AppError down the causes, else the deepest cause. */
+const causeIn = (chain: Error[]): Error => chain.find(isAppError) ?? chain[chain.length - 1]!;
+
+/** The error that says what went wrong (causeIn) of an error kafkajs gave up on. */
 export function crashCause(error: Error): Error {
-  const chain = causes(error);
-  return chain.find(isAppError) ?? chain[chain.length - 1]!;
+  return causeIn(causes(error));
 }
 
 /** Errors of the code itself: kafkajs never retries them, and no retry would mend them. */
@@ -30,10 +32,11 @@ const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError',
  * not retriable (a bad setting), errors of the code, and credentials or permissions the broker refuses.
  */
 export function mayPass(error: Error): boolean {
-  const cause = crashCause(error);
+  const chain = causes(error);
+  const cause = causeIn(chain);
   if (isAppError(cause)) return cause.retriable;
   if (PROGRAMMING_ERRORS.has(cause.name)) return false;
-  return !causes(error).some(
+  return !chain.some(
     (e) =>
       e.name === 'KafkaJSSASLAuthenticationError' ||
       /AUTHORIZATION_FAILED|AUTHENTICATION|SASL/.test(String((e as { type?: unknown }).type ?? '')),

@@ -92,19 +92,20 @@ export function appliedOffsets(
       check('partitions assigned');
     },
     /**
-     * After the batch's state, before its offset commit: applied through `lastOffset`. False (nothing recorded,
-     * partition rewound) when Redis lost writes.
+     * After the batch's state, before its offset commit: applied through `lastOffset`. Returns the
+     * offset to commit (the one after it), or null (nothing recorded, partition rewound) when Redis
+     * lost writes.
      */
-    async record(topic: string, partition: number, lastOffset: string): Promise<boolean> {
+    async record(topic: string, partition: number, lastOffset: string): Promise<string | null> {
       const field = `${topic}|${partition}`;
       const next = String(BigInt(lastOffset) + 1n);
       const held = await ctx.stores.applied.record(groupId, field, (await atLeast(topic, partition)) ?? null, next);
       if (held === null) {
         expected.set(field, next);
-        return true;
+        return next;
       }
       rewind(topic, partition, held, 'batch');
-      return false;
+      return null;
     },
     stop: () => {
       stopListening();

@@ -34,7 +34,8 @@ export function commitRetry(consumer: Committer, log: Context['logger'], everyMs
         if (latest.get(key) === entry) failed.delete(key);
         else still += 1;
       }
-      log.info({ partitions: sent.length - still }, 'offsets whose commit had failed are committed');
+      if (still < sent.length)
+        log.info({ partitions: sent.length - still }, 'offsets whose commit had failed are committed');
     } catch (error) {
       log.debug({ reason: oneLine(error) }, 'offsets whose commit had failed could not be committed yet');
     } finally {

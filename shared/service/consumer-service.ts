@@ -188,9 +188,9 @@ export async function startService(
     }
     if (publish) metrics.inc(...M.eventsOut, { service: spec.name }, await relay.flush());
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    if (!(await applied.record(batch.topic, batch.partition, last))) return;
+    const next = await applied.record(batch.topic, batch.partition, last);
+    if (next === null) return;
     resolveOffset(last);
-    const next = String(BigInt(last) + 1n);
     commits.recorded(batch.topic, batch.partition, next);
     try {
       await commitOffsetsIfNecessary();
