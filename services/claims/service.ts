@@ -2,7 +2,9 @@ import type { ServiceSpec } from '../../shared/service/consumer-service.ts';
 import { factApplier } from '../../shared/service/fact-applier.ts';
 import { foldClosedYearsIfDue } from './fold-closed-years.ts';
 
-const storeFacts = factApplier('claims', () => false);
+// Its beneficiaries' next records are mostly claim records that only add to totals: a state the
+// summary path can take is kept as its summary (apply.ts, summaryOnly).
+const storeFacts = factApplier('claims', () => false, { summaryOnly: true });
 
 /**
  * Claims service: adjudicated claims and the attribution roster they are counted by. Attribution is

@@ -29,6 +29,13 @@ export interface ApplyOptions {
   cache?: StateCache;
   /** Versions and summaries this caller committed before: the summary path reads none of these. */
   summaries?: SummaryCache;
+  /**
+   * Keep a state the summary path can take next (keptBySummary) as its summary alone, not whole in
+   * `cache`: for a service whose records are mostly claim records, whose next records for such a
+   * beneficiary only add to totals. Its whole state (every fact, decoded) would cost heap and a
+   * decide() over it for each of them; the summary costs a few hundred bytes.
+   */
+  summaryOnly?: boolean;
 }
 
 /**
@@ -73,6 +80,12 @@ export async function applyUpdates(
     refused: [...summaryResult.refused, ...fullResult.refused, ...rest.refused],
   };
 }
+
+/**
+ * Whether the summary path can take a state's next claim records (most of them): it has a summary
+ * and no episode (a beneficiary with one is derived whole for every claim record).
+ */
+const keptBySummary = (state: BeneficiaryState) => state.summary !== '' && state.derived.episodes.length === 0;
 
 /** A claim record offered as itself (not replacing, not refused unless held): the summary path can take it. */
 const isPlainClaim = (f: IncomingFact) => f.section === 'claims' && !f.replaces && !f.refuseIfNew;
@@ -159,8 +172,8 @@ async function applyWhole(
     const stale = new Set((await Promise.all(sent)).flat());
     for (const [mbi, state] of next) {
       if (stale.has(mbi)) continue;
-      cache.set(mbi, state);
       summaries.set(mbi, state.version, state.summary);
+      if (!(options.summaryOnly && keptBySummary(state))) cache.set(mbi, state);
     }
     committed += planned - stale.size;
     const outdated: string[] = [];

@@ -15,7 +15,11 @@ import type { ServiceContext } from './context.ts';
  * committed in one of at most `config.summaryCacheSize`.
  * Returns the records refused because their performance year is closed (expiry).
  */
-export function factApplier(name: string, replaces: (kind: string) => boolean) {
+export function factApplier(
+  name: string,
+  replaces: (kind: string) => boolean,
+  { summaryOnly = false }: { summaryOnly?: boolean } = {},
+) {
   // Per context: each of a process's contexts (a test driver's, a service's) has its own state and configuration.
   const caches = new WeakMap<ServiceContext, { cache: StateCache; summaries: SummaryCache }>();
   /** `refuseIfNew`: records to refuse unless already held (a rebuild's claims refused the first time). */
@@ -56,6 +60,7 @@ export function factApplier(name: string, replaces: (kind: string) => boolean) {
     const { refused } = await applyUpdates(ctx.stores.beneficiaries, updates, {
       overrunThresholds: ctx.config.overrunThresholds,
       outboxOwner: name,
+      summaryOnly,
       ...held,
     });
     return refused.map((u) => ({

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { applyUpdates, type IncomingFact } from '../../shared/engine/apply.ts';
+import { memoryStores } from '../../shared/engine/memory-stores.ts';
+import { StateCache } from '../../shared/engine/state-cache.ts';
+import type { BeneficiaryStateStore } from '../../shared/engine/stores.ts';
+import { SummaryCache } from '../../shared/engine/summary-cache.ts';
+import { acoTotals } from '../support/aco-totals.ts';
+import { claim, discharge } from '../support/facts.ts';
+
+/**
+ * The claims service keeps a beneficiary whose next records only add to totals as its summary, not
+ * its whole state (apply.ts, summaryOnly): its claim records are then planned on the summary with
+ * no read and no decide() over every fact it holds, and the heap holds a few hundred bytes for it
+ * instead of every record. A beneficiary with an episode is derived whole for each claim record, so
+ * it stays cached whole.
+ */
+const QUIET = '1Q000000001';
+const IN_EPISODE = '1E000000001';
+
+const attribution: IncomingFact = {
+  section: 'attributions',
+  id: '0000000001',
+  value: { seq: '0000000001', acoId: 'A-EAST', effectiveFrom: '2026-01-01', effectiveTo: null },
+  replaces: false,
+};
+const visit = (id: string, cents: number): IncomingFact => {
+  const value = claim({ claimId: id, thruDate: '2026-06-15', fromDate: '2026-06-15', paidAmountCents: cents });
+  return { section: 'claims', id, value, replaces: false, year: 2026 };
+};
+/** A hip replacement stay (DRG 470): a TEAM episode anchor. */
+const anchorStay: IncomingFact = {
+  section: 'discharges',
+  id: 'E1',
+  value: discharge({ encounterId: 'E1', admitDate: '2026-05-01', dischargeDate: '2026-05-03', drg: '470' }),
+  replaces: true,
+};
+
+/** The memory stores, with the beneficiaries each whole read and each summary read asked for. */
+function observedStores() {
+  const stores = memoryStores();
+  const inner = stores.beneficiaries;
+  const read = { whole: [] as string[], summaries: [] as string[] };
+  const beneficiaries: BeneficiaryStateStore = {
+    ...inner,
+    load: (mbis, ...rest) => {
+      read.whole.push(...mbis);
+      return inner.load(mbis, ...rest);
+    },
+    loadSummaries: (shard, mbis, fields) => {
+      read.summaries.push(...mbis);
+      return inner.loadSummaries(shard, mbis, fields);
+    },
+  };
+  return { stores: { ...stores, beneficiaries }, read };
+}
+
+async function run(summaryOnly: boolean) {
+  const { stores, read } = observedStores();
+  const cache = new StateCache(100);
+  const summaries = new SummaryCache(100);
+  const apply = (updates: [string, IncomingFact[]][]) =>
+    applyUpdates(stores.beneficiaries, new Map(updates), {
+      overrunThresholds: [80, 100],
+      outboxOwner: 'test',
+      cache,
+      summaries,
+      summaryOnly,
+    });
+  await apply([
+    [QUIET, [attribution]],
+    [IN_EPISODE, [attribution, anchorStay]],
+  ]);
+  const cachedWhole = { quiet: cache.has(QUIET), inEpisode: cache.has(IN_EPISODE) };
+  read.whole.length = 0;
+  read.summaries.length = 0;
+  await apply([
+    [QUIET, [visit('V1', 10_000), visit('V2', 2_500)]],
+    [IN_EPISODE, [visit('V3', 40_000)]],
+  ]);
+  return { cachedWhole, read, totals: await acoTotals({ stores }) };
+}
+
+describe('claims kept as summaries (summaryOnly)', () => {
+  it('a beneficiary without an episode is kept as its summary and its claim records are planned with no read', async () => {
+    const { cachedWhole, read, totals } = await run(true);
+    expect(cachedWhole).toEqual({ quiet: false, inEpisode: true });
+    // Neither is read: one is known by its summary, the other cached whole.
+    expect(read).toEqual({ whole: [], summaries: [] });
+    expect(totals).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
+  });
+
+  it('without it, every state is cached whole and gives the same totals', async () => {
+    const { cachedWhole, read, totals } = await run(false);
+    expect(cachedWhole).toEqual({ quiet: true, inEpisode: true });
+    expect(read).toEqual({ whole: [], summaries: [] });
+    expect(totals).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
+  });
+});
