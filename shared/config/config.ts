@@ -52,7 +52,7 @@ export interface Config {
   /** Heap the state cache may take (MB, approximately: states weigh their facts, state-cache.ts). */
   stateCacheMb: number;
   /**
-   * Beneficiaries whose last committed version and totals summary a service keeps (about 200 bytes
+   * Beneficiaries whose last committed version and totals summary a service keeps (about 240 bytes
    * each), so their next claim records that only add to totals need no read (summary-cache.ts; 0: none).
    */
   summaryCacheSize: number;

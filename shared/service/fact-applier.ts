@@ -12,7 +12,8 @@ import type { ServiceContext } from './context.ts';
  * claims (contract 1.1) and attribution (each record is its own fact), yes for ADT corrections.
  * The states this service committed are kept in a cache of at most `config.stateCacheSize`
  * beneficiaries and about `config.stateCacheMb` of heap, and the versions and totals summaries it
- * committed in one of at most `config.summaryCacheSize`.
+ * committed in one of at most `config.summaryCacheSize`; with `summaryOnly` (the claims service), a
+ * state the summary path can take next is kept in the second alone (apply.ts).
  * Returns the records refused because their performance year is closed (expiry).
  */
 export function factApplier(
