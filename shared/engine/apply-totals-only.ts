@@ -1,6 +1,7 @@
 import type { IncomingFact } from '../domain/decide.ts';
-import type { ClaimFact } from '../domain/facts.ts';
-import { addTotalsToSummary } from '../domain/incremental-derivation.ts';
+import { restoreDerived } from '../domain/derive.ts';
+import { emptyFacts, type ClaimFact } from '../domain/facts.ts';
+import { addTotalsToSummary, summaryOf, type TotalsSummary } from '../domain/incremental-derivation.ts';
 import { newVersion, SLICE } from './beneficiary-store.ts';
 import { encodeFact } from './fact-codec.ts';
 import { handledLater } from './handled-later.ts';
@@ -20,8 +21,9 @@ import type { KnownSummary, SummaryCache } from './summary-cache.ts';
  * Beneficiaries whose version and summary this service committed last (`known`) are not read at
  * all: their commit also checks that none of their new records is held yet, and one refused is
  * forgotten there and goes through this path again, read.
- * Returns the beneficiaries it could not decide or commit this way, for the whole path: no
- * summary stored, a record that could change more than totals, or another writer in between.
+ * A beneficiary with nothing stored yet is planned on the summary of no facts.
+ * Returns the beneficiaries it could not decide or commit this way, for the whole path: a state
+ * stored without a summary, a record that could change more than totals, or another writer in between.
  */
 export async function applyTotalsOnly(
   store: BeneficiaryStateStore,
@@ -125,6 +127,15 @@ export async function applyTotalsOnly(
   };
 }
 
+/** The version a beneficiary with nothing stored reads as (stores.ts, versions). */
+const NO_STATE = '0';
+
+/** The summary of a beneficiary with no facts (no attribution, no episode, nothing counted), as derived. */
+function noFacts(): TotalsSummary {
+  const facts = emptyFacts();
+  return summaryOf(restoreDerived('', facts), facts);
+}
+
 /** A beneficiary planned on what the service knows: whether it holds its records is checked by the commit. */
 const NONE_HELD: readonly boolean[] = Object.freeze([]);
 
@@ -144,7 +155,10 @@ function planTotalsOnly(
   fields: string[],
   closedThrough: number | null,
 ): { commit: Commit | null; refused: IncomingFact[]; summary: string } | null {
-  const summary = decodeSummary(read.summary);
+  // Nothing stored yet: the summary of no facts, so a new beneficiary's first claim records take
+  // this path too (the commit's version check still sees one written meanwhile). A state with a
+  // version and no summary (written before summaries) is read whole.
+  const summary = read.version === NO_STATE && read.summary === '' ? noFacts() : decodeSummary(read.summary);
   if (summary === null) return null;
   const refused: IncomingFact[] = [];
   const fresh: ClaimFact[] = [];
@@ -164,7 +178,8 @@ function planTotalsOnly(
   if (fresh.length === 0) return { commit: null, refused, summary: read.summary };
   const added = addTotalsToSummary(summary, fresh);
   if (added === null) return null;
-  const after = added.summary === summary ? read.summary : encodeSummary(added.summary);
+  // Rewritten only when it changed, or when none is stored yet (the next batch must find one).
+  const after = added.summary === summary && read.summary !== '' ? read.summary : encodeSummary(added.summary);
   return {
     commit: {
       mbi,

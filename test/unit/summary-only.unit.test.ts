@@ -95,4 +95,29 @@ describe('claims kept as summaries (summaryOnly)', () => {
     expect(read).toEqual({ whole: [], summaries: [] });
     expect(totals).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
   });
+
+  it("a new beneficiary's first claim records are planned on the summary of no facts, and that summary is stored", async () => {
+    const { stores, read } = observedStores();
+    const apply = (updates: [string, IncomingFact[]][], summaries: SummaryCache) =>
+      applyUpdates(stores.beneficiaries, new Map(updates), {
+        overrunThresholds: [80, 100],
+        outboxOwner: 'test',
+        cache: new StateCache(100),
+        summaries,
+        summaryOnly: true,
+      });
+    const NEW = '1N000000001';
+    await apply([[NEW, [visit('V1', 10_000), visit('V2', 2_500)]]], new SummaryCache(100));
+    // Asked only whether its records are held, never read whole: nothing was stored.
+    expect(read).toEqual({ whole: [], summaries: [NEW] });
+    // A service that knows nothing of it finds that summary stored, and needs no whole read either.
+    read.summaries.length = 0;
+    await apply([[NEW, [visit('V3', 40_000), visit('V1', 10_000)]]], new SummaryCache(100));
+    expect(read).toEqual({ whole: [], summaries: [NEW] });
+    // Its attribution makes the records count: that needs them, so it is read whole.
+    read.summaries.length = 0;
+    await apply([[NEW, [attribution]]], new SummaryCache(100));
+    expect(read).toEqual({ whole: [NEW], summaries: [] });
+    expect(await acoTotals({ stores })).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
+  });
 });
