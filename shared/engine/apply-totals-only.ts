@@ -1,6 +1,6 @@
 import type { IncomingFact } from '../domain/decide.ts';
 import { restoreDerived } from '../domain/derive.ts';
-import { emptyFacts, type ClaimFact } from '../domain/facts.ts';
+import { emptyFacts, type AttributionFact, type ClaimFact } from '../domain/facts.ts';
 import { addTotalsToSummary, summaryOf, type TotalsSummary } from '../domain/incremental-derivation.ts';
 import { newVersion, SLICE } from './beneficiary-store.ts';
 import { encodeFact } from './fact-codec.ts';
@@ -12,7 +12,8 @@ import { decodeSummary, encodeSummary } from './summary-codec.ts';
 import type { KnownSummary, SummaryCache } from './summary-cache.ts';
 
 /**
- * The summary path, for beneficiaries not cached whose new records are claim records: per
+ * The summary path, for beneficiaries not cached whose new records are claim records (and, for one
+ * with nothing stored yet, attribution records): per
  * beneficiary only its version, its totals summary and whether it holds each incoming record are
  * read (SUMMARY_LOAD_SCRIPT), not its facts; when every new record only adds to totals
  * (addTotalsToSummary), the records, the ACO deltas and the summary after them are committed,
@@ -36,7 +37,7 @@ export async function applyTotalsOnly(
   const chunks = chunksByShard(mbis, (mbi) => store.shardOf(mbi), SLICE);
   // Every chunk's read goes out at once; each is decided as it comes back and its commit sent.
   // Each incoming record's fact field, made once: asked of Redis, then written by the commit.
-  const fieldsOf = new Map(mbis.map((mbi) => [mbi, updates.get(mbi)!.map((f) => factField('claims', f.id))]));
+  const fieldsOf = new Map(mbis.map((mbi) => [mbi, updates.get(mbi)!.map((f) => factField(f.section, f.id))]));
   // What is known of each beneficiary as the reads go out (a concurrent batch may change it later).
   const entries = new Map<string, KnownSummary>();
   const reads = chunks.map(({ shard, mbis: list }) => {
@@ -155,28 +156,36 @@ function planTotalsOnly(
   fields: string[],
   closedThrough: number | null,
 ): { commit: Commit | null; refused: IncomingFact[]; summary: string } | null {
-  // Nothing stored yet: the summary of no facts, so a new beneficiary's first claim records take
-  // this path too (the commit's version check still sees one written meanwhile). A state with a
-  // version and no summary (written before summaries) is read whole.
-  const summary = read.version === NO_STATE && read.summary === '' ? noFacts() : decodeSummary(read.summary);
+  // Nothing stored yet: the summary of no facts, so a new beneficiary's first records take this
+  // path too (the commit's version check still sees one written meanwhile). A state with a version
+  // and no summary (written before summaries) is read whole.
+  const nothingStored = read.version === NO_STATE && read.summary === '';
+  // An attribution changes the ACO of every claim record held: a summary's matter only with none held.
+  if (!nothingStored && incoming.some((f) => f.section === 'attributions')) return null;
+  const summary = nothingStored ? noFacts() : decodeSummary(read.summary);
   if (summary === null) return null;
   const refused: IncomingFact[] = [];
-  const fresh: ClaimFact[] = [];
+  const claims: ClaimFact[] = [];
+  const attributions: AttributionFact[] = [];
   const factPairs: string[] = [];
   // A record given twice in the batch counts once (a Set only when there is more than one).
   const taken = incoming.length > 1 ? new Set<string>() : null;
   incoming.forEach((f, i) => {
-    if (held[i] || taken?.has(f.id)) return;
+    const field = fields[i]!;
+    if (held[i] || taken?.has(field)) return;
     if (isClosed(f, closedThrough)) {
       refused.push(f);
       return;
     }
-    taken?.add(f.id);
-    fresh.push(f.value as ClaimFact);
-    factPairs.push(fields[i]!, encodeFact(fields[i]!, f.value));
+    taken?.add(field);
+    if (f.section === 'attributions') attributions.push(f.value as AttributionFact);
+    else claims.push(f.value as ClaimFact);
+    factPairs.push(field, encodeFact(field, f.value));
   });
-  if (fresh.length === 0) return { commit: null, refused, summary: read.summary };
-  const added = addTotalsToSummary(summary, fresh);
+  if (factPairs.length === 0) return { commit: null, refused, summary: read.summary };
+  const roster =
+    attributions.length > 0 ? { ...summary, attributions: [...summary.attributions, ...attributions] } : summary;
+  const added = addTotalsToSummary(roster, claims);
   if (added === null) return null;
   // Rewritten only when it changed, or when none is stored yet (the next batch must find one).
   const after = added.summary === summary && read.summary !== '' ? read.summary : encodeSummary(added.summary);

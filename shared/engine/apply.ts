@@ -53,12 +53,17 @@ export async function applyUpdates(
   const cache = options.cache ?? new StateCache(0);
   const summaries = options.summaries ?? new SummaryCache(0);
   const all = [...new Set([...updates.keys(), ...refresh])];
-  // Beneficiaries not cached that only receive claim records try the summary path first (no fact
-  // read); what it cannot decide there is read whole after it, the rest at the same time.
+  // Beneficiaries not cached that only receive claim records (or, new ones, attribution records) try
+  // the summary path first (no fact read); what it cannot decide there is read whole after it, the
+  // rest at the same time.
   const bySummary =
     options.transform || refresh.size > 0
       ? []
-      : all.filter((mbi) => !cache.has(mbi) && updates.get(mbi)!.every(isPlainClaim));
+      : all.filter(
+          (mbi) =>
+            !cache.has(mbi) &&
+            updates.get(mbi)!.every(summaryMayTake(options.summaryOnly === true, summaries.get(mbi) !== undefined)),
+        );
   const viaSummary = new Set(bySummary);
   const [summaryResult, fullResult] = await Promise.all([
     applyTotalsOnly(store, bySummary, updates, options.outboxOwner, summaries),
@@ -87,8 +92,18 @@ export async function applyUpdates(
  */
 const keptBySummary = (state: BeneficiaryState) => state.summary !== '' && state.derived.episodes.length === 0;
 
-/** A claim record offered as itself (not replacing, not refused unless held): the summary path can take it. */
-const isPlainClaim = (f: IncomingFact) => f.section === 'claims' && !f.replaces && !f.refuseIfNew;
+/**
+ * A record the summary path can take: a claim record offered as itself (not replacing, not refused
+ * unless held), or, for a service that keeps summaries (summaryOnly), an attribution of a
+ * beneficiary that may have nothing stored yet (the summary path takes it only then; one this
+ * service committed before has a state, and goes whole).
+ */
+const summaryMayTake =
+  (summaryOnly: boolean, known: boolean) =>
+  (f: IncomingFact): boolean =>
+    !f.replaces &&
+    !f.refuseIfNew &&
+    (f.section === 'claims' || (f.section === 'attributions' && summaryOnly && !known));
 
 /**
  * The whole path: each beneficiary's facts and derived state (cached, or read), decide(), and the

@@ -114,10 +114,37 @@ describe('claims kept as summaries (summaryOnly)', () => {
     read.summaries.length = 0;
     await apply([[NEW, [visit('V3', 40_000), visit('V1', 10_000)]]], new SummaryCache(100));
     expect(read).toEqual({ whole: [], summaries: [NEW] });
-    // Its attribution makes the records count: that needs them, so it is read whole.
+    // Its attribution makes the records count: that needs them, so it is read whole (after the
+    // summary read that finds it has some, since this service knows nothing of it).
     read.summaries.length = 0;
     await apply([[NEW, [attribution]]], new SummaryCache(100));
-    expect(read).toEqual({ whole: [NEW], summaries: [] });
+    expect(read).toEqual({ whole: [NEW], summaries: [NEW] });
+    expect(await acoTotals({ stores })).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
+  });
+
+  it("a new beneficiary's attribution and first claim records take the summary path together; one with records goes whole", async () => {
+    const { stores, read } = observedStores();
+    const apply = (updates: [string, IncomingFact[]][]) =>
+      applyUpdates(stores.beneficiaries, new Map(updates), {
+        overrunThresholds: [80, 100],
+        outboxOwner: 'test',
+        cache: new StateCache(100),
+        summaries: new SummaryCache(100),
+        summaryOnly: true,
+      });
+    const [FIRST, LATER] = ['1N000000002', '1N000000003'];
+    await apply([
+      [FIRST, [attribution, visit('V1', 10_000)]],
+      [LATER, [visit('V2', 2_500)]],
+    ]);
+    expect(read).toEqual({ whole: [], summaries: [FIRST, LATER] });
+    // LATER holds a claim record its attribution makes count: read whole.
+    read.summaries.length = 0;
+    await apply([
+      [FIRST, [visit('V3', 40_000)]],
+      [LATER, [attribution]],
+    ]);
+    expect(read).toEqual({ whole: [LATER], summaries: [FIRST, LATER] });
     expect(await acoTotals({ stores })).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
   });
 });
