@@ -2,8 +2,8 @@ import { decide, type IncomingFact, type Transform } from '../domain/decide.ts';
 import { summaryOf } from '../domain/incremental-derivation.ts';
 import { applyTotalsOnly } from './apply-totals-only.ts';
 import { encodeSummary } from './summary-codec.ts';
-import { snapshotJson } from '../domain/derive.ts';
-import type { Reference } from '../domain/facts.ts';
+import { restoreDerived, snapshotJson } from '../domain/derive.ts';
+import { emptyFacts, type Reference } from '../domain/facts.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { newVersion, SLICE, type Commit, type Loaded } from './beneficiary-store.ts';
 import type { BeneficiaryStateStore } from './stores.ts';
@@ -85,6 +85,9 @@ export async function applyUpdates(
     refused: [...summaryResult.refused, ...fullResult.refused, ...rest.refused],
   };
 }
+
+/** The snapshot of a state with no readmission, episode or alert. */
+const NOTHING_DERIVED = snapshotJson(restoreDerived('', emptyFacts()));
 
 /**
  * Whether the summary path can take a state's next claim records (most of them): it has a summary
@@ -264,7 +267,11 @@ function plan(
     ...d.withdrawn.map((a) => alertEvent(mbi, a, 'WITHDRAWN')),
   ];
   const reconPairs = d.reconciliations.flatMap((r) => [reconciliationField(r), JSON.stringify(r)]);
-  const snapshot = snapshotJson(d.derived);
+  // A snapshot with nothing in it is not stored where none is: a beneficiary with claim records and
+  // no stay, episode or alert then has no state hash at all (restoreDerived and the export take a
+  // missing snapshot as empty). One that held something is rewritten, empty, as before.
+  const derivedSnapshot = snapshotJson(d.derived);
+  const snapshot = derivedSnapshot === NOTHING_DERIVED && state.snapshot === '' ? '' : derivedSnapshot;
   const summary = encodeSummary(summaryOf(d.derived, d.facts));
   const acoDeltas = counterDeltas(d.acoDeltas);
   if (

@@ -77,13 +77,20 @@ async function run(summaryOnly: boolean) {
     [QUIET, [visit('V1', 10_000), visit('V2', 2_500)]],
     [IN_EPISODE, [visit('V3', 40_000)]],
   ]);
-  return { cachedWhole, read, totals: await acoTotals({ stores }) };
+  return {
+    cachedWhole,
+    read,
+    totals: await acoTotals({ stores }),
+    snapshots: await stores.reads.snapshots([QUIET, IN_EPISODE]),
+  };
 }
 
 describe('claims kept as summaries (summaryOnly)', () => {
   it('a beneficiary without an episode is kept as its summary and its claim records are planned with no read', async () => {
-    const { cachedWhole, read, totals } = await run(true);
+    const { cachedWhole, read, totals, snapshots } = await run(true);
     expect(cachedWhole).toEqual({ quiet: false, inEpisode: true });
+    // The one with an episode has its snapshot stored; the one with nothing derived has none.
+    expect(snapshots.map((s) => s !== null && JSON.parse(s).episodes.length)).toEqual([false, 1]);
     // Neither is read: one is known by its summary, the other cached whole.
     expect(read).toEqual({ whole: [], summaries: [] });
     expect(totals).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
@@ -120,6 +127,8 @@ describe('claims kept as summaries (summaryOnly)', () => {
     await apply([[NEW, [attribution]]], new SummaryCache(100));
     expect(read).toEqual({ whole: [NEW], summaries: [NEW] });
     expect(await acoTotals({ stores })).toEqual({ 'A-EAST|2026': { expenditureCents: 52_500, claimRecords: 3 } });
+    // Derived whole, it has no stay, episode or alert: no snapshot is stored for it.
+    expect(await stores.reads.snapshots([NEW])).toEqual([null]);
   });
 
   it("a new beneficiary's attribution and first claim records take the summary path together; one with records goes whole", async () => {
