@@ -131,11 +131,15 @@ export async function applyTotalsOnly(
 /** The version a beneficiary with nothing stored reads as (stores.ts, versions). */
 const NO_STATE = '0';
 
-/** The summary of a beneficiary with no facts (no attribution, no episode, nothing counted), as derived. */
-function noFacts(): TotalsSummary {
+/**
+ * The summary of a beneficiary with no facts (no attribution, no episode, nothing counted), as
+ * derived; made once and shared, since no one changes a summary in place (addTotalsToSummary and
+ * planTotalsOnly make a new one when it changes).
+ */
+const NO_FACTS: TotalsSummary = (() => {
   const facts = emptyFacts();
   return summaryOf(restoreDerived('', facts), facts);
-}
+})();
 
 /** A beneficiary planned on what the service knows: whether it holds its records is checked by the commit. */
 const NONE_HELD: readonly boolean[] = Object.freeze([]);
@@ -162,7 +166,7 @@ function planTotalsOnly(
   const nothingStored = read.version === NO_STATE && read.summary === '';
   // An attribution changes the ACO of every claim record held: a summary's matter only with none held.
   if (!nothingStored && incoming.some((f) => f.section === 'attributions')) return null;
-  const summary = nothingStored ? noFacts() : decodeSummary(read.summary);
+  const summary = nothingStored ? NO_FACTS : decodeSummary(read.summary);
   if (summary === null) return null;
   const refused: IncomingFact[] = [];
   const claims: ClaimFact[] = [];

@@ -62,7 +62,7 @@ export async function applyUpdates(
       : all.filter(
           (mbi) =>
             !cache.has(mbi) &&
-            updates.get(mbi)!.every(summaryMayTake(options.summaryOnly === true, summaries.get(mbi) !== undefined)),
+            summaryMayTake(updates.get(mbi)!, options.summaryOnly === true && summaries.get(mbi) === undefined),
         );
   const viaSummary = new Set(bySummary);
   const [summaryResult, fullResult] = await Promise.all([
@@ -96,17 +96,18 @@ const NOTHING_DERIVED = snapshotJson(restoreDerived('', emptyFacts()));
 const keptBySummary = (state: BeneficiaryState) => state.summary !== '' && state.derived.episodes.length === 0;
 
 /**
- * A record the summary path can take: a claim record offered as itself (not replacing, not refused
- * unless held), or, for a service that keeps summaries (summaryOnly), an attribution of a
- * beneficiary that may have nothing stored yet (the summary path takes it only then; one this
- * service committed before has a state, and goes whole).
+ * Whether the summary path can take every one of a beneficiary's records: claim records offered as
+ * themselves (not replacing, not refused unless held) and, with `attributions` (a service that
+ * keeps summaries, for a beneficiary it did not commit, which may have nothing stored yet: the
+ * summary path takes them only then), attribution records. A loop, not a closure per beneficiary.
  */
-const summaryMayTake =
-  (summaryOnly: boolean, known: boolean) =>
-  (f: IncomingFact): boolean =>
-    !f.replaces &&
-    !f.refuseIfNew &&
-    (f.section === 'claims' || (f.section === 'attributions' && summaryOnly && !known));
+function summaryMayTake(facts: IncomingFact[], attributions: boolean): boolean {
+  for (const f of facts) {
+    if (f.replaces || f.refuseIfNew) return false;
+    if (f.section !== 'claims' && !(attributions && f.section === 'attributions')) return false;
+  }
+  return true;
+}
 
 /**
  * The whole path: each beneficiary's facts and derived state (cached, or read), decide(), and the
