@@ -5,7 +5,7 @@ import { addTotalsToSummary, summaryOf, type TotalsSummary } from '../domain/inc
 import { newVersion, SLICE } from './beneficiary-store.ts';
 import { encodeFact } from './fact-codec.ts';
 import { handledLater } from './handled-later.ts';
-import { counterDeltas, factField } from './layout.ts';
+import { factField } from './layout.ts';
 import { chunksByShard } from './shards.ts';
 import type { BeneficiaryStateStore, Commit, SummaryRead } from './stores.ts';
 import { decodeSummary, encodeSummary } from './summary-codec.ts';
@@ -202,7 +202,7 @@ function planTotalsOnly(
       summary: after === read.summary ? '' : after,
       factPairs,
       removeFields: [],
-      acoDeltas: counterDeltas(added.acoDeltas),
+      acoDeltas: added.acoDeltas,
       events: [],
       reconPairs: [],
       episodesChanged: '',

@@ -16,7 +16,14 @@ import {
 
 export type { Commit, Loaded };
 import { M, metrics } from '../metrics/registry.ts';
-import { parseFactField, SUMMARY_FIELD, VERSION_FIELD, type RedisKeys } from './layout.ts';
+import {
+  addCounterDeltas,
+  parseFactField,
+  SUMMARY_FIELD,
+  VERSION_FIELD,
+  type CounterDeltas,
+  type RedisKeys,
+} from './layout.ts';
 import { mbisByShard, shardOf } from './shards.ts';
 import { groupByShard } from '../redis/by-shard.ts';
 
@@ -174,7 +181,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       k.closedThrough,
     ];
     const slice: unknown[] = [];
-    const acoTotals = new Map<string, Map<string, number>>();
+    const acoTotals: CounterDeltas = new Map();
     for (const c of commits) {
       keys.push(k.facts(c.mbi), k.state(c.mbi));
       slice.push([
@@ -190,11 +197,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
         c.summary,
         c.mustBeNew ? 1 : 0,
       ]);
-      for (const [acoYear, delta] of c.acoDeltas) {
-        let fields = acoTotals.get(acoYear);
-        if (!fields) acoTotals.set(acoYear, (fields = new Map()));
-        for (const [f, n] of delta) fields.set(f, (fields.get(f) ?? 0) + n);
-      }
+      addCounterDeltas(acoTotals, c.acoDeltas);
     }
     const totals: [string, string[]][] = [];
     for (const [acoYear, fields] of acoTotals) {

@@ -70,19 +70,26 @@ const MONTH = 'month:';
 const typeCounter = counterNames(TYPE);
 const monthCounter = counterNames(MONTH);
 
-/** The domain's ACO deltas as counter fields. */
-export function counterDeltas(deltas: Map<string, AcoDelta> | Record<string, AcoDelta>): CounterDeltas {
-  const out: CounterDeltas = new Map();
-  for (const [acoYear, d] of deltas instanceof Map ? deltas : Object.entries(deltas)) {
-    const fields = new Map<string, number>();
-    fields.set('expenditureCents', d.expenditureCents);
-    fields.set('claimRecords', d.claimRecords);
-    fields.set('beneficiaries', d.beneficiaries);
-    for (const t in d.byClaimType) fields.set(typeCounter(t), d.byClaimType[t]!);
-    for (const m in d.byServiceMonth) fields.set(monthCounter(m), d.byServiceMonth[m]!);
-    out.set(acoYear, fields);
+/**
+ * Adds the domain's ACO deltas of one beneficiary to `into`, the counters of a whole commit (one
+ * slice, or a store's totals): summed straight in, with no map of counters per beneficiary, which
+ * on the claims path (one beneficiary per record at scale) was two maps per record to build and drop.
+ */
+export function addCounterDeltas(into: CounterDeltas, deltas: ReadonlyMap<string, AcoDelta>): void {
+  for (const [acoYear, d] of deltas) {
+    let fields = into.get(acoYear);
+    if (!fields) into.set(acoYear, (fields = new Map()));
+    add(fields, 'expenditureCents', d.expenditureCents);
+    add(fields, 'claimRecords', d.claimRecords);
+    add(fields, 'beneficiaries', d.beneficiaries);
+    for (const t in d.byClaimType) add(fields, typeCounter(t), d.byClaimType[t]!);
+    for (const m in d.byServiceMonth) add(fields, monthCounter(m), d.byServiceMonth[m]!);
   }
-  return out;
+}
+
+/** A zero increment adds no counter: a total shows only the breakdowns something was counted in. */
+function add(fields: Map<string, number>, field: string, n: number): void {
+  if (n !== 0) fields.set(field, (fields.get(field) ?? 0) + n);
 }
 
 /** An ACO total's counters (its hash) as named figures, breakdowns sorted by name. */

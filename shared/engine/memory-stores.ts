@@ -5,7 +5,7 @@ import type { ReconciliationRecord } from '../domain/reconciliation-record.ts';
 import { newVersion } from './beneficiary-store.ts';
 import { reconciliationField } from './events.ts';
 import { decodeFact } from './fact-codec.ts';
-import { parseFactField } from './layout.ts';
+import { addCounterDeltas, parseFactField } from './layout.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 import { shardRead, type Commit, type Loaded, type Stores, type SummariesLoaded, type SummaryRead } from './stores.ts';
 
@@ -121,12 +121,8 @@ export function memoryStores(): Stores {
           if (c.expectedVersion === '0') beneficiaries.add(c.mbi);
           if (c.episodesChanged === '+') withEpisodes.add(c.mbi);
           else if (c.episodesChanged === '-') withEpisodes.delete(c.mbi);
-          for (const [acoYear, fields] of c.acoDeltas) {
-            acoIndex.add(acoYear);
-            let total = aco.get(acoYear);
-            if (!total) aco.set(acoYear, (total = new Map()));
-            for (const [f, n] of fields) if (n !== 0) total.set(f, (total.get(f) ?? 0) + n);
-          }
+          for (const acoYear of c.acoDeltas.keys()) acoIndex.add(acoYear);
+          addCounterDeltas(aco, c.acoDeltas);
         }
         return [...stale].map((c) => c.mbi);
       },

@@ -1,7 +1,7 @@
 import type { AcoContract } from '../domain/mssp.ts';
 import type { ReconciliationRecord } from '../domain/reconciliation-record.ts';
 import type { Reference } from '../domain/facts.ts';
-import type { CounterDeltas } from './layout.ts';
+import type { AcoDelta } from '../domain/facts.ts';
 import type { BeneficiaryState } from './state-cache.ts';
 
 /**
@@ -35,8 +35,8 @@ export interface Commit {
    * set of beneficiaries with episodes.
    */
   episodesChanged: '+' | '-' | '';
-  /** Increments of ACO totals: acoYear -> field -> signed increment. */
-  acoDeltas: CounterDeltas;
+  /** Increments of ACO totals by `ACO|year` (the domain's deltas; layout.ts makes them counter fields). */
+  acoDeltas: ReadonlyMap<string, AcoDelta>;
   events: string[];
   reconPairs: string[];
 }
