@@ -105,16 +105,18 @@ export function addTotals(
     // Records only come in here, so a beneficiary starts counting for an ACO-year and never stops.
     if (c.claimRecords === 0) d.beneficiaries = 1;
     const month = monthOf(claim.thruDate);
-    c.expenditureCents += cents;
-    c.claimRecords += 1;
-    c.byClaimType[claim.claimType] = (c.byClaimType[claim.claimType] ?? 0) + cents;
-    c.byServiceMonth[month] = (c.byServiceMonth[month] ?? 0) + cents;
-    d.expenditureCents += cents;
-    d.claimRecords += 1;
-    d.byClaimType[claim.claimType] = (d.byClaimType[claim.claimType] ?? 0) + cents;
-    d.byServiceMonth[month] = (d.byServiceMonth[month] ?? 0) + cents;
+    count(c, claim, month, cents);
+    count(d, claim, month, cents);
   }
   return deltas;
+}
+
+/** One counted claim record added to a total or a delta (a contribution's and a delta's figures alike). */
+function count(into: AcoContribution | AcoDelta, claim: ClaimFact, month: string, cents: number): void {
+  into.expenditureCents += cents;
+  into.claimRecords += 1;
+  into.byClaimType[claim.claimType] = (into.byClaimType[claim.claimType] ?? 0) + cents;
+  into.byServiceMonth[month] = (into.byServiceMonth[month] ?? 0) + cents;
 }
 
 /**
@@ -145,14 +147,36 @@ export function addTotalsToSummary(
   summary: TotalsSummary,
   claims: ClaimFact[],
 ): { acoDeltas: Map<string, AcoDelta>; summary: TotalsSummary } | null {
-  if (!claims.every((c) => onlyAddsToTotals(c, summary))) return null;
-  // Only whether a beneficiary counts in an ACO-year matters to addTotals beyond the records themselves.
-  const acos: Record<string, AcoContribution> = {};
-  for (const key of summary.counted) acos[key] = { ...emptyContribution(), claimRecords: 1 };
-  const acoDeltas = addTotals({ acos, spendByYear: {} }, claims, summary.attributions);
-  const counted = Object.keys(acos);
-  return {
-    acoDeltas,
-    summary: counted.length === summary.counted.length ? summary : { ...summary, counted },
-  };
+  for (const claim of claims) if (!onlyAddsToTotals(claim, summary)) return null;
+  // Of the totals before, only whether the beneficiary counts in an ACO-year matters here: its
+  // first counted record there makes it count (addTotals, on a whole state, learns it from the
+  // contribution). So no contribution is built, only the deltas: on the claims path this runs
+  // once per beneficiary per batch, and the contributions were most of what it allocated.
+  const acoDeltas = new Map<string, AcoDelta>();
+  let counted = summary.counted;
+  let aco: string | null = null;
+  let year = 0;
+  let d!: AcoDelta;
+  for (const claim of claims) {
+    if (claim.denied) continue;
+    const claimAco = acoOn(claim.thruDate, summary.attributions);
+    if (claimAco === null) continue;
+    const claimYear = yearOf(claim.thruDate);
+    if (claimAco !== aco || claimYear !== year) {
+      aco = claimAco;
+      year = claimYear;
+      const key = acoYearKey(aco, year);
+      const held = acoDeltas.get(key);
+      if (held !== undefined) d = held;
+      else {
+        acoDeltas.set(key, (d = emptyDelta()));
+        if (!counted.includes(key)) {
+          counted = [...counted, key];
+          d.beneficiaries = 1;
+        }
+      }
+    }
+    count(d, claim, monthOf(claim.thruDate), signedCents(claim));
+  }
+  return { acoDeltas, summary: counted === summary.counted ? summary : { ...summary, counted } };
 }

@@ -37,7 +37,13 @@ export async function applyTotalsOnly(
   const chunks = chunksByShard(mbis, (mbi) => store.shardOf(mbi), SLICE);
   // Every chunk's read goes out at once; each is decided as it comes back and its commit sent.
   // Each incoming record's fact field, made once: asked of Redis, then written by the commit.
-  const fieldsOf = new Map(mbis.map((mbi) => [mbi, updates.get(mbi)!.map((f) => factField(f.section, f.id))]));
+  const fieldsOf = new Map<string, string[]>();
+  for (const mbi of mbis) {
+    const incoming = updates.get(mbi)!;
+    const fields: string[] = [];
+    for (const f of incoming) fields.push(factField(f.section, f.id));
+    fieldsOf.set(mbi, fields);
+  }
   // What is known of each beneficiary as the reads go out (a concurrent batch may change it later).
   const entries = new Map<string, KnownSummary>();
   const reads = chunks.map(({ shard, mbis: list }) => {
@@ -67,7 +73,8 @@ export async function applyTotalsOnly(
     if (read) known.noteShardRead(shard, read);
     const { readVersions, closedThrough } = read ?? known.shardRead(shard)!;
     const commits: Commit[] = [];
-    const summaryAfter = new Map<Commit, string>();
+    // The summary after each commit (same position), for the cache once it is applied.
+    const summaryAfter: string[] = [];
     for (const mbi of list) {
       const incoming = updates.get(mbi)!;
       const entry = entries.get(mbi);
@@ -95,14 +102,15 @@ export async function applyTotalsOnly(
       if (change.commit) {
         change.commit.mustBeNew = entry !== undefined;
         commits.push(change.commit);
-        summaryAfter.set(change.commit, change.summary);
+        summaryAfter.push(change.summary);
       }
     }
     if (commits.length === 0) continue;
     const committing = store.commit(commits, outboxOwner, readVersions).then((stale) => {
       const refused = new Set(stale);
-      for (const commit of commits)
-        if (!refused.has(commit.mbi)) known.set(commit.mbi, commit.newVersion!, summaryAfter.get(commit)!);
+      commits.forEach((commit, i) => {
+        if (!refused.has(commit.mbi)) known.set(commit.mbi, commit.newVersion!, summaryAfter[i]!);
+      });
       return { committed: commits.length - refused.size, stale: commits.filter((commit) => refused.has(commit.mbi)) };
     });
     sent.push(handledLater(committing));
@@ -174,18 +182,19 @@ function planTotalsOnly(
   const factPairs: string[] = [];
   // A record given twice in the batch counts once (a Set only when there is more than one).
   const taken = incoming.length > 1 ? new Set<string>() : null;
-  incoming.forEach((f, i) => {
+  for (let i = 0; i < incoming.length; i++) {
+    const f = incoming[i]!;
     const field = fields[i]!;
-    if (held[i] || taken?.has(field)) return;
+    if (held[i] || taken?.has(field)) continue;
     if (isClosed(f, closedThrough)) {
       refused.push(f);
-      return;
+      continue;
     }
     taken?.add(field);
     if (f.section === 'attributions') attributions.push(f.value as AttributionFact);
     else claims.push(f.value as ClaimFact);
     factPairs.push(field, encodeFact(field, f.value));
-  });
+  }
   if (factPairs.length === 0) return { commit: null, refused, summary: read.summary };
   const roster =
     attributions.length > 0 ? { ...summary, attributions: [...summary.attributions, ...attributions] } : summary;
