@@ -7,7 +7,7 @@ import { encodeFact } from './fact-codec.ts';
 import { handledLater } from './handled-later.ts';
 import { factField } from './layout.ts';
 import { chunksByShard } from './shards.ts';
-import type { BeneficiaryStateStore, Commit, SummaryRead } from './stores.ts';
+import { NO_VERSION, type BeneficiaryStateStore, type Commit, type SummaryRead } from './stores.ts';
 import { decodeSummary, encodeSummary } from './summary-codec.ts';
 import type { KnownSummary, SummaryCache } from './summary-cache.ts';
 
@@ -136,9 +136,6 @@ export async function applyTotalsOnly(
   };
 }
 
-/** The version a beneficiary with nothing stored reads as (stores.ts, versions). */
-const NO_STATE = '0';
-
 /**
  * The summary of a beneficiary with no facts (no attribution, no episode, nothing counted), as
  * derived; made once and shared, since no one changes a summary in place (addTotalsToSummary and
@@ -171,7 +168,7 @@ function planTotalsOnly(
   // Nothing stored yet: the summary of no facts, so a new beneficiary's first records take this
   // path too (the commit's version check still sees one written meanwhile). A state with a version
   // and no summary (written before summaries) is read whole.
-  const nothingStored = read.version === NO_STATE && read.summary === '';
+  const nothingStored = read.version === NO_VERSION && read.summary === '';
   // An attribution changes the ACO of every claim record held: a summary's matter only with none held.
   if (!nothingStored && incoming.some((f) => f.section === 'attributions')) return null;
   const summary = nothingStored ? NO_FACTS : decodeSummary(read.summary);

@@ -6,6 +6,7 @@ import type { BeneficiaryState } from './state-cache.ts';
 import { decodeFact } from './fact-codec.ts';
 import { COMMIT_SCRIPT, LOAD_SCRIPT, SUMMARY_LOAD_SCRIPT } from './commit-script.ts';
 import {
+  NO_VERSION,
   shardRead,
   type BeneficiaryStateStore,
   type Commit,
@@ -44,7 +45,7 @@ export const SLICE = 400;
 /** A facts hash read whole: its facts, and its version and totals summary (layout.ts) when stored. */
 function parseFactsHash(flat: string[]): { facts: BeneficiaryFacts; version: string; summary: string } {
   const facts = emptyFacts();
-  let version = '0';
+  let version = NO_VERSION;
   let summary = '';
   for (let i = 0; i < flat.length; i += 2) {
     const field = flat[i]!;
@@ -84,7 +85,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
     return shardOf(mbi, this.keys.shards);
   }
 
-  /** The stored version of each beneficiary ('0': none yet). */
+  /** The stored version of each beneficiary (NO_VERSION: none yet). */
   async versions(mbis: string[]): Promise<string[]> {
     const out = await groupByShard(
       this.redis,
@@ -93,7 +94,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       (mbi) => this.shardOf(mbi),
       (p, mbi) => p.hget(this.keys.of(mbi).facts(mbi), VERSION_FIELD),
     );
-    return out.map((v) => (v as string | null) ?? '0');
+    return out.map((v) => (v as string | null) ?? NO_VERSION);
   }
 
   /**
@@ -153,7 +154,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
     mbis.forEach((mbi, i) => {
       const held = out[4 + 3 * i] as string;
       byMbi.set(mbi, {
-        version: out[2 + 3 * i] ?? '0',
+        version: out[2 + 3 * i] ?? NO_VERSION,
         summary: out[3 + 3 * i] ?? '',
         held: Array.from(held, (c) => c === '1'),
       });

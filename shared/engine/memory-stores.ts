@@ -7,7 +7,15 @@ import { reconciliationField } from './events.ts';
 import { decodeFact } from './fact-codec.ts';
 import { addCounterDeltas, parseFactField } from './layout.ts';
 import type { BeneficiaryState } from './state-cache.ts';
-import { shardRead, type Commit, type Loaded, type Stores, type SummariesLoaded, type SummaryRead } from './stores.ts';
+import {
+  NO_VERSION,
+  shardRead,
+  type Commit,
+  type Loaded,
+  type Stores,
+  type SummariesLoaded,
+  type SummaryRead,
+} from './stores.ts';
 
 /**
  * The stores in memory (stores.ts), for the broker-free test driver: the same semantics as the
@@ -69,7 +77,7 @@ export function memoryStores(): Stores {
           const s = states.get(mbi);
           byMbi.set(mbi, {
             facts: f,
-            version: s?.v ?? '0',
+            version: s?.v ?? NO_VERSION,
             derived: restoreDerived(s?.d ?? '', f),
             snapshot: s?.d ?? '',
             summary: s?.k ?? '',
@@ -87,7 +95,7 @@ export function memoryStores(): Stores {
           const s = states.get(mbi);
           const hash = facts.get(mbi);
           byMbi.set(mbi, {
-            version: s?.v ?? '0',
+            version: s?.v ?? NO_VERSION,
             summary: s?.k ?? '',
             held: fields[i]!.map((f) => hash?.has(f) === true),
           });
@@ -101,7 +109,7 @@ export function memoryStores(): Stores {
         const stale = new Set(
           commits.filter(
             (c) =>
-              (states.get(c.mbi)?.v ?? '0') !== c.expectedVersion ||
+              (states.get(c.mbi)?.v ?? NO_VERSION) !== c.expectedVersion ||
               (c.mustBeNew === true && c.factPairs.some((f, i) => i % 2 === 0 && facts.get(c.mbi)?.has(f) === true)),
           ),
         );
@@ -118,7 +126,7 @@ export function memoryStores(): Stores {
           for (const e of c.events) outboxOf(owner).push(`${++outboxSeq}|${e}`);
           for (let i = 0; i < c.reconPairs.length; i += 2) reconciliations.set(c.reconPairs[i]!, c.reconPairs[i + 1]!);
           for (const f of c.removeFields ?? []) hash.delete(f);
-          if (c.expectedVersion === '0') beneficiaries.add(c.mbi);
+          if (c.expectedVersion === NO_VERSION) beneficiaries.add(c.mbi);
           if (c.episodesChanged === '+') withEpisodes.add(c.mbi);
           else if (c.episodesChanged === '-') withEpisodes.delete(c.mbi);
           for (const acoYear of c.acoDeltas.keys()) acoIndex.add(acoYear);
@@ -126,7 +134,7 @@ export function memoryStores(): Stores {
         }
         return [...stale].map((c) => c.mbi);
       },
-      versions: async (mbis) => mbis.map((mbi) => states.get(mbi)?.v ?? '0'),
+      versions: async (mbis) => mbis.map((mbi) => states.get(mbi)?.v ?? NO_VERSION),
     },
     outbox: {
       shards: 1,

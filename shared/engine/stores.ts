@@ -41,6 +41,12 @@ export interface Commit {
   reconPairs: string[];
 }
 
+/**
+ * The version of a beneficiary with nothing stored: what a read gives for it, and what a commit of
+ * its first records expects (the commit script checks it as stored, `or '0'`).
+ */
+export const NO_VERSION = '0';
+
 /** What a read of a shard said of the prices version and the closed year (what a commit checks). */
 export interface ShardRead {
   /** What the state was read under, for the commit to check: 'pricesVersion|closedThrough'. */
@@ -93,7 +99,7 @@ export interface BeneficiaryStateStore {
    * others are committed, all or nothing. All are refused when the prices or closed year changed.
    */
   commit(commits: Commit[], outboxOwner: string, readVersions: string): Promise<string[]>;
-  /** The stored version of each beneficiary ('0': none yet). */
+  /** The stored version of each beneficiary (NO_VERSION: none yet). */
   versions(mbis: string[]): Promise<string[]>;
 }
 
