@@ -3,6 +3,9 @@ import type { Config } from '../config/config.ts';
 import { AppError, ErrorCode, oneLine } from '../errors/app-error.ts';
 import { topicSpecs } from './topics.ts';
 
+/** The least time new topics are given to be served by their leaders. */
+const SERVED_WITHIN_MS = 30_000;
+
 // kafkajs is CommonJS and this enum is not among the names Node's ESM loader can see.
 const { ConfigResourceTypes } = kafkajs;
 
@@ -12,7 +15,7 @@ const { ConfigResourceTypes } = kafkajs;
  */
 export async function ensureTopics(
   admin: Admin,
-  config: Pick<Config, 'topicPrefix' | 'partitions'>,
+  config: Pick<Config, 'topicPrefix' | 'partitions' | 'connectTimeoutMs'>,
 ): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const specs = topicSpecs(config);
@@ -23,9 +26,12 @@ export async function ensureTopics(
     await admin.createTopics({ topics: missing, waitForLeaders: false });
   }
   // Every topic, not only the ones created here: another process may have created one a moment ago.
+  // The start-up budget an operator set for a slow cluster (VBC_CONNECT_TIMEOUT_MS) holds here too;
+  // never less than 30 s, what a cold KRaft broker on a busy host has been seen to need.
   await waitUntilServed(
     admin,
     specs.map((s) => s.topic),
+    Math.max(SERVED_WITHIN_MS, config.connectTimeoutMs),
   );
   const present = specs.filter((s) => existing.has(s.topic) && s.configEntries.length > 0);
   if (present.length > 0) {
@@ -59,7 +65,7 @@ export async function ensureTopics(
  * A new topic's leaders can still answer "does not host this topic-partition" for a moment after
  * creation; a consumer subscribing then fails. Wait until every partition answers an offset query.
  */
-async function waitUntilServed(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+async function waitUntilServed(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const topic of topics) {
     for (;;) {
