@@ -42,4 +42,5 @@ export const claimsService: ServiceSpec = {
   },
   tick: foldClosedYearsIfDue,
   partitionsInFlight: 3,
+  cpuNice: 10,
 };

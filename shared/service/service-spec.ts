@@ -46,4 +46,10 @@ export interface ServiceSpec {
    * each one in flight while throughput does not.
    */
   partitionsInFlight?: number;
+  /**
+   * The CPU priority (nice value) of a process running this service alone, unless VBC_CPU_NICE says
+   * otherwise (default 0). The claims service takes 10: its work is a file's throughput, and on a
+   * host it shares with the ADT services it should yield the CPU to the alerts care managers wait for.
+   */
+  cpuNice?: number;
 }

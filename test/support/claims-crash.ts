@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Config } from '../../shared/config/config.ts';
 import type { Context } from '../../shared/service/context.ts';
@@ -17,6 +18,8 @@ export async function claimsServiceMidway(
       'the service to be mid-way',
     );
     expect(service.exited, service.logTail()).toBe(false);
+    // It yields the CPU to the alert path on a shared host: every thread of it, V8's and libuv's too.
+    if (process.platform === 'linux') expect(new Set(threadNices(service.child.pid!))).toEqual(new Set([10]));
     return service;
   } catch (error) {
     await service.stop('SIGKILL');
@@ -51,4 +54,12 @@ export async function killMidwayAndCatchUp(
   } finally {
     await second.stop('SIGKILL');
   }
+}
+
+/** The nice value of every thread of a process (Linux /proc: the 19th field of each thread's stat). */
+function threadNices(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((thread) => {
+    const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
 }

@@ -1,4 +1,6 @@
+import { loadConfig } from '../../../shared/config/config.ts';
 import { startService, type RunningService } from '../../../shared/service/consumer-service.ts';
+import { cpuNiceFor, lowerCpuPriority } from '../../../shared/service/cpu-priority.ts';
 import { openContext } from '../../../shared/service/context.ts';
 import { describeSecurity, maskUrl } from '../../../shared/config/security.ts';
 import { metrics } from '../../../shared/metrics/registry.ts';
@@ -50,7 +52,14 @@ group and Redis answers, else 503).`,
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
-    const ctx = await openContext(`vbc-${which}`);
+    const config = loadConfig();
+    // Before connecting: threads started from here on (the clients' sockets, libuv's pool) inherit it.
+    const cpuNice = cpuNiceFor(
+      config.cpuNice,
+      names.map((n) => SERVICES[n]!),
+    );
+    if (cpuNice > 0) lowerCpuPriority(cpuNice);
+    const ctx = await openContext(`vbc-${which}`, config);
     const withGateway = which === GATEWAY || (which === 'all' && ctx.config.mllp.port !== null);
     const running: RunningService[] = [];
     const withWeb = which === WEB || (which === 'all' && ctx.config.web.port !== null);
@@ -92,6 +101,7 @@ group and Redis answers, else 503).`,
           registry: maskUrl(c.schemaRegistryUrl),
           redis: maskUrl(c.redisUrl),
           security: describeSecurity(c.security),
+          cpuNice,
         },
         'running; SIGTERM or Ctrl-C stops gracefully',
       );

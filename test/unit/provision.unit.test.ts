@@ -1,0 +1,72 @@
+import type { Admin } from 'kafkajs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ErrorCode } from '../../shared/errors/app-error.ts';
+import { ensureTopics } from '../../shared/kafka/provision.ts';
+
+/** An admin whose new topics answer offset queries after `servedAfter` failed queries each (Infinity: never). */
+function admin(servedAfter: number) {
+  const created: string[] = [];
+  const failures = new Map<string, number>();
+  const fake = {
+    listTopics: async () => [],
+    createTopics: async ({ topics }: { topics: { topic: string }[] }) => {
+      created.push(...topics.map((t) => t.topic));
+      return true;
+    },
+    fetchTopicOffsets: async (topic: string) => {
+      const failed = failures.get(topic) ?? 0;
+      if (failed < servedAfter) {
+        failures.set(topic, failed + 1);
+        throw new Error('This server does not host this topic-partition');
+      }
+      return [];
+    },
+  };
+  return { admin: fake as unknown as Admin, created };
+}
+
+const config = { topicPrefix: 't.', partitions: 2 };
+
+describe('topics are waited for until their leaders serve them', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('creates the missing topics and returns once every one answers', async () => {
+    vi.useFakeTimers();
+    const { admin: a, created } = admin(3);
+    const done = ensureTopics(a, { ...config, connectTimeoutMs: 20_000 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    const topics = await done;
+    expect(topics).toEqual(created);
+    expect(topics).toContain('t.claims');
+  });
+
+  it('gives up after the start-up budget the operator set, naming the topic, when it is longer than 30 s', async () => {
+    vi.useFakeTimers();
+    const { admin: a } = admin(Number.POSITIVE_INFINITY);
+    let outcome: unknown = 'pending';
+    ensureTopics(a, { ...config, connectTimeoutMs: 90_000 }).catch((error: unknown) => {
+      outcome = error;
+    });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(outcome).toBe('pending');
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(outcome).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE, retriable: true });
+    expect(String((outcome as Error).message)).toMatch(/t\.claims within 90s/);
+  });
+
+  it('gives a cold broker at least 30 s whatever the start-up budget', async () => {
+    vi.useFakeTimers();
+    const { admin: a } = admin(Number.POSITIVE_INFINITY);
+    let outcome: unknown = 'pending';
+    ensureTopics(a, { ...config, connectTimeoutMs: 5_000 }).catch((error: unknown) => {
+      outcome = error;
+    });
+    await vi.advanceTimersByTimeAsync(25_000);
+    expect(outcome).toBe('pending');
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(outcome).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE });
+    expect(String((outcome as Error).message)).toMatch(/within 30s/);
+  });
+});
