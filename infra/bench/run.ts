@@ -429,6 +429,7 @@ async function main() {
       adtRatePerSec: latency.achievedRate,
       alertP50MsDuringClaimsBurst: underLoad.p50,
       alertP99MsDuringClaimsBurst: underLoad.p99,
+      alertServicesP99MsDuringClaimsBurst: underLoad.servicesP99,
       alertSamplesDuringClaimsBurst: underLoad.samples,
       redisBytesPerBeneficiary: Math.round((memAfter - memBefore) / Math.max(1, beneficiaries)),
       redisBytesPerClaim: Math.round((memAfter - memBefore) / Math.max(1, distinctClaims)),
