@@ -34,7 +34,12 @@ export async function applyTotalsOnly(
   known: SummaryCache,
 ): Promise<{ committed: number; refused: IncomingFact[]; unresolved: string[] }> {
   if (mbis.length === 0) return { committed: 0, refused: [], unresolved: [] };
-  const chunks = chunksByShard(mbis, (mbi) => store.shardOf(mbi), SLICE);
+  const chunks = chunksByShard(
+    mbis,
+    (mbi) => store.shardOf(mbi),
+    SLICE,
+    (mbi) => updates.get(mbi)!.length,
+  );
   // Every chunk's read goes out at once; each is decided as it comes back and its commit sent.
   // Each incoming record's fact field, made once: asked of Redis, then written by the commit.
   const fieldsOf = new Map<string, string[]>();

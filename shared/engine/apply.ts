@@ -5,7 +5,7 @@ import { encodeSummary } from './summary-codec.ts';
 import { restoreDerived, snapshotJson } from '../domain/derive.ts';
 import { emptyFacts, type Reference } from '../domain/facts.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { newVersion, SLICE, type Commit, type Loaded } from './beneficiary-store.ts';
+import { newVersion, WHOLE_SLICE, type Commit, type Loaded } from './beneficiary-store.ts';
 import type { BeneficiaryStateStore } from './stores.ts';
 import { alertEvent, reconciliationEvent, reconciliationField } from './events.ts';
 import { encodeFact } from './fact-codec.ts';
@@ -146,7 +146,13 @@ async function applyWhole(
     // each chunk is planned as soon as its read is back, and its commit goes out as soon as it
     // is planned, so Redis reads and writes while Node plans.
     // A chunk holds one shard's beneficiaries: its commit is one script on one slot.
-    const chunks = chunksByShard(pending, (mbi) => store.shardOf(mbi), SLICE);
+    // A beneficiary re-derived with no new record (refresh) still writes its snapshot: it weighs one.
+    const chunks = chunksByShard(
+      pending,
+      (mbi) => store.shardOf(mbi),
+      WHOLE_SLICE,
+      (mbi) => updates.get(mbi)?.length ?? 1,
+    );
     // A chunk with nothing to read uses what the chunk before it (of its shard) read of the prices and closed year.
     const loads = chunks.map(({ shard, mbis }, c) => {
       const missing = mbis.filter((mbi) => !cachedSet.has(mbi));

@@ -94,14 +94,39 @@ export function shardTags(count: number): string[] {
   return tags;
 }
 
-/** Beneficiaries in chunks of at most `size`, each of one shard, a shard's chunks one after another. */
+/** How much one chunk of a batch may hold (one script call each, see beneficiary-store.ts SLICE). */
+export interface ChunkLimits {
+  beneficiaries: number;
+  /** Incoming records, summed over the chunk's beneficiaries. */
+  records: number;
+}
+
+/**
+ * Beneficiaries in chunks of one shard each, a shard's chunks one after another, in the order given.
+ * A chunk ends before the beneficiary that would take it past either limit; a beneficiary with more
+ * records than the limit has a chunk of its own.
+ */
 export function chunksByShard(
   mbis: string[],
   shardOf: (mbi: string) => number,
-  size: number,
+  limits: ChunkLimits,
+  recordsOf: (mbi: string) => number,
 ): { shard: number; mbis: string[] }[] {
   const chunks: { shard: number; mbis: string[] }[] = [];
-  for (const [shard, list] of mbisByShard(mbis, shardOf))
-    for (let i = 0; i < list.length; i += size) chunks.push({ shard, mbis: list.slice(i, i + size) });
+  for (const [shard, list] of mbisByShard(mbis, shardOf)) {
+    let chunk: string[] = [];
+    let records = 0;
+    for (const mbi of list) {
+      const n = recordsOf(mbi);
+      if (chunk.length > 0 && (chunk.length >= limits.beneficiaries || records + n > limits.records)) {
+        chunks.push({ shard, mbis: chunk });
+        chunk = [];
+        records = 0;
+      }
+      chunk.push(mbi);
+      records += n;
+    }
+    if (chunk.length > 0) chunks.push({ shard, mbis: chunk });
+  }
   return chunks;
 }

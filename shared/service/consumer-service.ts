@@ -45,8 +45,8 @@ export interface StartOptions {
 /**
  * Runs a consumer group over the service's topics with batch consumption. Per batch: decode and
  * validate synchronously (schemas preloaded once per batch), apply valid records (applyUpdates:
- * reads of the beneficiaries not cached and atomic commits, both in slices of 400 beneficiaries,
- * pipelined), dead-letter bad ones, publish the outbox, record the batch's end in Redis, and only
+ * reads of the beneficiaries not cached and atomic commits, both in slices (beneficiary-store.ts
+ * SLICE), pipelined), dead-letter bad ones, publish the outbox, record the batch's end in Redis, and only
  * then commit the offsets. A crash anywhere replays the batch, whose facts are already held: no-ops.
  */
 export async function startService(

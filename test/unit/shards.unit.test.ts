@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { redisKeys } from '../../shared/engine/layout.ts';
-import { shardOf, shardTags, slotOf } from '../../shared/engine/shards.ts';
+import { chunksByShard, shardOf, shardTags, slotOf } from '../../shared/engine/shards.ts';
 
 // ioredis's own slot function: the slot a cluster client sends a key to.
 const clusterKeySlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
@@ -77,5 +77,45 @@ describe('state shards', () => {
       new Set([keys.eventClock, keys.partitionClocks, keys.earliestClaim, keys.partitionLatest(3)].map(clusterKeySlot))
         .size,
     ).toBe(1);
+  });
+});
+
+describe("a batch's chunks (one script call each)", () => {
+  // Records per beneficiary: 1 to 7, and one beneficiary with more than a chunk may hold.
+  const records = new Map(mbis.map((mbi, i) => [mbi, i === 10 ? 50 : 1 + (i % 7)]));
+  const limits = { beneficiaries: 40, records: 30 };
+  const chunks = chunksByShard(
+    mbis,
+    (mbi) => shardOf(mbi, 6),
+    limits,
+    (mbi) => records.get(mbi)!,
+  );
+
+  it('hold every beneficiary once, each chunk of one shard, in the order given within a shard', () => {
+    expect(chunks.flatMap((c) => c.mbis).sort()).toEqual([...mbis].sort());
+    for (const c of chunks) for (const mbi of c.mbis) expect(shardOf(mbi, 6)).toBe(c.shard);
+    for (let shard = 0; shard < 6; shard++)
+      expect(chunks.filter((c) => c.shard === shard).flatMap((c) => c.mbis)).toEqual(
+        mbis.filter((mbi) => shardOf(mbi, 6) === shard),
+      );
+  });
+
+  it('stay within both limits, so no script holds Redis up for long; a beneficiary over the limit goes alone', () => {
+    const weigh = (c: { mbis: string[] }) => c.mbis.reduce((n, mbi) => n + records.get(mbi)!, 0);
+    for (const c of chunks) {
+      expect(c.mbis.length).toBeLessThanOrEqual(limits.beneficiaries);
+      if (c.mbis.length > 1) expect(weigh(c)).toBeLessThanOrEqual(limits.records);
+    }
+    expect(chunks.find((c) => c.mbis.includes(mbis[10]!))!.mbis).toEqual([mbis[10]]);
+    // Not cut smaller than the limits ask: a chunk ends only where the next beneficiary would not fit.
+    const next = new Map<number, number>();
+    chunks.forEach((c, i) => {
+      const following = chunks.slice(i + 1).find((d) => d.shard === c.shard);
+      if (!following) return;
+      const first = records.get(following.mbis[0]!)!;
+      expect(c.mbis.length === limits.beneficiaries || weigh(c) + first > limits.records).toBe(true);
+      next.set(i, first);
+    });
+    expect(next.size).toBeGreaterThan(0);
   });
 });
