@@ -27,6 +27,21 @@ function admin(servedAfter: number) {
 
 const config = { topicPrefix: 't.', partitions: 2 };
 
+/**
+ * ensureTopics against a broker that never serves the new topics, with the start-up budget given:
+ * `before` is its outcome after `elapsedMs` of (fake) time, `now` its outcome whenever read.
+ */
+async function neverServed(connectTimeoutMs: number, elapsedMs: number) {
+  const { admin: a } = admin(Number.POSITIVE_INFINITY);
+  const outcome: { before: unknown; now: unknown } = { before: 'pending', now: 'pending' };
+  ensureTopics(a, { ...config, connectTimeoutMs }).catch((error: unknown) => {
+    outcome.now = error;
+  });
+  await vi.advanceTimersByTimeAsync(elapsedMs);
+  outcome.before = outcome.now;
+  return outcome;
+}
+
 describe('topics are waited for until their leaders serve them', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -44,29 +59,19 @@ describe('topics are waited for until their leaders serve them', () => {
 
   it('gives up after the start-up budget the operator set, naming the topic, when it is longer than 30 s', async () => {
     vi.useFakeTimers();
-    const { admin: a } = admin(Number.POSITIVE_INFINITY);
-    let outcome: unknown = 'pending';
-    ensureTopics(a, { ...config, connectTimeoutMs: 90_000 }).catch((error: unknown) => {
-      outcome = error;
-    });
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(outcome).toBe('pending');
+    const outcome = await neverServed(90_000, 60_000);
+    expect(outcome.before).toBe('pending');
     await vi.advanceTimersByTimeAsync(31_000);
-    expect(outcome).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE, retriable: true });
-    expect(String((outcome as Error).message)).toMatch(/t\.claims within 90s/);
+    expect(outcome.now).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE, retriable: true });
+    expect(String((outcome.now as Error).message)).toMatch(/t\.claims within 90s/);
   });
 
   it('gives a cold broker at least 30 s whatever the start-up budget', async () => {
     vi.useFakeTimers();
-    const { admin: a } = admin(Number.POSITIVE_INFINITY);
-    let outcome: unknown = 'pending';
-    ensureTopics(a, { ...config, connectTimeoutMs: 5_000 }).catch((error: unknown) => {
-      outcome = error;
-    });
-    await vi.advanceTimersByTimeAsync(25_000);
-    expect(outcome).toBe('pending');
+    const outcome = await neverServed(5_000, 25_000);
+    expect(outcome.before).toBe('pending');
     await vi.advanceTimersByTimeAsync(6_000);
-    expect(outcome).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE });
-    expect(String((outcome as Error).message)).toMatch(/within 30s/);
+    expect(outcome.now).toMatchObject({ code: ErrorCode.KAFKA_UNREACHABLE });
+    expect(String((outcome.now as Error).message)).toMatch(/within 30s/);
   });
 });
