@@ -18,9 +18,8 @@ export function cpuNiceFor(configured: number | null, services: readonly Pick<Se
  * belongs to a thread, and V8's collector and libuv's pool run on threads of their own, started
  * before this is called (threads started later take the value of the thread that starts them).
  * Never raises a priority (that needs privileges): a thread already nicer keeps its value.
- * Returns the nice value of the main thread afterwards.
  */
-export function lowerCpuPriority(nice: number): number {
+export function lowerCpuPriority(nice: number): void {
   let threads: number[];
   try {
     threads = readdirSync('/proc/self/task').map(Number);
@@ -34,5 +33,4 @@ export function lowerCpuPriority(nice: number): number {
       // A thread that ended meanwhile.
     }
   }
-  return getPriority(0);
 }

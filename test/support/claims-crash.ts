@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Config } from '../../shared/config/config.ts';
 import type { Context } from '../../shared/service/context.ts';
 import { claimsLag } from './publish-records.ts';
 import { ServiceProcess, waitUntil } from './service-process.ts';
+import { threadNices } from './thread-nices.ts';
 
 /** A claims service started on a feed already published, once it has applied part of it (300 beneficiaries) and still runs. */
 export async function claimsServiceMidway(
@@ -54,12 +54,4 @@ export async function killMidwayAndCatchUp(
   } finally {
     await second.stop('SIGKILL');
   }
-}
-
-/** The nice value of every thread of a process (Linux /proc: the 19th field of each thread's stat). */
-function threadNices(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map((thread) => {
-    const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
 }

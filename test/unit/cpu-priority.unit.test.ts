@@ -4,21 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { cpuNiceFor } from '../../shared/service/cpu-priority.ts';
 
 const MODULE = fileURLToPath(new URL('../../shared/service/cpu-priority.ts', import.meta.url));
+const NICES = fileURLToPath(new URL('../support/thread-nices.ts', import.meta.url));
 
 /** The nice value of every thread of a fresh Node process after it lowered its priority to `nice` (Linux /proc). */
 function nicesAfterLowering(nice: number): number[] {
   const script = `
-    import { readdirSync, readFileSync } from 'node:fs';
     import { Worker } from 'node:worker_threads';
     import { lowerCpuPriority } from ${JSON.stringify(MODULE)};
+    import { threadNices } from ${JSON.stringify(NICES)};
     const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
     await new Promise((r) => worker.once('online', r));
     lowerCpuPriority(${nice});
-    const nices = readdirSync('/proc/self/task').map((t) => {
-      const stat = readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    });
-    console.log(JSON.stringify(nices));
+    console.log(JSON.stringify(threadNices('self')));
     await worker.terminate();
   `;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
