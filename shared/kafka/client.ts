@@ -1,3 +1,5 @@
+// First: kafkajs must be loaded after its record decoder is replaced (record-decoder.ts).
+import './record-decoder.ts';
 import { Kafka, logLevel as KafkaLogLevel, Partitioners, type ICustomPartitioner, type logCreator } from 'kafkajs';
 import type { Config } from '../config/config.ts';
 import { kafkaSecurityOptions } from '../config/security.ts';

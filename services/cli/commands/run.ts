@@ -6,6 +6,7 @@ import { describeSecurity, maskUrl } from '../../../shared/config/security.ts';
 import { metrics } from '../../../shared/metrics/registry.ts';
 import { startOpsServer } from '../../../shared/metrics/ops-server.ts';
 import { startAdtGateway, type RunningGateway } from '../../adt-gateway/service.ts';
+import { fastRecordDecoding } from '../../../shared/kafka/record-decoder.ts';
 import { SERVICES } from '../../registry.ts';
 import { startWeb, type RunningWeb } from '../../web/service.ts';
 import { readiness, startOpsSampler } from '../ops-sampler.ts';
@@ -102,6 +103,7 @@ group and Redis answers, else 503).`,
           redis: maskUrl(c.redisUrl),
           security: describeSecurity(c.security),
           cpuNice,
+          fastRecordDecoding: await fastRecordDecoding(),
         },
         'running; SIGTERM or Ctrl-C stops gracefully',
       );

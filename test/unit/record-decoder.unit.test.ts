@@ -1,0 +1,108 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+// Through the module every Kafka client is made with: it puts the decoder in place before kafkajs loads.
+import '../../shared/kafka/client.ts';
+import {
+  fastRecordDecoding,
+  kafkajsRecordDecoder,
+  recordDecoder,
+  type RecordContext,
+  type RecordSource,
+} from '../../shared/kafka/record-decoder.ts';
+import { Seeded } from '../../shared/random/seeded.ts';
+
+const require = createRequire(import.meta.url);
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => RecordSource;
+const Long = require('kafkajs/src/utils/long.js') as { fromValue(value: bigint): unknown };
+const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: object) => {
+  buffer: Buffer;
+};
+
+interface Sample {
+  timestampDelta: bigint;
+  offsetDelta: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | Buffer[]>;
+}
+
+/** One record as kafkajs's producer writes it, without the length that the batch decoder reads. */
+function encoded(sample: Sample): Buffer {
+  const { buffer } = encodeRecord({ ...sample, timestampDelta: Long.fromValue(sample.timestampDelta) });
+  return new Decoder(buffer).readVarIntBytes()!;
+}
+
+function context(over: Partial<RecordContext> = {}): RecordContext {
+  return {
+    firstOffset: '1234567',
+    firstTimestamp: '1790000000000',
+    magicByte: 2,
+    isControlBatch: false,
+    timestampType: 0,
+    maxTimestamp: '1790000009999',
+    ...over,
+  };
+}
+
+/** Both decoders over the same bytes: the records and where each left its decoder. */
+function both(bytes: Buffer, ctx: RecordContext) {
+  const fast = recordDecoder(kafkajsRecordDecoder);
+  const mine = new Decoder(bytes);
+  const theirs = new Decoder(bytes);
+  return { fast: fast(mine, ctx), kafkajs: kafkajsRecordDecoder(theirs, ctx), ends: [mine.offset, theirs.offset] };
+}
+
+const DELTAS = [0n, 1n, -1n, 63n, -64n, 64n, 8_191n, -8_192n, 1_000_000n, -86_400_000n, 2n ** 48n - 1n, -(2n ** 48n)];
+
+describe('record decoder (in place of kafkajs 2.2.4 own)', () => {
+  it('decodes every record as kafkajs does: timestamps, offsets, keys, values and headers', () => {
+    const random = new Seeded(23);
+    const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => random.int(0, 255)));
+    for (let i = 0; i < 2_000; i++) {
+      const headers: Sample['headers'] = {};
+      const count = random.int(0, 3);
+      for (let h = 0; h < count; h++) {
+        const key = random.pick(['a', 'b', 'vbc-source']);
+        const value = bytes(random.int(0, 8));
+        const held = headers[key];
+        headers[key] = held === undefined ? value : Array.isArray(held) ? [...held, value] : [held, value];
+      }
+      const sample: Sample = {
+        timestampDelta: random.chance(0.5) ? random.pick(DELTAS) : BigInt(random.int(-5_000_000, 5_000_000)),
+        offsetDelta: random.int(0, 100_000),
+        key: random.chance(0.1) ? null : bytes(random.int(0, 20)),
+        value: random.chance(0.05) ? null : bytes(random.int(0, 300)),
+        headers,
+      };
+      const { fast, kafkajs, ends } = both(encoded(sample), context());
+      expect(fast).toEqual(kafkajs);
+      expect(ends[0]).toBe(ends[1]);
+    }
+  });
+
+  it('hands kafkajs what doubles cannot hold exactly, and decodes it as kafkajs does', () => {
+    const cases: [bigint, Partial<RecordContext>][] = [
+      [2n ** 60n, {}],
+      [-(2n ** 62n), {}],
+      [5n, { firstOffset: '9223372036854775000' }],
+      [5n, { firstTimestamp: '9007199254740991' }],
+    ];
+    for (const [timestampDelta, over] of cases) {
+      const sample: Sample = { timestampDelta, offsetDelta: 7, key: null, value: Buffer.from('v'), headers: {} };
+      const { fast, kafkajs, ends } = both(encoded(sample), context(over));
+      expect(fast).toEqual(kafkajs);
+      expect(ends[0]).toBe(ends[1]);
+    }
+  });
+
+  it('gives the batch maximum timestamp when the broker set the time (LOG_APPEND_TIME)', () => {
+    const sample: Sample = { timestampDelta: 12n, offsetDelta: 1, key: null, value: null, headers: {} };
+    const { fast, kafkajs } = both(encoded(sample), context({ timestampType: 1 }));
+    expect(fast.timestamp).toBe('1790000009999');
+    expect(fast).toEqual(kafkajs);
+  });
+
+  it('is the decoder kafkajs uses for fetched record batches', async () => {
+    expect(await fastRecordDecoding()).toBe(true);
+  });
+});
