@@ -45,6 +45,11 @@ export interface Config {
   fetchBytesPerPartition: number;
   partitionsInFlight: number | null;
   /**
+   * Records of a batch processed as one unit (whole beneficiaries: a key's records stay together;
+   * 0: the whole batch), so that what a unit allocates dies young (work-units.ts).
+   */
+  workUnitRecords: number;
+  /**
    * The CPU priority (nice value, 0 to 19) of a `vbc run` process on a shared host: higher yields
    * the CPU to others (null: the services' own, see ServiceSpec.cpuNice).
    */
@@ -164,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: int('VBC_METRICS_PORT', 9464, 0, 65535),
     fetchBytesPerPartition: int('VBC_FETCH_BYTES_PER_PARTITION', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     partitionsInFlight: str('VBC_PARTITIONS_IN_FLIGHT', '') === '' ? null : int('VBC_PARTITIONS_IN_FLIGHT', 6, 1, 64),
+    workUnitRecords: int('VBC_WORK_UNIT_RECORDS', 4000, 0, 10_000_000),
     cpuNice: str('VBC_CPU_NICE', '') === '' ? null : int('VBC_CPU_NICE', 0, 0, 19),
     stateCacheSize: int('VBC_STATE_CACHE_SIZE', 50_000, 0, 10_000_000),
     stateCacheMb: int('VBC_STATE_CACHE_MB', 256, 1, 65_536),

@@ -9,8 +9,9 @@ import type { Context } from './context.ts';
 import { appliedOffsets } from './applied-offsets.ts';
 import { commitRetry } from './commit-retry.ts';
 import { batchHandler, type BatchRecord } from './batch-handler.ts';
-import { deadLetterMessage } from './dead-letter.ts';
+import { deadLetterMessage, type DeadLetter } from './dead-letter.ts';
 import type { ServiceSpec } from './service-spec.ts';
+import { workUnits } from './work-units.ts';
 
 export type { BatchInfo, Refusal, ServiceSpec, ValidRecord } from './service-spec.ts';
 
@@ -148,24 +149,34 @@ export async function startService(
     const started = process.hrtime.bigint();
     const logical = topics.logical(batch.topic) as InputTopic;
     await ctx.codec.prepare(batch.messages.map((m) => m.value));
-    const records: BatchRecord[] = batch.messages.map((message) => {
-      try {
-        return { message, decoded: { ok: true, value: ctx.codec.decode(message.value) } };
-      } catch (error) {
-        // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
-        const code =
-          isAppError(error) && error.code === ErrorCode.SCHEMA_UNKNOWN
-            ? ErrorCode.SCHEMA_UNKNOWN
-            : ErrorCode.RECORD_UNDECODABLE;
-        return { message, decoded: { ok: false, code, reason: oneLine(error) } };
-      }
-    });
-    const { applied: appliedCount, dead } = await handle(ctx, {
-      topic: logical,
-      sourceTopic: batch.topic,
-      partition: batch.partition,
-      records,
-    });
+    // In units of whole beneficiaries, each done before the next is decoded (work-units.ts).
+    const units = workUnits(batch.messages, config.workUnitRecords);
+    let appliedCount = 0;
+    const dead: DeadLetter[] = [];
+    for (const unit of units) {
+      const records: BatchRecord[] = unit.map((message) => {
+        try {
+          return { message, decoded: { ok: true, value: ctx.codec.decode(message.value) } };
+        } catch (error) {
+          // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
+          const code =
+            isAppError(error) && error.code === ErrorCode.SCHEMA_UNKNOWN
+              ? ErrorCode.SCHEMA_UNKNOWN
+              : ErrorCode.RECORD_UNDECODABLE;
+          return { message, decoded: { ok: false, code, reason: oneLine(error) } };
+        }
+      });
+      const handled = await handle(ctx, {
+        topic: logical,
+        sourceTopic: batch.topic,
+        partition: batch.partition,
+        records,
+      });
+      appliedCount += handled.applied;
+      for (const d of handled.dead) dead.push(d);
+    }
+    // Dead letters in the order of their records, as one unit gives them.
+    if (units.length > 1) dead.sort((a, b) => compareOffsets(a.message.offset, b.message.offset));
     metrics.inc(...M.recordsIn, { service: spec.name, topic: logical }, appliedCount);
     if (dead.length > 0 && publish) {
       metrics.inc(...M.deadLettered, { service: spec.name, topic: logical }, dead.length);
@@ -268,4 +279,9 @@ function startTicker(ctx: Context, spec: ServiceSpec, relay: OutboxRelay, log: C
       await running;
     },
   };
+}
+
+/** Kafka offsets (decimal strings without leading zeros) in their numeric order. */
+function compareOffsets(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -127,3 +127,32 @@ describe('claims service: attribution after the claims it governs', () => {
     }
   });
 });
+
+describe('claims service: a batch taken in work units of whole beneficiaries', () => {
+  it('gives the oracle totals, and dead-letters each bad record once, in the order of its partition', async () => {
+    // Published before the service starts, so each fetch brings many units of at most 50 records.
+    const config = { ...loadConfig({ ...process.env, ...isolatedEnv('work-units') }), workUnitRecords: 50 };
+    const ctx = await openContext('test-work-units', config);
+    const feed = claimsFeed(50, 6_000, 600);
+    try {
+      const bad = await publishClaimsFeed(ctx, feed, ['attribution', 'claims']);
+      const service = await startService(ctx, claimsService);
+      try {
+        await waitUntil(async () => (await claimsLag(ctx, config)) === 0, 'the feed to be processed', 150_000, 250);
+      } finally {
+        await service.stop();
+      }
+      expect(await acoTotals(ctx)).toEqual(feed.expected);
+      const dlq = await readTopic(ctx.kafka, ctx.admin, ctx.topics.deadLetter('claims'));
+      expect(dlq.map((m) => m.value!.toString('base64')).sort()).toEqual(bad.map((b) => b.toString('base64')).sort());
+      const sources = new Map<string, number[]>();
+      for (const m of dlq) {
+        const partition = header(m, 'vbc-source-partition')!;
+        sources.set(partition, [...(sources.get(partition) ?? []), Number(header(m, 'vbc-source-offset'))]);
+      }
+      for (const offsets of sources.values()) expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    } finally {
+      await ctx.close();
+    }
+  });
+});
