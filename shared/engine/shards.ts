@@ -102,6 +102,33 @@ export interface ChunkLimits {
 }
 
 /**
+ * Items in consecutive groups, in the order given: a group ends before the item that would take it
+ * past `maxItems` items or `maxWeight` of weight; an item heavier than `maxWeight` is a group of its own.
+ */
+export function packInOrder<T>(
+  items: Iterable<T>,
+  weightOf: (item: T) => number,
+  maxItems: number,
+  maxWeight: number,
+): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const w = weightOf(item);
+    if (group.length > 0 && (group.length >= maxItems || weight + w > maxWeight)) {
+      groups.push(group);
+      group = [];
+      weight = 0;
+    }
+    group.push(item);
+    weight += w;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/**
  * Beneficiaries in chunks of one shard each, a shard's chunks one after another, in the order given.
  * A chunk ends before the beneficiary that would take it past either limit; a beneficiary with more
  * records than the limit has a chunk of its own.
@@ -113,20 +140,8 @@ export function chunksByShard(
   recordsOf: (mbi: string) => number,
 ): { shard: number; mbis: string[] }[] {
   const chunks: { shard: number; mbis: string[] }[] = [];
-  for (const [shard, list] of mbisByShard(mbis, shardOf)) {
-    let chunk: string[] = [];
-    let records = 0;
-    for (const mbi of list) {
-      const n = recordsOf(mbi);
-      if (chunk.length > 0 && (chunk.length >= limits.beneficiaries || records + n > limits.records)) {
-        chunks.push({ shard, mbis: chunk });
-        chunk = [];
-        records = 0;
-      }
-      chunk.push(mbi);
-      records += n;
-    }
-    if (chunk.length > 0) chunks.push({ shard, mbis: chunk });
-  }
+  for (const [shard, list] of mbisByShard(mbis, shardOf))
+    for (const chunk of packInOrder(list, recordsOf, limits.beneficiaries, limits.records))
+      chunks.push({ shard, mbis: chunk });
   return chunks;
 }

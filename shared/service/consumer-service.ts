@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
 import { withTimeout } from '../kafka/connect.ts';
 import { crashCause, mayPass } from '../kafka/error-verdict.ts';
@@ -154,23 +154,11 @@ export async function startService(
     let appliedCount = 0;
     const dead: DeadLetter[] = [];
     for (const unit of units) {
-      const records: BatchRecord[] = unit.map((message) => {
-        try {
-          return { message, decoded: { ok: true, value: ctx.codec.decode(message.value) } };
-        } catch (error) {
-          // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
-          const code =
-            isAppError(error) && error.code === ErrorCode.SCHEMA_UNKNOWN
-              ? ErrorCode.SCHEMA_UNKNOWN
-              : ErrorCode.RECORD_UNDECODABLE;
-          return { message, decoded: { ok: false, code, reason: oneLine(error) } };
-        }
-      });
       const handled = await handle(ctx, {
         topic: logical,
         sourceTopic: batch.topic,
         partition: batch.partition,
-        records,
+        records: unit.map((message) => decodeMessage(ctx, message)),
       });
       appliedCount += handled.applied;
       for (const d of handled.dead) dead.push(d);
@@ -284,4 +272,18 @@ function startTicker(ctx: Context, spec: ServiceSpec, relay: OutboxRelay, log: C
 /** Kafka offsets (decimal strings without leading zeros) in their numeric order. */
 function compareOffsets(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** A fetched message with its value decoded, or the codec's verdict on why it could not be. */
+function decodeMessage(ctx: Context, message: KafkaMessage): BatchRecord {
+  try {
+    return { message, decoded: { ok: true, value: ctx.codec.decode(message.value) } };
+  } catch (error) {
+    // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
+    const code =
+      isAppError(error) && error.code === ErrorCode.SCHEMA_UNKNOWN
+        ? ErrorCode.SCHEMA_UNKNOWN
+        : ErrorCode.RECORD_UNDECODABLE;
+    return { message, decoded: { ok: false, code, reason: oneLine(error) } };
+  }
 }

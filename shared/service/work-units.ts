@@ -1,3 +1,5 @@
+import { packInOrder } from '../engine/shards.ts';
+
 /** What `workUnits` needs of a fetched message. */
 interface Keyed {
   key: Buffer | null;
@@ -26,15 +28,7 @@ export function workUnits<M extends Keyed>(messages: M[], limit: number): M[][] 
     if (list) list.push(m);
     else byKey.set(key, [m]);
   }
-  const units: M[][] = [];
-  let unit: M[] = [];
-  for (const list of byKey.values()) {
-    if (unit.length > 0 && unit.length + list.length > limit) {
-      units.push(unit);
-      unit = [];
-    }
-    for (const m of list) unit.push(m);
-  }
-  if (unit.length > 0) units.push(unit);
-  return units;
+  return packInOrder(byKey.values(), (list) => list.length, Number.POSITIVE_INFINITY, limit).map((lists) =>
+    lists.flat(),
+  );
 }
