@@ -20,7 +20,11 @@ export async function readTopic(kafka: Kafka, admin: Admin, topic: string, timeo
       );
       void consumer.run({
         eachBatch: async ({ batch }) => {
-          messages.push(...batch.messages.map((m) => ({ ...m, partition: batch.partition })));
+          // Named, not spread: a fetched record's key, value and headers are getters (fetched-record.ts).
+          for (const m of batch.messages) {
+            const { key, value, headers, timestamp, attributes, offset } = m;
+            messages.push({ key, value, headers, timestamp, attributes, offset, partition: batch.partition });
+          }
           if (messages.length >= target) {
             clearTimeout(timer);
             resolve();

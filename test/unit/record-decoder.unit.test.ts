@@ -6,6 +6,7 @@ import {
   fastRecordDecoding,
   kafkajsRecordDecoder,
   recordDecoder,
+  type DecodedRecord,
   type RecordContext,
   type RecordSource,
 } from '../../shared/kafka/record-decoder.ts';
@@ -44,12 +45,24 @@ function context(over: Partial<RecordContext> = {}): RecordContext {
   };
 }
 
-/** Both decoders over the same bytes: the records and where each left its decoder. */
+/** A record as what a reader of it sees: every field kafkajs gives, read by name. */
+function seen(record: DecodedRecord) {
+  const { magicByte, attributes, timestamp, offset, key, value, headers, isControlRecord, batchContext } = record;
+  return { magicByte, attributes, timestamp, offset, key, value, headers, isControlRecord, batchContext };
+}
+
+/** Both decoders over the same bytes: the records as read and where each left its decoder. */
 function both(bytes: Buffer, ctx: RecordContext) {
   const fast = recordDecoder(kafkajsRecordDecoder);
   const mine = new Decoder(bytes);
   const theirs = new Decoder(bytes);
-  return { fast: fast(mine, ctx), kafkajs: kafkajsRecordDecoder(theirs, ctx), ends: [mine.offset, theirs.offset] };
+  const record = fast(mine, ctx);
+  return {
+    record,
+    fast: seen(record),
+    kafkajs: seen(kafkajsRecordDecoder(theirs, ctx)),
+    ends: [mine.offset, theirs.offset],
+  };
 }
 
 const DELTAS = [0n, 1n, -1n, 63n, -64n, 64n, 8_191n, -8_192n, 1_000_000n, -86_400_000n, 2n ** 48n - 1n, -(2n ** 48n)];
@@ -100,6 +113,29 @@ describe('record decoder (in place of kafkajs 2.2.4 own)', () => {
     const { fast, kafkajs } = both(encoded(sample), context({ timestampType: 1 }));
     expect(fast.timestamp).toBe('1790000009999');
     expect(fast).toEqual(kafkajs);
+  });
+
+  it('keeps no view of the fetched bytes of its own: key and value are made from them when read', () => {
+    const sample: Sample = {
+      timestampDelta: 3n,
+      offsetDelta: 2,
+      key: Buffer.from('MBI123'),
+      value: Buffer.from('claim'),
+      headers: {},
+    };
+    const bytes = encoded(sample);
+    const { record } = both(bytes, context());
+    // What a fetch's held records cost: numbers and strings, not a Buffer and a header object each.
+    // (The fetched bytes themselves, an ArrayBuffer, are shared by every record of the fetch.)
+    const own = Object.values(record).filter(
+      (v) => ArrayBuffer.isView(v) || (v?.constructor === Object && v !== record.batchContext),
+    );
+    expect(own).toEqual([]);
+    expect(record.value).toEqual(Buffer.from('claim'));
+    expect(record.value).not.toBe(record.value);
+    // Views of the fetched bytes, as kafkajs's slices were: no copy.
+    expect(record.key!.buffer).toBe(bytes.buffer);
+    expect(record.headers).toEqual({});
   });
 
   it('is the decoder kafkajs uses for fetched record batches', async () => {
