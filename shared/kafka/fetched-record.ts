@@ -1,5 +1,3 @@
-import type { RecordContext } from './record-decoder.ts';
-
 /**
  * One fetched record that keeps where its key, value and headers are in the fetched bytes, and
  * makes them when they are asked for.
@@ -9,12 +7,23 @@ import type { RecordContext } from './record-decoder.ts';
  * handled, seconds later. Each of its messages held a Buffer view for its key, another for its value
  * and an object for its (mostly empty) headers: about 380 bytes on the heap, which outlived the
  * young generation's collections and were copied, promoted and collected again in the old one. This
- * record holds numbers instead (about 80 bytes with its offset); the views it gives die young.
+ * record holds numbers instead (about 80 bytes with its offset); the views it gives die young, and
+ * the service's own path (`keyText`, AvroCodec.decodeAt) reads the fetched bytes without any.
  *
  * A record read this way has `key`, `value` and `headers` as getters of its class, not as its own
  * properties: code that copies a message must name them (`{ ...message }` would leave them out).
  * Each read makes a new view of the same bytes, as cheap as kafkajs's slice was.
  */
+/** What kafkajs's record-batch decoder tells a record decoder of the batch. */
+export interface RecordContext {
+  firstOffset: string;
+  firstTimestamp: string;
+  magicByte: number;
+  isControlBatch?: boolean;
+  timestampType: number;
+  maxTimestamp: string;
+}
+
 export class FetchedRecord {
   constructor(
     readonly magicByte: number,
@@ -23,28 +32,37 @@ export class FetchedRecord {
     readonly offset: string,
     readonly isControlRecord: boolean,
     readonly batchContext: RecordContext,
-    /** The fetched bytes (the response's memory, shared by every record of the fetch). */
-    private readonly bytes: ArrayBufferLike,
-    private readonly keyAt: number,
+    /** The fetched bytes: one view of the response's memory, shared by every record of the fetch. */
+    readonly source: Buffer,
+    readonly keyAt: number,
     /** -1 for a null key. */
-    private readonly keyLength: number,
-    private readonly valueAt: number,
+    readonly keyLength: number,
+    readonly valueAt: number,
     /** -1 for a null value. */
-    private readonly valueLength: number,
+    readonly valueLength: number,
     /** The record's headers when it has any (few do: they are decoded with the record); null for none. */
     private readonly heldHeaders: Record<string, Buffer | null | (Buffer | null)[]> | null,
   ) {}
 
   get key(): Buffer | null {
-    return this.keyLength < 0 ? null : Buffer.from(this.bytes, this.keyAt, this.keyLength);
+    return this.keyLength < 0 ? null : this.source.subarray(this.keyAt, this.keyAt + this.keyLength);
   }
 
   get value(): Buffer | null {
-    return this.valueLength < 0 ? null : Buffer.from(this.bytes, this.valueAt, this.valueLength);
+    return this.valueLength < 0 ? null : this.source.subarray(this.valueAt, this.valueAt + this.valueLength);
   }
 
   /** A new empty object for a record without headers, as kafkajs gives every message one of its own. */
   get headers(): Record<string, Buffer | null | (Buffer | null)[]> {
     return this.heldHeaders ?? {};
   }
+}
+
+/** A message's key as latin1 text ('' for none): for a fetched record, without a view of its own. */
+export function keyText(message: { key: Buffer | null }): string {
+  if (message instanceof FetchedRecord) {
+    const { source, keyAt, keyLength } = message;
+    return keyLength <= 0 ? '' : source.toString('latin1', keyAt, keyAt + keyLength);
+  }
+  return message.key === null ? '' : message.key.toString('latin1');
 }

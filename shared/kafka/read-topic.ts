@@ -23,7 +23,15 @@ export async function readTopic(kafka: Kafka, admin: Admin, topic: string, timeo
           // Named, not spread: a fetched record's key, value and headers are getters (fetched-record.ts).
           for (const m of batch.messages) {
             const { key, value, headers, timestamp, attributes, offset } = m;
-            messages.push({ key, value, headers, timestamp, attributes, offset, partition: batch.partition });
+            messages.push({
+              key,
+              value,
+              headers: headers ?? {},
+              timestamp,
+              attributes,
+              offset,
+              partition: batch.partition,
+            });
           }
           if (messages.length >= target) {
             clearTimeout(timer);

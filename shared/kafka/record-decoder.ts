@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
-import { FetchedRecord } from './fetched-record.ts';
+import { FetchedRecord, type RecordContext } from './fetched-record.ts';
+
+export type { RecordContext } from './fetched-record.ts';
 
 /**
  * A faster decoder of one record of a fetched record batch, put in place of kafkajs 2.2.4's own
@@ -39,15 +41,6 @@ export interface RecordSource {
   readVarIntString(): string | null;
 }
 
-export interface RecordContext {
-  firstOffset: string;
-  firstTimestamp: string;
-  magicByte: number;
-  isControlBatch?: boolean;
-  timestampType: number;
-  maxTimestamp: string;
-}
-
 export interface DecodedRecord {
   magicByte: number;
   attributes: number;
@@ -74,6 +67,9 @@ function exactly(text: string): number {
  */
 export function recordDecoder(kafkajsDecode: Decode): Decode {
   let lastContext: RecordContext | null = null;
+  // One view of the fetched memory for every record in it (fetched-record.ts).
+  let lastMemory: ArrayBufferLike | null = null;
+  let source: Buffer = Buffer.alloc(0);
   let firstOffset = Number.NaN;
   let firstTimestamp = Number.NaN;
   return (decoder, context = {} as RecordContext) => {
@@ -108,6 +104,11 @@ export function recordDecoder(kafkajsDecode: Decode): Decode {
     decoder.offset = at;
     const offset = firstOffset + decoder.readVarInt();
     // The key and value stay in the fetched bytes (fetched-record.ts): only where they are is kept.
+    const memory = decoder.buffer.buffer;
+    if (memory !== lastMemory) {
+      lastMemory = memory;
+      source = Buffer.from(memory);
+    }
     const base = decoder.buffer.byteOffset;
     const keyLength = decoder.readVarInt();
     const keyAt = base + decoder.offset;
@@ -122,7 +123,7 @@ export function recordDecoder(kafkajsDecode: Decode): Decode {
       String(offset),
       context.isControlBatch ?? false,
       context,
-      decoder.buffer.buffer,
+      source,
       keyAt,
       keyLength,
       valueAt,

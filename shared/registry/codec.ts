@@ -52,11 +52,18 @@ export class AvroCodec {
 
   /** Loads the schemas of every id in these messages that is not cached yet. */
   async prepare(values: Iterable<Buffer | null>): Promise<void> {
-    const unknown = new Set<number>();
+    const ids = new Set<number>();
     for (const value of values) {
       const id = schemaIdOf(value);
-      if (id !== undefined && !this.typesById.has(id)) unknown.add(id);
+      if (id !== undefined) ids.add(id);
     }
+    await this.prepareIds(ids);
+  }
+
+  /** Loads the schemas of these ids that are not cached yet. */
+  async prepareIds(ids: Iterable<number>): Promise<void> {
+    const unknown = new Set<number>();
+    for (const id of ids) if (!this.typesById.has(id)) unknown.add(id);
     for (const id of unknown) {
       // An id the registry does not know stays unknown: decode reports it per record (dead-letter).
       // A registry that cannot be reached is another matter: the batch fails and is retried, rather
@@ -83,6 +90,25 @@ export class AvroCodec {
         `Avro decode failed with schema id ${id}: ${(error as Error).message}`,
       );
     }
+  }
+
+  /**
+   * `decode` of the value at bytes[start, start + length) (length -1: a null value), read in place:
+   * no view of its own, no copy. A value that does not decode exactly there (truncated, trailing
+   * data, not in the wire format) is decoded again by `decode`, for its verdict.
+   */
+  decodeAt(bytes: Buffer, start: number, length: number): unknown {
+    const type = length < 0 ? undefined : this.typesById.get(schemaIdAt(bytes, start, length) ?? -1);
+    if (type !== undefined) {
+      // avsc reads from a position without checking where the value ends: that is checked here.
+      try {
+        const read = type.decode(bytes, start + 5);
+        if (read.offset === start + length) return read.value;
+      } catch {
+        // Decoded again below, for the verdict `decode` gives.
+      }
+    }
+    return this.decode(length < 0 ? null : bytes.subarray(start, start + length));
   }
 
   encode(subject: string, record: unknown): Buffer {
@@ -157,7 +183,12 @@ export class AvroCodec {
   }
 }
 
+/** The schema id of the wire-format value at bytes[start, start + length), or undefined. */
+export function schemaIdAt(bytes: Buffer, start: number, length: number): number | undefined {
+  if (length < 5 || bytes[start] !== 0) return undefined;
+  return bytes.readUInt32BE(start + 1);
+}
+
 export function schemaIdOf(value: Buffer | null): number | undefined {
-  if (!value || value.length < 5 || value.readUInt8(0) !== 0) return undefined;
-  return value.readUInt32BE(1);
+  return value ? schemaIdAt(value, 0, value.length) : undefined;
 }

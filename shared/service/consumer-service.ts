@@ -3,7 +3,9 @@ import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
 import { withTimeout } from '../kafka/connect.ts';
 import { crashCause, mayPass } from '../kafka/error-verdict.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
+import { FetchedRecord } from '../kafka/fetched-record.ts';
 import type { InputTopic } from '../kafka/topics.ts';
+import { schemaIdAt, schemaIdOf } from '../registry/codec.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import type { Context } from './context.ts';
 import { appliedOffsets } from './applied-offsets.ts';
@@ -148,7 +150,7 @@ export async function startService(
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
     const logical = topics.logical(batch.topic) as InputTopic;
-    await ctx.codec.prepare(batch.messages.map((m) => m.value));
+    await ctx.codec.prepareIds(schemaIds(batch.messages));
     // In units of whole beneficiaries, each done before the next is decoded (work-units.ts).
     const units = workUnits(batch.messages, config.workUnitRecords);
     let appliedCount = 0;
@@ -274,10 +276,24 @@ function compareOffsets(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
+/** The schema ids of a batch's values, read where they are (fetched-record.ts). */
+function schemaIds(messages: KafkaMessage[]): Set<number> {
+  const ids = new Set<number>();
+  for (const m of messages) {
+    const id = m instanceof FetchedRecord ? schemaIdAt(m.source, m.valueAt, m.valueLength) : schemaIdOf(m.value);
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
+
 /** A fetched message with its value decoded, or the codec's verdict on why it could not be. */
 function decodeMessage(ctx: Context, message: KafkaMessage): BatchRecord {
   try {
-    return { message, decoded: { ok: true, value: ctx.codec.decode(message.value) } };
+    const value =
+      message instanceof FetchedRecord
+        ? ctx.codec.decodeAt(message.source, message.valueAt, message.valueLength)
+        : ctx.codec.decode(message.value);
+    return { message, decoded: { ok: true, value } };
   } catch (error) {
     // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
     const code =

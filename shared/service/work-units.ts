@@ -1,4 +1,5 @@
 import { packInOrder } from '../engine/shards.ts';
+import { keyText } from '../kafka/fetched-record.ts';
 
 /** What `workUnits` needs of a fetched message. */
 interface Keyed {
@@ -23,7 +24,7 @@ export function workUnits<M extends Keyed>(messages: M[], limit: number): M[][] 
   if (limit <= 0 || messages.length <= limit) return [messages];
   const byKey = new Map<string, M[]>();
   for (const m of messages) {
-    const key = m.key === null ? '' : m.key.toString('latin1');
+    const key = keyText(m);
     const list = byKey.get(key);
     if (list) list.push(m);
     else byKey.set(key, [m]);

@@ -11,6 +11,7 @@ import {
   type RecordSource,
 } from '../../shared/kafka/record-decoder.ts';
 import { Seeded } from '../../shared/random/seeded.ts';
+import { type FetchedRecord, keyText } from '../../shared/kafka/fetched-record.ts';
 
 const require = createRequire(import.meta.url);
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => RecordSource;
@@ -87,9 +88,12 @@ describe('record decoder (in place of kafkajs 2.2.4 own)', () => {
         value: random.chance(0.05) ? null : bytes(random.int(0, 300)),
         headers,
       };
-      const { fast, kafkajs, ends } = both(encoded(sample), context());
+      const { record, fast, kafkajs, ends } = both(encoded(sample), context());
       expect(fast).toEqual(kafkajs);
       expect(ends[0]).toBe(ends[1]);
+      // The key as work units group by it, read without a view.
+      expect(keyText(record)).toBe(kafkajs.key?.toString('latin1') ?? '');
+      expect(keyText(kafkajs)).toBe(keyText(record));
     }
   });
 
@@ -126,11 +130,14 @@ describe('record decoder (in place of kafkajs 2.2.4 own)', () => {
     const bytes = encoded(sample);
     const { record } = both(bytes, context());
     // What a fetch's held records cost: numbers and strings, not a Buffer and a header object each.
-    // (The fetched bytes themselves, an ArrayBuffer, are shared by every record of the fetch.)
+    // (One view of the fetched bytes, `source`, is shared by every record of the fetch.)
+    const fetched = record as FetchedRecord;
     const own = Object.values(record).filter(
-      (v) => ArrayBuffer.isView(v) || (v?.constructor === Object && v !== record.batchContext),
+      (v) =>
+        (ArrayBuffer.isView(v) && v !== fetched.source) || (v?.constructor === Object && v !== record.batchContext),
     );
     expect(own).toEqual([]);
+    expect(fetched.source.buffer).toBe(bytes.buffer);
     expect(record.value).toEqual(Buffer.from('claim'));
     expect(record.value).not.toBe(record.value);
     // Views of the fetched bytes, as kafkajs's slices were: no copy.
