@@ -1,19 +1,3 @@
-/**
- * One fetched record that keeps where its key, value and headers are in the fetched bytes, and
- * makes them when they are asked for.
- *
- * Why: kafkajs decodes a whole fetch (up to VBC_FETCH_BYTES_PER_PARTITION per partition, some
- * 200,000 claim records) into messages at once and holds them until every batch of the fetch is
- * handled, seconds later. Each of its messages held a Buffer view for its key, another for its value
- * and an object for its (mostly empty) headers: about 380 bytes on the heap, which outlived the
- * young generation's collections and were copied, promoted and collected again in the old one. This
- * record holds numbers instead (about 80 bytes with its offset); the views it gives die young, and
- * the service's own path (`keyText`, AvroCodec.decodeAt) reads the fetched bytes without any.
- *
- * A record read this way has `key`, `value` and `headers` as getters of its class, not as its own
- * properties: code that copies a message must name them (`{ ...message }` would leave them out).
- * Each read makes a new view of the same bytes, as cheap as kafkajs's slice was.
- */
 /** What kafkajs's record-batch decoder tells a record decoder of the batch. */
 export interface RecordContext {
   firstOffset: string;
@@ -24,6 +8,22 @@ export interface RecordContext {
   maxTimestamp: string;
 }
 
+/**
+ * One fetched record that keeps where its key, value and headers are in the fetched bytes, and
+ * makes them when they are asked for.
+ *
+ * Why: kafkajs decodes a whole fetch (up to VBC_FETCH_BYTES_PER_PARTITION per partition, some
+ * 200,000 claim records) into messages at once and holds them until every batch of the fetch is
+ * handled, seconds later. Each of its messages held a Buffer view for its key, another for its value
+ * and an object for its (mostly empty) headers: about 390 bytes on the heap, which outlived the
+ * young generation's collections and were copied, promoted and collected again in the old one. This
+ * record holds numbers instead (about 150 bytes with its offset and timestamp strings); the views it gives die young, and
+ * the service's own path (`keyText`, AvroCodec.decodeAt) reads the fetched bytes without any.
+ *
+ * A record read this way has `key`, `value` and `headers` as getters of its class, not as its own
+ * properties: code that copies a message must name them (`{ ...message }` would leave them out).
+ * Each read makes a new view of the same bytes, as cheap as kafkajs's slice was.
+ */
 export class FetchedRecord {
   constructor(
     readonly magicByte: number,
