@@ -77,9 +77,14 @@ describe('web application: routes, roles and protections', () => {
       expect((await clients[name]!.signIn(name)).status).toBe(303);
     }
     clients.nobody = new WebClient(web.url);
+    // Both alerts, each with its ACO: an alert derived before its beneficiary's attribution was
+    // applied is on the board first without one, and takes it with the update that follows.
     await waitUntil(
-      async () => (await (await clients.boss!.get('/api/alerts')).json()).alerts.length === 2,
-      'both alerts on the board',
+      async () => {
+        const { alerts } = (await (await clients.boss!.get('/api/alerts')).json()) as { alerts: { acoId: unknown }[] };
+        return alerts.length === 2 && alerts.every((a) => a.acoId !== null);
+      },
+      'both alerts on the board, with their ACOs',
       30_000,
     );
   });
