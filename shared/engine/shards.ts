@@ -46,16 +46,21 @@ export function shardOf(mbi: string, count: number): number {
   return (murmur2(mbi) & 0x7fffffff) % count;
 }
 
+/** Items by a key of each, the keys in the order first seen and each key's items in the order given. */
+export function groupInOrder<K, T>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const byKey = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = byKey.get(key);
+    if (list) list.push(item);
+    else byKey.set(key, [item]);
+  }
+  return byKey;
+}
+
 /** Beneficiaries by their shard, each shard's in the order given. */
 export function mbisByShard(mbis: Iterable<string>, shardOfMbi: (mbi: string) => number): Map<number, string[]> {
-  const byShard = new Map<number, string[]>();
-  for (const mbi of mbis) {
-    const shard = shardOfMbi(mbi);
-    const list = byShard.get(shard);
-    if (list) list.push(mbi);
-    else byShard.set(shard, [mbi]);
-  }
-  return byShard;
+  return groupInOrder(mbis, shardOfMbi);
 }
 
 /** Redis Cluster's key slot of a hash tag (CRC16/XMODEM mod 16384). */

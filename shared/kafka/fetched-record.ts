@@ -66,3 +66,21 @@ export function keyText(message: { key: Buffer | null }): string {
   }
   return message.key === null ? '' : message.key.toString('latin1');
 }
+
+/** Where a message's value is: `valueLength` bytes of `source` from `valueAt`, -1 for a null value. */
+export interface ValuePlace {
+  readonly source: Buffer;
+  readonly valueAt: number;
+  readonly valueLength: number;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/** A message's value where it is: a fetched record is its own place in the fetched bytes; another message's value is all of its Buffer. */
+export function valuePlace(message: { value: Buffer | null }): ValuePlace {
+  if (message instanceof FetchedRecord) return message;
+  const { value } = message;
+  return value === null
+    ? { source: NO_BYTES, valueAt: 0, valueLength: -1 }
+    : { source: value, valueAt: 0, valueLength: value.length };
+}

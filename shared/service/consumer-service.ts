@@ -3,9 +3,9 @@ import { ErrorCode, isAppError, oneLine } from '../errors/app-error.ts';
 import { withTimeout } from '../kafka/connect.ts';
 import { crashCause, mayPass } from '../kafka/error-verdict.ts';
 import { OutboxRelay } from '../engine/outbox-relay.ts';
-import { FetchedRecord } from '../kafka/fetched-record.ts';
+import { valuePlace } from '../kafka/fetched-record.ts';
 import type { InputTopic } from '../kafka/topics.ts';
-import { schemaIdAt, schemaIdOf } from '../registry/codec.ts';
+import { schemaIdAt } from '../registry/codec.ts';
 import { M, metrics } from '../metrics/registry.ts';
 import type { Context } from './context.ts';
 import { appliedOffsets } from './applied-offsets.ts';
@@ -280,7 +280,8 @@ function compareOffsets(a: string, b: string): number {
 function schemaIds(messages: KafkaMessage[]): Set<number> {
   const ids = new Set<number>();
   for (const m of messages) {
-    const id = m instanceof FetchedRecord ? schemaIdAt(m.source, m.valueAt, m.valueLength) : schemaIdOf(m.value);
+    const { source, valueAt, valueLength } = valuePlace(m);
+    const id = schemaIdAt(source, valueAt, valueLength);
     if (id !== undefined) ids.add(id);
   }
   return ids;
@@ -289,11 +290,8 @@ function schemaIds(messages: KafkaMessage[]): Set<number> {
 /** A fetched message with its value decoded, or the codec's verdict on why it could not be. */
 function decodeMessage(ctx: Context, message: KafkaMessage): BatchRecord {
   try {
-    const value =
-      message instanceof FetchedRecord
-        ? ctx.codec.decodeAt(message.source, message.valueAt, message.valueLength)
-        : ctx.codec.decode(message.value);
-    return { message, decoded: { ok: true, value } };
+    const { source, valueAt, valueLength } = valuePlace(message);
+    return { message, decoded: { ok: true, value: ctx.codec.decodeAt(source, valueAt, valueLength) } };
   } catch (error) {
     // The codec's two verdicts on a record; anything else thrown here is taken as undecodable too.
     const code =

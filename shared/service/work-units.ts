@@ -1,4 +1,4 @@
-import { packInOrder } from '../engine/shards.ts';
+import { groupInOrder, packInOrder } from '../engine/shards.ts';
 import { keyText } from '../kafka/fetched-record.ts';
 
 /** What `workUnits` needs of a fetched message. */
@@ -22,13 +22,7 @@ interface Keyed {
  */
 export function workUnits<M extends Keyed>(messages: M[], limit: number): M[][] {
   if (limit <= 0 || messages.length <= limit) return [messages];
-  const byKey = new Map<string, M[]>();
-  for (const m of messages) {
-    const key = keyText(m);
-    const list = byKey.get(key);
-    if (list) list.push(m);
-    else byKey.set(key, [m]);
-  }
+  const byKey = groupInOrder(messages, keyText);
   return packInOrder(byKey.values(), (list) => list.length, Number.POSITIVE_INFINITY, limit).map((lists) =>
     lists.flat(),
   );

@@ -11,7 +11,7 @@ import {
   type RecordSource,
 } from '../../shared/kafka/record-decoder.ts';
 import { Seeded } from '../../shared/random/seeded.ts';
-import { type FetchedRecord, keyText } from '../../shared/kafka/fetched-record.ts';
+import { type FetchedRecord, keyText, valuePlace } from '../../shared/kafka/fetched-record.ts';
 
 const require = createRequire(import.meta.url);
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => RecordSource;
@@ -143,6 +143,17 @@ describe('record decoder (in place of kafkajs 2.2.4 own)', () => {
     // Views of the fetched bytes, as kafkajs's slices were: no copy.
     expect(record.key!.buffer).toBe(bytes.buffer);
     expect(record.headers).toEqual({});
+  });
+
+  it("says where a message's value is: a fetched record's place in the fetched bytes, or all of another's Buffer", () => {
+    const sample: Sample = { timestampDelta: 1n, offsetDelta: 0, key: null, value: Buffer.from('claim'), headers: {} };
+    const { record, kafkajs } = both(encoded(sample), context());
+    const read = (p: ReturnType<typeof valuePlace>) =>
+      p.valueLength < 0 ? null : p.source.subarray(p.valueAt, p.valueAt + p.valueLength).toString();
+    expect(valuePlace(record)).toBe(record);
+    expect(read(valuePlace(record))).toBe('claim');
+    expect(read(valuePlace(kafkajs))).toBe('claim');
+    expect(valuePlace({ value: null }).valueLength).toBe(-1);
   });
 
   it('is the decoder kafkajs uses for fetched record batches', async () => {
