@@ -17,6 +17,7 @@ import { groupIdFor } from '../../shared/service/consumer-service.ts';
 import { openContext, type Context } from '../../shared/service/context.ts';
 import { claimsFeed } from '../../test/support/claims-feed.ts';
 import { publishClaimsFeed } from '../../test/support/publish-claims.ts';
+import { freePort } from '../../test/support/free-port.ts';
 import { ServiceProcess, waitUntil } from '../../test/support/service-process.ts';
 import { groupLag } from '../../services/cli/catch-up.ts';
 import {
@@ -44,6 +45,15 @@ const work = mkdtempSync(join(tmpdir(), 'vbc-bench-'));
 const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
 const us = (micros: number | null) => (micros === null ? 'n/a' : `${micros} µs`);
+
+/** Whether a `vbc run` process's /readyz on this port answers 200 (every consumer joined its group). */
+async function isReady(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+  } catch {
+    return false; // not listening yet
+  }
+}
 
 async function usedMemory(ctx: Context): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await ctx.redis.info('memory'))?.[1] ?? 0);
@@ -117,16 +127,21 @@ async function plainConsumer(ctx: Context, total: number, store: boolean) {
  * when it is done: what care managers see while a monthly claims file goes through.
  */
 async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ done: Promise<void> }>) {
-  const services = [
-    new ServiceProcess('admissions', env, join(work, 'adt.log')),
-    new ServiceProcess('discharges', env, join(work, 'adt.log')),
-  ];
+  // Each on a port of its own, so that its /readyz says when it has joined its group.
+  const ports = [await freePort(), await freePort()];
+  const services = (['admissions', 'discharges'] as const).map(
+    (name, i) => new ServiceProcess(name, { ...env, VBC_METRICS_PORT: String(ports[i]) }, join(work, 'adt.log')),
+  );
   try {
     const published = new Map<string, number>();
     const latencies: number[] = [];
     // Where the time goes: publish to the alert's produce (its CreateTime: the services), then to the read.
     const inServices: number[] = [];
     const reader = ctx.kafka.consumer({ groupId: `${run}.alert-reader-${name}`, maxWaitTimeInMs: 10 });
+    let readerJoined = false;
+    reader.on(reader.events.GROUP_JOIN, () => {
+      readerJoined = true;
+    });
     await reader.connect();
     await reader.subscribe({ topic: ctx.topics.output('alerts'), fromBeginning: true });
     await reader.run({
@@ -142,7 +157,14 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
         }
       },
     });
-    await new Promise((r) => setTimeout(r, 8000)); // services joined their groups, the reader its own
+    // What is measured is the services running, not their start: the first ADT record goes once
+    // both have joined their groups (their /readyz) and the reader its own. A fixed wait was not
+    // enough on a loaded machine (one service joined 12 s after the other), and every alert of the
+    // run then waited for it.
+    await waitUntil(
+      async () => readerJoined && (await Promise.all(ports.map(isReady))).every(Boolean),
+      'the ADT services and the alert reader to join their groups',
+    );
 
     // Each beneficiary: an index admission and discharge, then ~2 s later the readmission admission.
     // Beneficiaries of their own per run (a stay already held raises nothing).
