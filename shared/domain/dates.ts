@@ -83,19 +83,40 @@ export function yearOf(date: string): number {
   return digits(date, 0, 4);
 }
 
-/** Dates seen so far, each as one string (a few thousand in any feed; cleared if ever far more). */
-const DATES = new Map<string, string>();
+/** A valid date as the one string held for it, and its day number (toDays), computed once. */
+interface HeldDate {
+  readonly date: string;
+  readonly days: number;
+}
+
+/** Valid dates seen so far (a few thousand in any feed; cleared if ever far more). */
+const DATES = new Map<string, HeldDate>();
 
 /**
- * The one string held for this date. A service holds every claim record of its beneficiaries,
- * each with four dates: the decoded copies die young, and the records share one string per date.
+ * The one string held for this valid ISO date. A service holds every claim record of its
+ * beneficiaries, each with four dates: the decoded copies die young, and the records share one
+ * string per date.
  */
 export function sharedDate(date: string): string {
   const held = DATES.get(date);
-  if (held !== undefined) return held;
+  if (held !== undefined) return held.date;
   if (DATES.size >= 100_000) DATES.clear();
-  DATES.set(date, date);
+  DATES.set(date, { date, days: toDays(date) });
   return date;
+}
+
+/**
+ * The string held for a text when it is a date seen valid before (sharedDate), else undefined: a
+ * record's dates are nearly all of a few hundred, so checking them costs one lookup each, not a
+ * scan of their characters.
+ */
+export function heldDate(text: string): string | undefined {
+  return DATES.get(text)?.date;
+}
+
+/** toDays of a text when it is a date held (sharedDate), else undefined. */
+export function heldDays(text: string): number | undefined {
+  return DATES.get(text)?.days;
 }
 
 /** Month strings made so far, by year * 100 + month: a few dozen in any feed. */

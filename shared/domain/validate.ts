@@ -1,5 +1,5 @@
 import { ErrorCode } from '../errors/app-error.ts';
-import { addDays, isIsoDate, sharedDate } from './dates.ts';
+import { addDays, heldDate, isIsoDate, sharedDate } from './dates.ts';
 import {
   ADJUSTMENT_TYPES,
   ADMIT_TYPES,
@@ -168,12 +168,24 @@ function optStr(v: Rec, name: string): string | null {
   if (scan(x) === 'control') throw new Bad(`${name} holds a control character`);
   return x;
 }
+/**
+ * A field's text when it is a date found valid before (dates.ts heldDate), which needs no other
+ * check: it holds no control character and is not blank. Most of a record's dates are.
+ */
+function seenDate(v: Rec, name: string): string | undefined {
+  const x = v[name];
+  return typeof x === 'string' ? heldDate(x) : undefined;
+}
 function date(v: Rec, name: string): string {
+  const seen = seenDate(v, name);
+  if (seen !== undefined) return seen;
   const x = str(v, name);
   if (!isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);
   return sharedDate(x);
 }
 function optDate(v: Rec, name: string): string | null {
+  const seen = seenDate(v, name);
+  if (seen !== undefined) return seen;
   const x = optStr(v, name);
   if (x === null) return null;
   if (!isIsoDate(x)) throw new Bad(`${name} '${x}' is not an ISO date YYYY-MM-DD`);

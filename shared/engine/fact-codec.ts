@@ -1,6 +1,6 @@
 import { isClaimField } from './layout.ts';
 import { ADJUSTMENT_TYPES, CLAIM_TYPES, type ClaimFact } from '../domain/facts.ts';
-import { dateOfDay, isIsoDate, toDays } from '../domain/dates.ts';
+import { dateOfDay, heldDays, isIsoDate, toDays } from '../domain/dates.ts';
 
 /**
  * How facts are stored in a beneficiary's facts hash. Claim records, the bulk of every
@@ -24,7 +24,7 @@ const CLAIM_TYPE_INDEX = new Map<string, number>(CLAIM_TYPES.map((t, i) => [t, i
 /** A date as its day number, 0 for none, or -1 when the compact form cannot hold it. */
 function day(date: string | null): number {
   if (date === null) return 0;
-  const days = isIsoDate(date) ? toDays(date) : 0;
+  const days = heldDays(date) ?? (isIsoDate(date) ? toDays(date) : 0);
   return days >= 1 ? days : -1;
 }
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, isIsoDate, yearOf } from '../../shared/domain/dates.ts';
+import {
+  addDays,
+  daysBetween,
+  heldDate,
+  heldDays,
+  isIsoDate,
+  sharedDate,
+  toDays,
+  yearOf,
+} from '../../shared/domain/dates.ts';
 
 const DAY = 86_400_000;
 const viaDate = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -39,5 +48,19 @@ describe('calendar dates (integer arithmetic, checked against the JavaScript Dat
     }
     expect(isIsoDate('2024-02-29')).toBe(true);
     expect(isIsoDate('2000-02-29')).toBe(true);
+  });
+});
+
+describe('held dates: one string and one day number per valid date', () => {
+  it('knows a date once it is shared, as the same string and with its day number', () => {
+    const text = ['2031-07', '-14'].join(''); // a date no other test shares, made as a decoder would
+    expect(heldDate(text)).toBeUndefined();
+    expect(heldDays(text)).toBeUndefined();
+    const held = sharedDate(text);
+    const again = ['2031-07-1', '4'].join('');
+    expect(heldDate(again)).toBe(held);
+    expect(sharedDate(again)).toBe(held);
+    expect(heldDays(again)).toBe(toDays('2031-07-14'));
+    expect(heldDays(again)).toBe(daysBetween('1970-01-01', '2031-07-14'));
   });
 });

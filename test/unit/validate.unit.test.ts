@@ -38,6 +38,24 @@ describe('record validation: the reasons producers see in the dead-letter header
     expect(reason({ admissionDate: '2026-02-30' })).toBe("admissionDate '2026-02-30' is not an ISO date YYYY-MM-DD");
   });
 
+  it('a date already seen valid is taken as it was; a text that only looks like one is still checked', () => {
+    const first = validateRecord('claims', claim({ fromDate: '2026-05-04', thruDate: '2026-05-06' }));
+    const second = validateRecord(
+      'claims',
+      claim({ fromDate: ['2026-05', '-04'].join(''), thruDate: ['2026-05-0', '6'].join('') }),
+    );
+    if (!first.ok || !second.ok || first.value.kind !== 'claim' || second.value.kind !== 'claim')
+      throw new Error('both valid');
+    // The same strings, not equal copies: held records share them.
+    expect(second.value.fact.fromDate).toBe(first.value.fact.fromDate);
+    expect(second.value.fact.thruDate).toBe(first.value.fact.thruDate);
+    expect(reason({ fromDate: '2026-05-04 ', thruDate: '2026-05-06' })).toBe(
+      "fromDate '2026-05-04 ' is not an ISO date YYYY-MM-DD",
+    );
+    expect(reason({ fromDate: '2026-05-04', thruDate: '2026-05-06\u0000' })).toBe('thruDate holds a control character');
+    expect(reason({ fromDate: '2026-05-06', thruDate: '2026-05-04' })).toBe('thruDate is before fromDate');
+  });
+
   it('a record equal to another gives an equal fact, whatever strings the decoder made', () => {
     const a = validateRecord(
       'claims',
