@@ -9,31 +9,48 @@ export interface RecordContext {
 }
 
 /**
+ * What every record of one fetched record batch shares: the fetched bytes, what kafkajs told of the
+ * batch, and the batch's first offset and timestamp as numbers (record-decoder.ts takes only
+ * batches whose records' offsets and timestamps are exact in doubles).
+ */
+export class FetchedBatch {
+  constructor(
+    readonly context: RecordContext,
+    /** One view of the response's memory, shared by every record of the fetch. */
+    readonly source: Buffer,
+    readonly firstOffset: number,
+    readonly firstTimestamp: number,
+    /** The batch's maximum timestamp when the broker set the time (LOG_APPEND_TIME): every record's. */
+    readonly appendTime: string | null,
+  ) {}
+}
+
+/**
  * One fetched record that keeps where its key, value and headers are in the fetched bytes, and
  * makes them when they are asked for.
  *
  * Why: kafkajs decodes a whole fetch (up to VBC_FETCH_BYTES_PER_PARTITION per partition, some
  * 200,000 claim records) into messages at once and holds them until every batch of the fetch is
- * handled, seconds later. Each of its messages held a Buffer view for its key, another for its value
- * and an object for its (mostly empty) headers: about 390 bytes on the heap, which outlived the
- * young generation's collections and were copied, promoted and collected again in the old one. This
- * record holds numbers instead (about 150 bytes with its offset and timestamp strings); the views it gives die young, and
- * the service's own path (`keyText`, AvroCodec.decodeAt) reads the fetched bytes without any.
+ * handled, seconds later: they were the largest part of what the claims service holds (a heap
+ * snapshot after a full collection: 217,057 records, 26 MB, and their offset strings), and V8 lets
+ * its old generation grow to several times what it holds. Each of kafkajs's messages held a Buffer
+ * view for its key, another for its value, an object for its (mostly empty) headers and strings
+ * for its offset and timestamp. This record holds small numbers and its batch's shared part; the
+ * views and strings it gives die young, and the service's own path (`keyText`,
+ * AvroCodec.decodeAt) reads the fetched bytes without any.
  *
- * A record read this way has `key`, `value` and `headers` as getters of its class, not as its own
- * properties: code that copies a message must name them (`{ ...message }` would leave them out).
- * Each read makes a new view of the same bytes, as cheap as kafkajs's slice was.
+ * A record read this way has `key`, `value`, `headers`, `offset` and `timestamp` as getters of its
+ * class, not as its own properties: code that copies a message must name them (`{ ...message }`
+ * would leave them out). Each read makes a new view or string, as cheap as kafkajs's were.
  */
 export class FetchedRecord {
   constructor(
-    readonly magicByte: number,
+    readonly batch: FetchedBatch,
     readonly attributes: number,
-    readonly timestamp: string,
-    readonly offset: string,
-    readonly isControlRecord: boolean,
-    readonly batchContext: RecordContext,
-    /** The fetched bytes: one view of the response's memory, shared by every record of the fetch. */
-    readonly source: Buffer,
+    /** The record's offset less its batch's first. */
+    private readonly offsetDelta: number,
+    /** The record's timestamp less its batch's first (ms). */
+    private readonly timestampDelta: number,
     readonly keyAt: number,
     /** -1 for a null key. */
     readonly keyLength: number,
@@ -43,6 +60,31 @@ export class FetchedRecord {
     /** The record's headers when it has any (few do: they are decoded with the record); null for none. */
     private readonly heldHeaders: Record<string, Buffer | null | (Buffer | null)[]> | null,
   ) {}
+
+  /** The fetched bytes the record is in. */
+  get source(): Buffer {
+    return this.batch.source;
+  }
+
+  get batchContext(): RecordContext {
+    return this.batch.context;
+  }
+
+  get magicByte(): number {
+    return this.batch.context.magicByte;
+  }
+
+  get isControlRecord(): boolean {
+    return this.batch.context.isControlBatch ?? false;
+  }
+
+  get offset(): string {
+    return String(this.batch.firstOffset + this.offsetDelta);
+  }
+
+  get timestamp(): string {
+    return this.batch.appendTime ?? String(this.batch.firstTimestamp + this.timestampDelta);
+  }
 
   get key(): Buffer | null {
     return this.keyLength < 0 ? null : this.source.subarray(this.keyAt, this.keyAt + this.keyLength);
@@ -61,8 +103,8 @@ export class FetchedRecord {
 /** A message's key as latin1 text ('' for none): for a fetched record, without a view of its own. */
 export function keyText(message: { key: Buffer | null }): string {
   if (message instanceof FetchedRecord) {
-    const { source, keyAt, keyLength } = message;
-    return keyLength <= 0 ? '' : source.toString('latin1', keyAt, keyAt + keyLength);
+    const { keyAt, keyLength } = message;
+    return keyLength <= 0 ? '' : message.batch.source.toString('latin1', keyAt, keyAt + keyLength);
   }
   return message.key === null ? '' : message.key.toString('latin1');
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { FetchedRecord, type RecordContext } from './fetched-record.ts';
+import { FetchedBatch, FetchedRecord, type RecordContext } from './fetched-record.ts';
 
 export type { RecordContext } from './fetched-record.ts';
 
@@ -67,14 +67,17 @@ function exactly(text: string): number {
  */
 export function recordDecoder(kafkajsDecode: Decode): Decode {
   let lastContext: RecordContext | null = null;
-  // One view of the fetched memory for every record in it (fetched-record.ts).
+  // One view of the fetched memory for every record in it, and one shared part per record batch
+  // (fetched-record.ts).
   let lastMemory: ArrayBufferLike | null = null;
   let source: Buffer = Buffer.alloc(0);
+  let batch: FetchedBatch | null = null;
   let firstOffset = Number.NaN;
   let firstTimestamp = Number.NaN;
   return (decoder, context = {} as RecordContext) => {
     if (context !== lastContext) {
       lastContext = context;
+      batch = null;
       firstOffset = exactly(String(context.firstOffset));
       firstTimestamp = exactly(String(context.firstTimestamp));
     }
@@ -93,22 +96,28 @@ export function recordDecoder(kafkajsDecode: Decode): Decode {
       scale *= 128;
       count++;
     } while (byte >= 0x80 && count < EXACT_VARLONG_BYTES);
-    const timestamp =
-      context.timestampType === LOG_APPEND_TIME && context.maxTimestamp
-        ? context.maxTimestamp
-        : firstTimestamp + (zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2);
+    const timestampDelta = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+    const appendTime =
+      context.timestampType === LOG_APPEND_TIME && context.maxTimestamp ? String(context.maxTimestamp) : null;
+    const timestamp = appendTime ?? firstTimestamp + timestampDelta;
     if (byte >= 0x80 || Number.isNaN(firstOffset) || !Number.isSafeInteger(Number(timestamp))) {
       decoder.offset = start;
       return kafkajsDecode(decoder, context);
     }
     decoder.offset = at;
-    const offset = firstOffset + decoder.readVarInt();
+    const offsetDelta = decoder.readVarInt();
+    if (!Number.isSafeInteger(firstOffset + offsetDelta)) {
+      decoder.offset = start;
+      return kafkajsDecode(decoder, context);
+    }
     // The key and value stay in the fetched bytes (fetched-record.ts): only where they are is kept.
     const memory = decoder.buffer.buffer;
     if (memory !== lastMemory) {
       lastMemory = memory;
       source = Buffer.from(memory);
+      batch = null;
     }
+    batch ??= new FetchedBatch(context, source, firstOffset, firstTimestamp, appendTime);
     const base = decoder.buffer.byteOffset;
     const keyLength = decoder.readVarInt();
     const keyAt = base + decoder.offset;
@@ -117,13 +126,10 @@ export function recordDecoder(kafkajsDecode: Decode): Decode {
     const valueAt = base + decoder.offset;
     if (valueLength > 0) decoder.offset += valueLength;
     return new FetchedRecord(
-      context.magicByte,
+      batch,
       attributes,
-      String(timestamp),
-      String(offset),
-      context.isControlBatch ?? false,
-      context,
-      source,
+      offsetDelta,
+      timestampDelta,
       keyAt,
       keyLength,
       valueAt,

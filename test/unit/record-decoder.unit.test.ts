@@ -129,20 +129,46 @@ describe('record decoder (in place of kafkajs 2.2.4 own)', () => {
     };
     const bytes = encoded(sample);
     const { record } = both(bytes, context());
-    // What a fetch's held records cost: numbers and strings, not a Buffer and a header object each.
-    // (One view of the fetched bytes, `source`, is shared by every record of the fetch.)
+    // What a fetch's held records cost: small numbers, not a Buffer, a header object and an offset
+    // and a timestamp string each. (The fetched bytes and what kafkajs told of the batch are shared by
+    // every record of the batch, `batch`.)
     const fetched = record as FetchedRecord;
     const own = Object.values(record).filter(
-      (v) =>
-        (ArrayBuffer.isView(v) && v !== fetched.source) || (v?.constructor === Object && v !== record.batchContext),
+      (v) => ArrayBuffer.isView(v) || typeof v === 'string' || v?.constructor === Object,
     );
     expect(own).toEqual([]);
+    expect(Object.values(record).filter((v) => typeof v === 'object' && v !== null)).toEqual([fetched.batch]);
+    expect(fetched.batch.context).toBe(record.batchContext);
+    expect([record.offset, record.timestamp]).toEqual(['1234569', '1790000000003']);
     expect(fetched.source.buffer).toBe(bytes.buffer);
     expect(record.value).toEqual(Buffer.from('claim'));
     expect(record.value).not.toBe(record.value);
     // Views of the fetched bytes, as kafkajs's slices were: no copy.
     expect(record.key!.buffer).toBe(bytes.buffer);
     expect(record.headers).toEqual({});
+  });
+
+  it("shares one batch part among a record batch's records, and gives each its own offset and timestamp", () => {
+    const samples: Sample[] = [0, 1, 2].map((i) => ({
+      timestampDelta: BigInt(i * 1000),
+      offsetDelta: i,
+      key: Buffer.from(`K${i}`),
+      value: Buffer.from(`V${i}`),
+      headers: {},
+    }));
+    const bytes = Buffer.concat(samples.map(encoded));
+    const fast = recordDecoder(kafkajsRecordDecoder);
+    const decoder = new Decoder(bytes);
+    const first = context();
+    const [a, b] = [fast(decoder, first), fast(decoder, first)] as FetchedRecord[];
+    const c = fast(decoder, context({ firstOffset: '99' })) as FetchedRecord;
+    expect(a!.batch).toBe(b!.batch);
+    expect(c.batch).not.toBe(a!.batch);
+    expect([a, b, c].map((r) => [r!.offset, r!.timestamp, r!.key!.toString(), r!.value!.toString()])).toEqual([
+      ['1234567', '1790000000000', 'K0', 'V0'],
+      ['1234568', '1790000001000', 'K1', 'V1'],
+      ['101', '1790000002000', 'K2', 'V2'],
+    ]);
   });
 
   it("says where a message's value is: a fetched record's place in the fetched bytes, or all of another's Buffer", () => {
