@@ -38,8 +38,8 @@ const ADT_SECONDS = Number(process.env.BENCH_ADT_SECONDS ?? 20);
 /**
  * ADT records flow this long before what is measured: alerts at a steady rate (3) are counted from
  * then, and the claims burst (3b) starts then. In production the ADT services are warm; a service
- * just started spends its first seconds compiling its code and, after the expiry pass (4), shares
- * the machine with Redis freeing what it removed.
+ * just started spends its first seconds compiling its code (README, "Alerts measured on running
+ * services").
  */
 const WARMUP_MS = 5000;
 const INSTANCES = Math.max(1, Number(process.env.BENCH_CLAIMS_INSTANCES ?? 1));
