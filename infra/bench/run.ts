@@ -222,9 +222,9 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
     // the warm-up (with a burst: once it has started) are counted.
     let burstDone = false;
     let burstRun: Promise<void> | undefined;
-    let measuredFrom = burst ? Infinity : Date.now() + WARMUP_MS;
-    const slice = Math.max(1, Math.round(ADT_RATE / 50)); // every 20 ms
     const started = Date.now();
+    let measuredFrom = burst ? Infinity : started + WARMUP_MS;
+    const slice = Math.max(1, Math.round(ADT_RATE / 50)); // every 20 ms
     let sent = 0;
     for (let i = 0; i < records.length && !burstDone; i += slice) {
       const chunk = records.slice(i, i + slice);

@@ -74,12 +74,16 @@ export function recordDecoder(kafkajsDecode: Decode): Decode {
   let batch: FetchedBatch | null = null;
   let firstOffset = Number.NaN;
   let firstTimestamp = Number.NaN;
+  // Every record's timestamp when the broker set the time (LOG_APPEND_TIME), else null.
+  let appendTime: string | null = null;
   return (decoder, context = {} as RecordContext) => {
     if (context !== lastContext) {
       lastContext = context;
       batch = null;
       firstOffset = exactly(String(context.firstOffset));
       firstTimestamp = exactly(String(context.firstTimestamp));
+      appendTime =
+        context.timestampType === LOG_APPEND_TIME && context.maxTimestamp ? String(context.maxTimestamp) : null;
     }
     const start = decoder.offset;
     const attributes = decoder.readInt8();
@@ -97,8 +101,6 @@ export function recordDecoder(kafkajsDecode: Decode): Decode {
       count++;
     } while (byte >= 0x80 && count < EXACT_VARLONG_BYTES);
     const timestampDelta = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
-    const appendTime =
-      context.timestampType === LOG_APPEND_TIME && context.maxTimestamp ? String(context.maxTimestamp) : null;
     const timestamp = appendTime ?? firstTimestamp + timestampDelta;
     if (byte >= 0x80 || Number.isNaN(firstOffset) || !Number.isSafeInteger(Number(timestamp))) {
       decoder.offset = start;

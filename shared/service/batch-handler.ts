@@ -75,13 +75,15 @@ export function batchHandler(spec: ServiceSpec, options: { refusedBefore?: Reado
         continue;
       }
       // ADT and attribution records carry their own position (and ADT its time); claims share one per day.
+      // Read once: a fetched record makes the string when asked (fetched-record.ts).
+      const timestamp = message.timestamp;
       const meta = claims
-        ? claimMeta(message.timestamp)
+        ? claimMeta(timestamp)
         : needsSeq
           ? {
               seq: message.offset.padStart(20, '0'),
-              receivedAt: needsTime ? new Date(Number(message.timestamp)).toISOString() : undefined,
-              latestPlausible: needsTime ? claimMeta(message.timestamp).latestPlausible : undefined,
+              receivedAt: needsTime ? new Date(Number(timestamp)).toISOString() : undefined,
+              latestPlausible: needsTime ? claimMeta(timestamp).latestPlausible : undefined,
             }
           : NO_META;
       const result = validateRecord(topic, decoded.value, meta);
