@@ -11,6 +11,8 @@ bash infra/stack.sh up >&2
 if [ "${1:-}" = import ]; then exec node --import tsx infra/bench/import.ts; fi
 # `bench.sh hl7`: the HL7 ADT gateway's benchmark (infra/bench/hl7.ts).
 if [ "${1:-}" = hl7 ]; then exec node --import tsx infra/bench/hl7.ts; fi
+# `bench.sh commit`: what the claims path's commit script costs Redis (infra/bench/commit.ts).
+if [ "${1:-}" = commit ]; then exec node --import tsx infra/bench/commit.ts; fi
 # `bench.sh web`: the web application's benchmark (infra/bench/web.ts).
 if [ "${1:-}" = web ]; then exec node --import tsx infra/bench/web.ts; fi
 exec node --import tsx infra/bench/run.ts

@@ -151,22 +151,34 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
   async loadSummaries(shard: number, mbis: string[], fields: string[][]): Promise<SummariesLoaded> {
     const k = this.keys.shard(shard);
     const keys = [k.pricesVersion, k.closedThrough];
-    for (const mbi of mbis) keys.push(k.facts(mbi));
+    // Each beneficiary's fields after their number, in one flat array (commit-script.ts).
+    const asked: (string | number)[] = [];
+    mbis.forEach((mbi, i) => {
+      keys.push(k.facts(mbi));
+      const list = fields[i]!;
+      asked.push(list.length);
+      for (const f of list) asked.push(f);
+    });
     const started = performance.now();
     const out = (await (this.redis as unknown as Scripts).vbcLoadSummaries(
       keys.length,
       ...keys,
-      JSON.stringify(fields),
-    )) as (string | null)[];
+      JSON.stringify(asked),
+    )) as (string | number | null)[];
     metrics.observe(...M.redisSeconds, { op: 'load' }, (performance.now() - started) / 1000);
+    // The version, the summary and a 1 or 0 per field asked, beneficiary after beneficiary.
     const byMbi = new Map<string, SummaryRead>();
+    let at = 2;
     mbis.forEach((mbi, i) => {
-      const held = out[4 + 3 * i] as string;
+      const count = fields[i]!.length;
+      const held: boolean[] = new Array<boolean>(count);
+      for (let f = 0; f < count; f++) held[f] = out[at + 2 + f] === 1;
       byMbi.set(mbi, {
-        version: out[2 + 3 * i] ?? NO_VERSION,
-        summary: out[3 + 3 * i] ?? '',
-        held: Array.from(held, (c) => c === '1'),
+        version: (out[at] as string | null) ?? NO_VERSION,
+        summary: (out[at + 1] as string | null) ?? '',
+        held,
       });
+      at += 2 + count;
     });
     return { ...shardRead(out[0] as string, out[1] as string), byMbi };
   }
@@ -190,31 +202,49 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       k.pricesVersion,
       k.closedThrough,
     ];
-    const slice: unknown[] = [];
+    // The slice as the script takes it (commit-script.ts): one flat array, state keys after the facts keys.
+    const slice: (string | number)[] = [];
+    const stateKeys: string[] = [];
     const acoTotals: CounterDeltas = new Map();
     for (const c of commits) {
-      keys.push(k.facts(c.mbi), k.state(c.mbi));
-      slice.push([
+      keys.push(k.facts(c.mbi));
+      let stateAt = 0;
+      if (c.snapshot !== '') {
+        stateKeys.push(k.state(c.mbi));
+        stateAt = 8 + commits.length + stateKeys.length;
+      }
+      const removed = c.removeFields ?? [];
+      const runLength = c.factPairs.length + (c.summary === '' ? 2 : 4);
+      slice.push(
         c.mbi,
         c.expectedVersion,
         c.episodesChanged,
         c.snapshot,
-        c.factPairs,
-        c.events,
-        c.reconPairs,
-        c.removeFields ?? [],
-        c.newVersion ?? newVersion(),
-        c.summary,
         c.mustBeNew ? 1 : 0,
-      ]);
+        stateAt,
+        c.factPairs.length / 2,
+        runLength,
+      );
+      for (const part of c.factPairs) slice.push(part);
+      slice.push(VERSION_FIELD, c.newVersion ?? newVersion());
+      if (c.summary !== '') slice.push(SUMMARY_FIELD, c.summary);
+      slice.push(c.events.length);
+      for (const e of c.events) slice.push(e);
+      slice.push(c.reconPairs.length);
+      for (const r of c.reconPairs) slice.push(r);
+      slice.push(removed.length);
+      for (const f of removed) slice.push(f);
       addCounterDeltas(acoTotals, c.acoDeltas);
     }
-    const totals: [string, string[]][] = [];
+    for (const key of stateKeys) keys.push(key);
+    const acoKeysAfter = keys.length;
+    const totals: (string | number)[] = [];
     for (const [acoYear, fields] of acoTotals) {
-      const pairs: string[] = [];
-      for (const [f, n] of fields) if (n !== 0) pairs.push(f, String(n));
+      const at = totals.length;
+      totals.push(acoYear, 0);
+      for (const [f, n] of fields) if (n !== 0) totals.push(f, String(n));
+      totals[at + 1] = totals.length - at - 2;
       keys.push(k.aco(acoYear));
-      totals.push([acoYear, pairs]);
     }
     const started = performance.now();
     const stale = (await (this.redis as unknown as Scripts).vbcCommit(
@@ -223,6 +253,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       readVersions,
       JSON.stringify(slice),
       JSON.stringify(totals),
+      acoKeysAfter,
     )) as number[];
     metrics.observe(...M.redisSeconds, { op: 'commit' }, (performance.now() - started) / 1000);
     if (stale.length === 0) return [];
