@@ -214,26 +214,21 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
         stateAt = 8 + commits.length + stateKeys.length;
       }
       const removed = c.removeFields ?? [];
+      const rest =
+        c.episodesChanged !== '' || stateAt > 0 || c.events.length > 0 || c.reconPairs.length > 0 || removed.length > 0;
       const runLength = c.factPairs.length + (c.summary === '' ? 2 : 4);
-      slice.push(
-        c.mbi,
-        c.expectedVersion,
-        c.episodesChanged,
-        c.snapshot,
-        c.mustBeNew ? 1 : 0,
-        stateAt,
-        c.factPairs.length / 2,
-        runLength,
-      );
+      slice.push(c.mbi, c.expectedVersion, (c.mustBeNew ? 1 : 0) + (rest ? 2 : 0), c.factPairs.length / 2, runLength);
       for (const part of c.factPairs) slice.push(part);
       slice.push(VERSION_FIELD, c.newVersion ?? newVersion());
       if (c.summary !== '') slice.push(SUMMARY_FIELD, c.summary);
-      slice.push(c.events.length);
-      for (const e of c.events) slice.push(e);
-      slice.push(c.reconPairs.length);
-      for (const r of c.reconPairs) slice.push(r);
-      slice.push(removed.length);
-      for (const f of removed) slice.push(f);
+      if (rest) {
+        slice.push(c.episodesChanged, c.snapshot, stateAt, c.events.length);
+        for (const e of c.events) slice.push(e);
+        slice.push(c.reconPairs.length);
+        for (const r of c.reconPairs) slice.push(r);
+        slice.push(removed.length);
+        for (const f of removed) slice.push(f);
+      }
       addCounterDeltas(acoTotals, c.acoDeltas);
     }
     for (const key of stateKeys) keys.push(key);

@@ -21,23 +21,26 @@
  * not an array per beneficiary. What the decode costs Redis is the Lua values it makes, about the
  * same per table as per string (cmsgpack was no faster): an array per beneficiary and one per list
  * in it (facts, events, reconciliation records, removals, mostly empty) made the decode two fifths
- * of the script's time on the claims path. The records, the version and the summary are one run
- * that HSET takes as it is (unpack of a range), and a beneficiary's state key is passed only when
- * its snapshot is written. A micro-benchmark of 400 beneficiaries a call (README, Performance):
- * 11.6 to 12.3 µs of Redis time per beneficiary against 16.5 to 19.0.
- *
+ * of the script's time on the claims path. So a beneficiary is a few values and its HSET run (the
+ * records, the version and the summary, which HSET takes as they are: unpack of a range), and the
+ * rest (episodes, snapshot, events, reconciliation records, removals) only when it has some; its
+ * state key is passed only when its snapshot is written. `npm run bench:commit` (400 beneficiaries
+ * a call, one new claim record each): 10.3 to 12.8 µs of Redis time per beneficiary, against 17.5
+ * to 20.4 with an array per beneficiary (README, Performance).
  * KEYS: outbox, beneficiaries, episodeBeneficiaries, acoIndex, outboxSeq, reconciliations,
  *       pricesVersion, closedThrough, then the facts hash of each beneficiary (in slice order), then
  *       the state key of each whose snapshot is written, then each ACO total's key
  * ARGV: expected 'pricesVersion|closedThrough',
  *       JSON flat array, per beneficiary:
- *         mbi, expectedVersion, episodes ('+' now has some, '-' now has none, '' unchanged),
- *         snapshot, 1 when none of its fact fields may be held yet (planned without reading them) else 0,
- *         position of its state key in KEYS (0: the snapshot is left as stored),
+ *         mbi, expectedVersion,
+ *         flags: 1 when none of its fact fields may be held yet (planned without reading them),
+ *           plus 2 when the rest below follows,
  *         number of new facts F, length R of the HSET run, the run (F fact field/json pairs, then
  *         'v' and the new version, then 'k' and the summary when it changes),
- *         number of events, the events, number of recon strings, recon field/json pairs,
- *         number of fact fields to delete, the fields;
+ *         and only with flag 2 (a claim record that only adds to totals has none of it):
+ *         episodes ('+' now has some, '-' now has none, '' unchanged), snapshot, position of its
+ *         state key in KEYS (0: the snapshot is left as stored), number of events, the events,
+ *         number of recon strings, recon field/json pairs, number of fact fields to delete, the fields;
  *       JSON flat array, per ACO total: acoYear, number of strings, field/increment pairs;
  *       position in KEYS before the first ACO total's key
  * A version is an opaque token, unique per commit (not a counter): a copy cached before a reset can
@@ -48,14 +51,21 @@ if (redis.call('GET', KEYS[7]) or '0') .. '|' .. (redis.call('GET', KEYS[8]) or 
 local s = cjson.decode(ARGV[2])
 local n = #s
 local stale, ask = {}, { 'v' }
+-- Past a beneficiary's rest (flag 2): episodes, snapshot, state key, then three counted lists.
+local function pastRest(i)
+  i = i + 3
+  i = i + 1 + s[i]
+  i = i + 1 + s[i]
+  return i + 1 + s[i]
+end
 local i, b = 1, 0
 while i <= n do
   b = b + 1
-  local nf, run = s[i + 6], s[i + 7]
+  local flags, nf, run = s[i + 2], s[i + 3], s[i + 4]
   local fresh
-  if s[i + 4] == 1 then
+  if flags % 2 == 1 then
     -- The version and whether any new record is held, in one read of the facts hash.
-    for k = 1, nf do ask[k + 1] = s[i + 6 + 2 * k] end
+    for k = 1, nf do ask[k + 1] = s[i + 3 + 2 * k] end
     local got = redis.call('HMGET', KEYS[8 + b], unpack(ask, 1, nf + 1))
     fresh = (got[1] or '0') == s[i + 1]
     for k = 2, nf + 1 do
@@ -65,28 +75,29 @@ while i <= n do
     fresh = (redis.call('HGET', KEYS[8 + b], 'v') or '0') == s[i + 1]
   end
   if not fresh then stale[#stale + 1] = b end
-  i = i + 8 + run
-  i = i + 1 + s[i]
-  i = i + 1 + s[i]
-  i = i + 1 + s[i]
+  i = i + 5 + run
+  if flags >= 2 then i = pastRest(i) end
 end
 if #stale > 0 then return stale end
 i, b = 1, 0
 while i <= n do
   b = b + 1
-  local mbi, key, run = s[i], KEYS[8 + b], s[i + 7]
-  redis.call('HSET', key, unpack(s, i + 8, i + 7 + run))
-  if s[i + 5] > 0 then redis.call('HSET', KEYS[s[i + 5]], 'd', s[i + 3]) end
+  local mbi, key, flags, run = s[i], KEYS[8 + b], s[i + 2], s[i + 4]
+  redis.call('HSET', key, unpack(s, i + 5, i + 4 + run))
   if s[i + 1] == '0' then redis.call('SADD', KEYS[2], mbi) end
-  local e = s[i + 2]
-  if e == '+' then redis.call('SADD', KEYS[3], mbi) elseif e == '-' then redis.call('SREM', KEYS[3], mbi) end
-  i = i + 8 + run
-  for k = i + 1, i + s[i] do redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. s[k]) end
-  i = i + 1 + s[i]
-  if s[i] > 0 then redis.call('HSET', KEYS[6], unpack(s, i + 1, i + s[i])) end
-  i = i + 1 + s[i]
-  if s[i] > 0 then redis.call('HDEL', key, unpack(s, i + 1, i + s[i])) end
-  i = i + 1 + s[i]
+  i = i + 5 + run
+  if flags >= 2 then
+    local e = s[i]
+    if e == '+' then redis.call('SADD', KEYS[3], mbi) elseif e == '-' then redis.call('SREM', KEYS[3], mbi) end
+    if s[i + 2] > 0 then redis.call('HSET', KEYS[s[i + 2]], 'd', s[i + 1]) end
+    i = i + 3
+    for k = i + 1, i + s[i] do redis.call('RPUSH', KEYS[1], redis.call('INCR', KEYS[5]) .. '|' .. s[k]) end
+    i = i + 1 + s[i]
+    if s[i] > 0 then redis.call('HSET', KEYS[6], unpack(s, i + 1, i + s[i])) end
+    i = i + 1 + s[i]
+    if s[i] > 0 then redis.call('HDEL', key, unpack(s, i + 1, i + s[i])) end
+    i = i + 1 + s[i]
+  end
 end
 local t = cjson.decode(ARGV[3])
 local a, k = tonumber(ARGV[4]), 1
