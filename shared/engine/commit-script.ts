@@ -132,8 +132,8 @@ return out
  * What the incremental path reads of many beneficiaries instead of their facts: the prices version
  * and the closed year (what a commit checks), then per beneficiary its version, its totals summary
  * and, for each fact field asked, whether its facts hash holds it (1 or 0): one HMGET of its facts
- * hash. The fields travel as one flat JSON array, as the commit's
- * slice does (COMMIT_SCRIPT: Lua values, not bytes, are what a decode costs).
+ * hash. The fields travel as one flat JSON array, as the commit's slice does (COMMIT_SCRIPT: Lua
+ * values, not bytes, are what a decode costs).
  * KEYS: pricesVersion, closedThrough, then the facts hash of each beneficiary
  * ARGV: JSON [number of fields, field, ..., per beneficiary]
  */
