@@ -38,6 +38,8 @@ const delta = (i: number): ReadonlyMap<string, AcoDelta> =>
     ],
   ]);
 
+const hundredths = (x: number) => Math.round(x * 100) / 100;
+
 /** Redis's time in EVALSHA so far, in microseconds (scripts' inner commands included). */
 async function scriptMicros(redis: RedisClient): Promise<number> {
   const stats = await redis.info('commandstats');
@@ -113,10 +115,10 @@ async function main() {
     console.log(
       JSON.stringify({
         beneficiariesCommitted: beneficiaries,
-        redisScriptMicrosPerBeneficiary: Math.round((micros / beneficiaries) * 100) / 100,
-        redisReadMicrosPerBeneficiary: Math.round((readMicros / beneficiaries) * 100) / 100,
-        redisScriptMillisPerCall: Math.round((micros / calls.length / 1000) * 100) / 100,
-        wallMillisPerCall: Math.round(((seconds * 1000) / calls.length) * 100) / 100,
+        redisScriptMicrosPerBeneficiary: hundredths(micros / beneficiaries),
+        redisReadMicrosPerBeneficiary: hundredths(readMicros / beneficiaries),
+        redisScriptMillisPerCall: hundredths(micros / calls.length / 1000),
+        wallMillisPerCall: hundredths((seconds * 1000) / calls.length),
       }),
     );
   } finally {

@@ -66,6 +66,12 @@ function parseFactsHash(flat: string[]): { facts: BeneficiaryFacts; version: str
   return { facts, version, summary };
 }
 
+/** Appends a list to a script's flat array as the scripts read it (commit-script.ts): its length, then its items. */
+function pushCounted(into: (string | number)[], list: readonly string[]): void {
+  into.push(list.length);
+  for (const item of list) into.push(item);
+}
+
 type Scripts = {
   vbcLoad(...a: string[]): Promise<unknown>;
   vbcLoadSummaries(...a: (string | number)[]): Promise<unknown>;
@@ -155,9 +161,7 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
     const asked: (string | number)[] = [];
     mbis.forEach((mbi, i) => {
       keys.push(k.facts(mbi));
-      const list = fields[i]!;
-      asked.push(list.length);
-      for (const f of list) asked.push(f);
+      pushCounted(asked, fields[i]!);
     });
     const started = performance.now();
     const out = (await (this.redis as unknown as Scripts).vbcLoadSummaries(
@@ -205,13 +209,14 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
     // The slice as the script takes it (commit-script.ts): one flat array, state keys after the facts keys.
     const slice: (string | number)[] = [];
     const stateKeys: string[] = [];
+    const fixedKeys = keys.length;
     const acoTotals: CounterDeltas = new Map();
     for (const c of commits) {
       keys.push(k.facts(c.mbi));
       let stateAt = 0;
       if (c.snapshot !== '') {
         stateKeys.push(k.state(c.mbi));
-        stateAt = 8 + commits.length + stateKeys.length;
+        stateAt = fixedKeys + commits.length + stateKeys.length;
       }
       const removed = c.removeFields ?? [];
       const rest =
@@ -222,12 +227,10 @@ export class BeneficiaryStore implements BeneficiaryStateStore {
       slice.push(VERSION_FIELD, c.newVersion ?? newVersion());
       if (c.summary !== '') slice.push(SUMMARY_FIELD, c.summary);
       if (rest) {
-        slice.push(c.episodesChanged, c.snapshot, stateAt, c.events.length);
-        for (const e of c.events) slice.push(e);
-        slice.push(c.reconPairs.length);
-        for (const r of c.reconPairs) slice.push(r);
-        slice.push(removed.length);
-        for (const f of removed) slice.push(f);
+        slice.push(c.episodesChanged, c.snapshot, stateAt);
+        pushCounted(slice, c.events);
+        pushCounted(slice, c.reconPairs);
+        pushCounted(slice, removed);
       }
       addCounterDeltas(acoTotals, c.acoDeltas);
     }

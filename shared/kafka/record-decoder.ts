@@ -102,12 +102,13 @@ export function recordDecoder(kafkajsDecode: Decode): Decode {
     } while (byte >= 0x80 && count < EXACT_VARLONG_BYTES);
     const timestampDelta = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
     const timestamp = appendTime ?? firstTimestamp + timestampDelta;
-    if (byte >= 0x80 || Number.isNaN(firstOffset) || !Number.isSafeInteger(Number(timestamp))) {
+    if (byte >= 0x80 || !Number.isSafeInteger(Number(timestamp))) {
       decoder.offset = start;
       return kafkajsDecode(decoder, context);
     }
     decoder.offset = at;
     const offsetDelta = decoder.readVarInt();
+    // Also refuses a batch whose first offset is not exact (NaN).
     if (!Number.isSafeInteger(firstOffset + offsetDelta)) {
       decoder.offset = start;
       return kafkajsDecode(decoder, context);
