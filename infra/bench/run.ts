@@ -226,6 +226,12 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
     let measuredFrom = burst ? Infinity : started + WARMUP_MS;
     const slice = Math.max(1, Math.round(ADT_RATE / 50)); // every 20 ms
     let sent = 0;
+    // What the measured window costs per ADT record: the two services' own CPU, Redis's and the
+    // broker's (which the claims burst shares, so only the steady phase says what ADT costs).
+    const adtCpu = () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0);
+    const meters = machineMeters(ctx);
+    let windowStart: { sent: number; adt: number; redis: number | null; broker: number | null } | undefined;
+    const cpuNow = async () => ({ sent, adt: adtCpu(), redis: await meters.redis(), broker: await meters.broker() });
     for (let i = 0; i < records.length && !burstDone; i += slice) {
       const chunk = records.slice(i, i + slice);
       const now = Date.now();
@@ -240,7 +246,10 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
           });
         burstRun.catch(() => undefined); // awaited below
       }
-      if (now >= measuredFrom) for (const r of chunk) if (r.readmission) published.set(r.readmission, now);
+      if (now >= measuredFrom) {
+        windowStart ??= await cpuNow();
+        for (const r of chunk) if (r.readmission) published.set(r.readmission, now);
+      }
       await ctx.producer.sendBatch({
         acks: -1,
         topicMessages: (['admissions', 'discharges'] as const)
@@ -260,6 +269,11 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
     const achievedRate = Math.round(sent / ((Date.now() - started) / 1000));
+    const end = windowStart ? await cpuNow() : undefined;
+    const perRecord = (from: number | null | undefined, to: number | null | undefined) =>
+      windowStart && end && from != null && to != null && end.sent > windowStart.sent
+        ? Math.round(((to - from) / (end.sent - windowStart.sent)) * 1e6)
+        : null;
     await burstRun;
     // Readmissions published (a burst may end before its index stays had theirs).
     const expected = published.size;
@@ -276,6 +290,9 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
       samples: latencies.length,
       expected,
       achievedRate,
+      servicesCpuMicrosPerRecord: perRecord(windowStart?.adt, end?.adt),
+      redisCpuMicrosPerRecord: perRecord(windowStart?.redis, end?.redis),
+      brokerCpuMicrosPerRecord: perRecord(windowStart?.broker, end?.broker),
     };
   } finally {
     for (const s of services) await s.stop('SIGTERM');
@@ -454,6 +471,9 @@ async function main() {
       alertServicesP99Ms: latency.servicesP99,
       alertSamples: latency.samples,
       adtRatePerSec: latency.achievedRate,
+      adtServicesCpuMicrosPerRecord: latency.servicesCpuMicrosPerRecord,
+      adtRedisCpuMicrosPerRecord: latency.redisCpuMicrosPerRecord,
+      adtBrokerCpuMicrosPerRecord: latency.brokerCpuMicrosPerRecord,
       alertP50MsDuringClaimsBurst: underLoad.p50,
       alertP99MsDuringClaimsBurst: underLoad.p99,
       alertServicesP99MsDuringClaimsBurst: underLoad.servicesP99,
@@ -496,6 +516,10 @@ async function main() {
       [
         'alert latency p50 / p99',
         `${latency.p50} ms / ${latency.p99} ms (${latency.samples} of ${latency.expected} alerts, ${latency.achievedRate} ADT records/s; publish to the alert's produce ${latency.servicesP50} / ${latency.servicesP99} ms)`,
+      ],
+      [
+        'CPU per ADT record at that rate',
+        `services ${us(latency.servicesCpuMicrosPerRecord)}, Redis ${us(latency.redisCpuMicrosPerRecord)}, broker ${us(latency.brokerCpuMicrosPerRecord)}`,
       ],
       [
         'alert latency p50 / p99 during a claims burst',

@@ -12,8 +12,10 @@ const CHUNK = 500;
  * the two re-publishes the same events with the same ids: at least once, deduplicated by id.
  */
 export class OutboxRelay {
-  /** The flush in progress: flushes of one relay run one after another, never side by side. */
+  /** The drain in progress or last done: drains of one relay run one after another, never side by side. */
   private queue: Promise<number> = Promise.resolve(0);
+  /** The drain queued behind it and not started yet, which callers join rather than queue another. */
+  private waiting: Promise<number> | null = null;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -24,24 +26,40 @@ export class OutboxRelay {
   ) {}
 
   /**
-   * Drains the outbox; returns how many events this call published. Concurrent batches of one
-   * service call this together: queued, so two drains never read and publish the same head twice.
+   * Drains the outbox; resolves once everything appended before the call is published, with how
+   * many events this call counts as its own (each event is counted by one call). Concurrent batches
+   * of one service call this together. Drains are queued, so two never read and publish the same
+   * head twice; and a call made while a drain is already waiting joins it rather than queue one
+   * more: a drain that has not started reads the outbox after the call, so it publishes what the
+   * caller committed. Batches of several partitions then share one read of the outbox heads, one
+   * produce request and one trim.
    */
   flush(): Promise<number> {
-    const next = this.queue.catch(() => 0).then(() => this.drain());
+    if (this.waiting) return this.waiting.then(() => 0);
+    const next = this.queue
+      .catch(() => 0)
+      .then(() => {
+        this.waiting = null;
+        return this.drain();
+      });
     this.queue = next;
+    this.waiting = next;
     return next;
   }
 
   /**
    * Every shard's outbox at once: the heads read side by side, published in one produce request,
    * then each shard's acknowledged part trimmed. Order matters within a shard (a beneficiary's
-   * events), not between shards.
+   * events), not between shards. A shard whose head was shorter than a chunk was read to its end
+   * and is not read again: what a concurrent batch appends after that read goes out with that
+   * batch's own flush, queued behind this one. Reading every shard once more to find it empty cost
+   * each batch one more Redis round trip and a command per shard, and at a steady ADT rate a
+   * batch's round trips are what delay the next records of its partition.
    */
   private async drain(): Promise<number> {
-    const shards = Array.from({ length: this.outbox.shards }, (_, s) => s);
+    let shards = Array.from({ length: this.outbox.shards }, (_, s) => s);
     let published = 0;
-    for (;;) {
+    while (shards.length > 0) {
       const heads = await Promise.all(shards.map((s) => this.outbox.head(this.owner, s, CHUNK)));
       const entries = heads.flat();
       if (entries.length === 0) return published;
@@ -62,9 +80,13 @@ export class OutboxRelay {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
       await Promise.all(
-        heads.map((head, s) => (head.length > 0 ? this.outbox.ack(this.owner, s, head[0]!, head.length) : undefined)),
+        heads.map((head, i) =>
+          head.length > 0 ? this.outbox.ack(this.owner, shards[i]!, head[0]!, head.length) : undefined,
+        ),
       );
       published += entries.length;
+      shards = shards.filter((_, i) => heads[i]!.length === CHUNK);
     }
+    return published;
   }
 }
