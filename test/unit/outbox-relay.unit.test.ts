@@ -66,15 +66,21 @@ const codec = {
 const topics = topicNames({ topicPrefix: 't.' });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A relay over an outbox of `shards` shards, with `first` events in shard 0 and its first drain held at the broker. */
+async function relayWithDrainHeld(shards: number, first: number) {
+  const outbox = shardedOutbox(shards);
+  const kafka = recordingProducer();
+  const relay = new OutboxRelay(outbox.store, 'admissions', kafka.producer, codec, topics);
+  outbox.add(0, first);
+  kafka.hold();
+  const held = relay.flush();
+  await tick();
+  return { outbox, kafka, relay, held };
+}
+
 describe('outbox relay', () => {
   it('calls made while a drain waits join it: each event is published once and counted once', async () => {
-    const outbox = shardedOutbox(3);
-    const kafka = recordingProducer();
-    const relay = new OutboxRelay(outbox.store, 'admissions', kafka.producer, codec, topics);
-    outbox.add(0, 2);
-    kafka.hold();
-    const first = relay.flush();
-    await tick();
+    const { outbox, kafka, relay, held: first } = await relayWithDrainHeld(3, 2);
     // Batches of three partitions commit while the first drain waits on the broker.
     outbox.add(1, 1);
     outbox.add(2, 3);
@@ -95,13 +101,7 @@ describe('outbox relay', () => {
   });
 
   it('a call made after a drain has read the outbox resolves only once what it committed is published', async () => {
-    const outbox = shardedOutbox(2);
-    const kafka = recordingProducer();
-    const relay = new OutboxRelay(outbox.store, 'discharges', kafka.producer, codec, topics);
-    outbox.add(0, 1);
-    kafka.hold();
-    const first = relay.flush();
-    await tick();
+    const { outbox, kafka, relay, held: first } = await relayWithDrainHeld(2, 1);
     outbox.add(1, 1);
     const second = relay.flush();
     kafka.release();
