@@ -187,9 +187,16 @@ export async function startService(
         'records dead-lettered',
       );
     }
-    if (publish) metrics.inc(...M.eventsOut, { service: spec.name }, await relay.flush());
+    // The batch's state is committed: publishing its events (from the outbox) and recording it
+    // applied (in Redis) need nothing of each other, so they go side by side; the offset is
+    // committed once both are done. kafkajs fetches again only when every batch of the last fetch
+    // is done, so each round trip at a batch's end holds up the next records of every partition.
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    const next = await applied.record(batch.topic, batch.partition, last);
+    const [published, next] = await Promise.all([
+      publish ? relay.flush() : 0,
+      applied.record(batch.topic, batch.partition, last),
+    ]);
+    if (publish) metrics.inc(...M.eventsOut, { service: spec.name }, published);
     if (next === null) return;
     resolveOffset(last);
     commits.recorded(batch.topic, batch.partition, next);
