@@ -7,6 +7,28 @@ import { STATE } from '../../test/support/own-stack.ts';
 /** Reads a CPU time in seconds (a process's, Redis's, the whole machine's); null when it cannot be read here. */
 export type CpuMeter = () => number | null | Promise<number | null>;
 
+/** Every meter read at once: CPU seconds so far, or null where one cannot be read. */
+export async function readMeters<M extends string>(meters: Record<M, CpuMeter>): Promise<Record<M, number | null>> {
+  const entries = Object.entries(meters) as [M, CpuMeter][];
+  return Object.fromEntries(
+    await Promise.all(entries.map(async ([name, meter]) => [name, await meter()] as const)),
+  ) as Record<M, number | null>;
+}
+
+/** Each meter's CPU between two readings, in µs per record (unrounded; null where either reading is). */
+export function microsPerRecordBetween<M extends string>(
+  from: Record<M, number | null>,
+  to: Record<M, number | null>,
+  records: number,
+): Record<M, number | null> {
+  const out = {} as Record<M, number | null>;
+  for (const name of Object.keys(from) as M[]) {
+    const [a, b] = [from[name], to[name]];
+    out[name] = a == null || b == null ? null : ((b - a) * 1e6) / records;
+  }
+  return out;
+}
+
 /**
  * Throughput of a consumer group over topics, measured the same way for every contender: poll the
  * group's committed lag; the clock runs from the first commit to the poll that finds no lag, and
@@ -30,10 +52,7 @@ export async function measureGroup<M extends string>(
   }: { cpu: CpuMeter; meters: Record<M, CpuMeter>; check?: () => void; timeoutMs?: number },
 ): Promise<{ perSec: number; seconds: number; cpuMicrosPerRecord: number; microsPerRecord: Record<M, number | null> }> {
   const all: Record<string, CpuMeter> = { ...meters, contender: cpu };
-  const read = async () =>
-    Object.fromEntries(
-      await Promise.all(Object.entries(all).map(async ([name, meter]) => [name, await meter()] as const)),
-    );
+  const read = () => readMeters(all);
   const deadline = Date.now() + timeoutMs;
   let first: { at: number; done: number; cpu: Record<string, number | null> } | null = null;
   for (;;) {
@@ -45,10 +64,10 @@ export async function measureGroup<M extends string>(
     if (lag === 0 && first !== null) {
       const seconds = Math.max(0.001, (now - first.at) / 1000);
       const records = Math.max(1, total - first.done);
-      const last = await read();
+      const spent = microsPerRecordBetween(first.cpu, await read(), records);
       const perRecord = (name: string) => {
-        const [a, b] = [first!.cpu[name], last[name]];
-        return a == null || b == null ? null : Math.round(((b - a) * 1e7) / records) / 10;
+        const micros = spent[name];
+        return micros == null ? null : Math.round(micros * 10) / 10;
       };
       const others = Object.fromEntries(Object.keys(meters).map((name) => [name, perRecord(name)])) as Record<
         M,

@@ -23,10 +23,12 @@ import { groupLag } from '../../services/cli/catch-up.ts';
 import {
   machineCpuSeconds,
   measureGroup,
+  microsPerRecordBetween,
   ownCpuSeconds,
   peakRssMb,
   percentile,
   processCpuSeconds,
+  readMeters,
   stackProcessMeter,
   type CpuMeter,
 } from './measure.ts';
@@ -228,10 +230,14 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
     let sent = 0;
     // What the measured window costs per ADT record: the two services' own CPU, Redis's and the
     // broker's (which the claims burst shares, so only the steady phase says what ADT costs).
-    const adtCpu = () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0);
-    const meters = machineMeters(ctx);
-    let windowStart: { sent: number; adt: number; redis: number | null; broker: number | null } | undefined;
-    const cpuNow = async () => ({ sent, adt: adtCpu(), redis: await meters.redis(), broker: await meters.broker() });
+    const { redis, broker } = machineMeters(ctx);
+    const meters = {
+      services: () => services.reduce((sum, s) => sum + processCpuSeconds(s.child.pid!), 0),
+      redis,
+      broker,
+    };
+    let windowStart: { sent: number; cpu: Record<keyof typeof meters, number | null> } | undefined;
+    const cpuNow = async () => ({ sent, cpu: await readMeters(meters) });
     for (let i = 0; i < records.length && !burstDone; i += slice) {
       const chunk = records.slice(i, i + slice);
       const now = Date.now();
@@ -270,10 +276,11 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
     }
     const achievedRate = Math.round(sent / ((Date.now() - started) / 1000));
     const end = windowStart ? await cpuNow() : undefined;
-    const perRecord = (from: number | null | undefined, to: number | null | undefined) =>
-      windowStart && end && from != null && to != null && end.sent > windowStart.sent
-        ? Math.round(((to - from) / (end.sent - windowStart.sent)) * 1e6)
-        : null;
+    const spent =
+      windowStart && end && end.sent > windowStart.sent
+        ? microsPerRecordBetween(windowStart.cpu, end.cpu, end.sent - windowStart.sent)
+        : undefined;
+    const perRecord = (micros: number | null | undefined) => (micros == null ? null : Math.round(micros));
     await burstRun;
     // Readmissions published (a burst may end before its index stays had theirs).
     const expected = published.size;
@@ -290,9 +297,9 @@ async function alertLatency(ctx: Context, name: string, burst?: () => Promise<{ 
       samples: latencies.length,
       expected,
       achievedRate,
-      servicesCpuMicrosPerRecord: perRecord(windowStart?.adt, end?.adt),
-      redisCpuMicrosPerRecord: perRecord(windowStart?.redis, end?.redis),
-      brokerCpuMicrosPerRecord: perRecord(windowStart?.broker, end?.broker),
+      servicesCpuMicrosPerRecord: perRecord(spent?.services),
+      redisCpuMicrosPerRecord: perRecord(spent?.redis),
+      brokerCpuMicrosPerRecord: perRecord(spent?.broker),
     };
   } finally {
     for (const s of services) await s.stop('SIGTERM');
