@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import { COMMANDS } from '../../services/cli/commands/index.ts';
 import { generateFeed } from '../../services/cli/simulate/feed-generator.ts';
 import { feedStats } from '../../services/cli/simulate/feed-stats.ts';
 import { isolatedEnv } from '../support/isolated.ts';
-import type { ServiceProcess } from '../support/service-process.ts';
+import { type ServiceProcess, waitUntil } from '../support/service-process.ts';
+import { vbcCommand } from '../support/vbc-command.ts';
 import { runVbc, startAllServices, vbc } from '../support/vbc-cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vbc-cli-'));
@@ -67,6 +69,37 @@ describe('operator CLI: help and one-line failures', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('127.0.0.1:1');
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('starts a service with its V8 memory options, under the process id it was started as', async () => {
+    // bin/vbc.mjs replaces itself (execve) with a Node started with them, so a supervisor's signals
+    // still reach the service. What they do to its memory: README, Performance.
+    const optionsOf = async (service: string) => {
+      const [command, args] = vbcCommand(['run', service]);
+      const child = spawn(command, args, { env: { ...process.env, KAFKA_BROKERS: '127.0.0.1:1' }, stdio: 'ignore' });
+      try {
+        let cmdline: string[] = [];
+        await waitUntil(
+          () => {
+            cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+            return cmdline.includes('--max-semi-space-size=64');
+          },
+          `vbc run ${service} with its options`,
+          20_000,
+          20,
+        );
+        return cmdline;
+      } finally {
+        child.kill('SIGKILL');
+      }
+    };
+    const claims = await optionsOf('claims');
+    expect(claims).toContain('--no-allocation-site-pretenuring');
+    expect(claims).toContain('--heap-growing-percent=100');
+    // The ADT services (here in one process with the others) keep V8's own heap growth: their alerts' latency.
+    const all = await optionsOf('all');
+    expect(all).toContain('--no-allocation-site-pretenuring');
+    expect(all).not.toContain('--heap-growing-percent=100');
   });
 
   it('bad settings are all reported at start, one line', () => {
