@@ -20,7 +20,7 @@ const NODE_MAJOR = 24;
 // the next full collection: no pretenuring, for every service. And V8 lets the old generation grow
 // to up to four times what survives while a process promotes fast: the claims service, which holds
 // the most, has a full collection once it holds twice what survived the last one. With the fetch
-// limit (consumer-service.ts) its peak RSS in `npm run bench` is 390 to 415 MB (571 to 595 without),
+// limit (consumer-service.ts) its peak RSS in `npm run bench` is 390 to 433 MB (571 to 595 without),
 // its CPU per record within the spread of the runs; the ADT services keep V8's own growth, under
 // which their alerts' p99 stayed lower (README, "Memory without a limit (stop 33)").
 const V8_OPTIONS = {
