@@ -23,20 +23,20 @@ const NODE_MAJOR = 24;
 // limit (consumer-service.ts) its peak RSS in `npm run bench` is 390 to 433 MB (571 to 595 without),
 // its CPU per record within the spread of the runs; the ADT services keep V8's own growth, under
 // which their alerts' p99 stayed lower (README, "Memory without a limit (stop 33)").
+// By command, and by command and its first argument (`vbc run claims`): both apply.
 const V8_OPTIONS = {
   run: ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'],
+  'run claims': ['--heap-growing-percent=100'],
   import: ['--max-semi-space-size=8', '--expose-gc'],
 };
-const SERVICE_V8_OPTIONS = { claims: ['--heap-growing-percent=100'] };
-const wanted = [
-  ...(V8_OPTIONS[process.argv[2]] ?? []),
-  ...((process.argv[2] === 'run' && SERVICE_V8_OPTIONS[process.argv[3]]) || []),
-];
+const [command, subject] = process.argv.slice(2);
+const optionsOf = (key) => (Object.hasOwn(V8_OPTIONS, key) ? V8_OPTIONS[key] : []);
+const wanted = [...optionsOf(command), ...optionsOf(`${command} ${subject}`)];
 // VBC_HEAP_MB: the most heap a service may hold (V8's old generation), for hosts and containers with
 // a memory limit: the services' memory then stays flat under any load instead of growing towards
 // V8's default limit (a quarter of the machine's memory or more) before it collects.
 const heapMb = process.env.VBC_HEAP_MB;
-if (process.argv[2] === 'run' && heapMb) {
+if (command === 'run' && heapMb) {
   if (!/^[1-9][0-9]{1,5}$/.test(heapMb)) {
     console.error(`vbc: VBC_HEAP_MB=${heapMb} must be a number of megabytes (at least 10)`);
     process.exit(1);
