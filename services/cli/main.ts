@@ -33,7 +33,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  // Own keys only: a name such as `constructor` is an unknown command, not a property of every object.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     console.error(`vbc: unknown command '${name}' (run 'vbc --help')`);
     return 2;

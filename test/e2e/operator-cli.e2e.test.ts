@@ -56,6 +56,14 @@ describe('operator CLI: help and one-line failures', () => {
     expect(r.stderr.trim().split('\n')).toEqual(["vbc: unknown command 'frobnicate' (run 'vbc --help')"]);
   });
 
+  it('a name every object has (constructor, toString) is an unknown command too, not a crash', () => {
+    for (const name of ['constructor', 'toString']) {
+      const r = runVbc({}, name);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`vbc: unknown command '${name}' (run 'vbc --help')`]);
+    }
+  });
+
   it('a missing scenario file exits 1 with one line naming it', () => {
     const r = runVbc({}, 'replay', '/nowhere/feed.ndjson');
     expect(r.status).toBe(1);
